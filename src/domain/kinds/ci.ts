@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { count, instant, jsonList, optCount, optInstant, optSha, optText, repoName, text } from './common.js';
+
+const conclusion = z
+  .enum(['success', 'failure', 'cancelled', 'skipped', 'timed_out', 'neutral', 'action_required', 'stale'])
+  .nullish()
+  .transform((v) => v ?? null);
+
+export const pipelineRun = z.object({
+  repo: repoName,
+  run_id: text,
+  attempt: count.min(1).default(1),
+  workflow: text,
+  event: optText,
+  branch: optText,
+  sha: optSha,
+  pr_number: optCount,
+  created_at: instant,
+  started_at: optInstant,
+  completed_at: optInstant,
+  status: z.string().default('completed'),
+  conclusion,
+  actor: optText,
+});
+
+export const pipelineJob = z.object({
+  repo: repoName,
+  job_id: text,
+  run_id: text,
+  attempt: count.min(1).default(1),
+  workflow: text,
+  name: text,
+  stage: optText,
+  needs: jsonList,
+  created_at: optInstant,
+  started_at: optInstant,
+  completed_at: optInstant,
+  conclusion,
+  runner: optText,
+});
+
+export const testResult = z.object({
+  test_id: text,
+  run_id: text,
+  attempt: count.min(1).default(1),
+  repo: optText,
+  suite: z.string().default(''),
+  class_name: z.string().default(''),
+  name: text,
+  file: optText,
+  sha: optSha,
+  branch: optText,
+  status: z.enum(['passed', 'failed', 'error', 'skipped']),
+  duration_ms: z.number().nonnegative().default(0),
+  retries: count.default(0),
+  executed_at: instant,
+});

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import {
+  count,
+  flag,
+  instant,
+  jsonList,
+  optCount,
+  optInstant,
+  optSha,
+  optText,
+  repoName,
+  sha,
+  text,
+} from './common.js';
+
+export const repo = z.object({
+  repo: repoName,
+  team: optText,
+  default_branch: z.string().trim().min(1).default('main'),
+  url: optText,
+});
+
+export const team = z.object({ team: text, name: optText, parent: optText });
+
+export const person = z.object({
+  login: text,
+  name: optText,
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .nullish()
+    .transform((v) => v || null),
+  team: optText,
+  is_bot: flag,
+});
+
+export const commit = z.object({
+  repo: repoName,
+  sha,
+  author: text,
+  author_email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .nullish()
+    .transform((v) => v || null),
+  authored_at: instant,
+  committed_at: instant,
+  additions: count.default(0),
+  deletions: count.default(0),
+  files: count.default(0),
+  parents: z
+    .array(sha)
+    .default([])
+    .transform((a) => a.join(' ')),
+  is_merge: flag,
+  is_hotfix: flag,
+  reverts_sha: optSha,
+  pr_number: optCount,
+  subject: z.string().default(''),
+});
+
+export const tag = z.object({ repo: repoName, name: text, sha, tagged_at: optInstant });
+
+export const pullRequest = z.object({
+  repo: repoName,
+  number: count,
+  author: text,
+  title: z.string().default(''),
+  state: z.enum(['open', 'closed', 'merged']),
+  created_at: instant,
+  ready_at: optInstant,
+  first_commit_at: optInstant,
+  first_review_at: optInstant,
+  first_approval_at: optInstant,
+  merged_at: optInstant,
+  closed_at: optInstant,
+  additions: count.default(0),
+  deletions: count.default(0),
+  changed_files: count.default(0),
+  comments: count.default(0),
+  review_comments: count.default(0),
+  labels: jsonList,
+  draft: flag,
+  is_bot: flag,
+  base_branch: optText,
+  head_sha: optSha,
+  merge_sha: optSha,
+  updated_at: optInstant,
+});
+
+export const review = z.object({
+  repo: repoName,
+  pr_number: count,
+  review_id: text,
+  reviewer: text,
+  state: z.enum(['approved', 'changes_requested', 'commented', 'dismissed', 'pending']),
+  submitted_at: instant,
+  comments: count.default(0),
+});

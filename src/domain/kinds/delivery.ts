@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { instant, optInstant, optSha, optText, repoName, sha, text } from './common.js';
+
+export const deploymentStatus = z.enum(['success', 'failure', 'in_progress', 'cancelled']);
+
+export const deployment = z.object({
+  id: text,
+  service: text,
+  environment: text,
+  repo: repoName.nullish().transform((v) => v ?? null),
+  sha,
+  started_at: instant,
+  finished_at: optInstant,
+  status: deploymentStatus.default('success'),
+  source: z.string().default('manual'),
+});
+
+export const incident = z.object({
+  id: text,
+  service: text,
+  severity: optText,
+  title: z.string().default(''),
+  opened_at: instant,
+  resolved_at: optInstant,
+  caused_by_deployment: optText,
+  source: z.string().default('manual'),
+});
+
+export const annotation = z.object({
+  id: text,
+  occurred_at: instant,
+  title: text,
+  team: optText,
+  repo: optText,
+  kind: z.string().default('note'),
+});
+
+export { optSha };

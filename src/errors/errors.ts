@@ -1,0 +1,32 @@
+/**
+ * Errors carry a stable code and know nothing of HTTP or exit codes; presenters map them
+ * (cli/exit.ts for the CLI). `details` is structured data a caller can act on.
+ */
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'invalid_config'
+  | 'invalid_records'
+  | 'not_found'
+  | 'store_locked'
+  | 'store_unavailable'
+  | 'collector_failed'
+  | 'internal';
+
+export class PitwallError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'PitwallError';
+  }
+}
+
+/** A bad value from a user: the message names what is wrong and how to fix it. */
+export const invalidArgument = (message: string, details?: unknown) =>
+  new PitwallError('invalid_argument', message, details);
+
+export const isUserError = (e: unknown): e is PitwallError =>
+  e instanceof PitwallError &&
+  ['invalid_argument', 'invalid_config', 'invalid_records', 'not_found', 'store_locked'].includes(e.code);

@@ -1,0 +1,85 @@
+import { PitwallError } from '../errors/errors.js';
+import { recordKinds, type RecordKind } from '../domain/records.js';
+import type { SqlValue, Store, TableWrite } from '../store/store.js';
+
+export interface RecordProblem {
+  index: number;
+  kind: string | null;
+  field: string;
+  reason: string;
+}
+
+export interface IngestResult {
+  /** Rows written per kind (after de-duplication inside the batch). */
+  written: Partial<Record<RecordKind, number>>;
+  total: number;
+}
+
+/** Validates and normalises a batch; every problem is reported, nothing is written. */
+export function validateRecords(records: readonly unknown[]): {
+  rows: Map<RecordKind, Map<string, SqlValue[]>>;
+  problems: RecordProblem[];
+} {
+  const rows = new Map<RecordKind, Map<string, SqlValue[]>>();
+  const problems: RecordProblem[] = [];
+  records.forEach((rec, index) => {
+    const kindName = rec && typeof rec === 'object' ? (rec as { kind?: unknown }).kind : undefined;
+    if (typeof kindName !== 'string' || !(kindName in recordKinds)) {
+      problems.push({
+        index,
+        kind: typeof kindName === 'string' ? kindName : null,
+        field: 'kind',
+        reason: `expected one of ${Object.keys(recordKinds).join(', ')}`,
+      });
+      return;
+    }
+    const k = recordKinds[kindName as RecordKind];
+    const parsed = k.schema.safeParse(rec);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        problems.push({
+          index,
+          kind: kindName,
+          field: issue.path.join('.') || '(record)',
+          reason: issue.message,
+        });
+      return;
+    }
+    const data = parsed.data as Record<string, SqlValue>;
+    const values = k.columns.map((c) => data[c] ?? null);
+    const key = JSON.stringify(k.key.map((c) => data[c] ?? null));
+    let byKey = rows.get(kindName as RecordKind);
+    if (!byKey) rows.set(kindName as RecordKind, (byKey = new Map()));
+    // The same natural key twice in a batch: the later record is the newer version.
+    byKey.delete(key);
+    byKey.set(key, values);
+  });
+  return { rows, problems };
+}
+
+export function describeProblems(problems: readonly RecordProblem[]): string {
+  const first = problems[0]!;
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return `record ${first.index}${first.kind ? ` (${first.kind})` : ''}: ${first.field}: ${first.reason}${more}; nothing was written`;
+}
+
+/**
+ * The one write path: validate -> normalise -> upsert by natural key, all in one transaction.
+ * A batch with any bad record is rejected whole, naming the record index, field and reason.
+ */
+export async function ingest(store: Store, records: readonly unknown[]): Promise<IngestResult> {
+  const { rows, problems } = validateRecords(records);
+  if (problems.length) throw new PitwallError('invalid_records', describeProblems(problems), { problems });
+  const writes: TableWrite[] = [];
+  const written: IngestResult['written'] = {};
+  let total = 0;
+  for (const [kind, byKey] of rows) {
+    const k = recordKinds[kind];
+    writes.push({ table: k.table, columns: k.columns, key: k.key, rows: [...byKey.values()] });
+    written[kind] = byKey.size;
+    total += byKey.size;
+  }
+  await store.upsert(writes);
+  return { written, total };
+}

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { PitwallError } from '../../errors/errors.js';
+import type { Queryable, ResultRow, SqlValue, Store, TableWrite } from '../store.js';
+import { fromDriverValue, toParam } from '../values.js';
+import { lockHeldError } from './lock.js';
+import { Mutex } from '../mutex.js';
+
+export interface DuckDbOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** DuckDB memory_limit, e.g. '512MB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+class DuckConn implements Queryable {
+  readonly lock = new Mutex();
+  constructor(readonly conn: DuckDBConnection) {}
+  query<T extends object = ResultRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.lock.run(() => this.queryUnlocked<T>(sql, params));
+  }
+  async queryUnlocked<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params.length ? params.map(toParam) : undefined);
+    const rows = reader.getRowObjectsJS();
+    for (const row of rows)
+      for (const k in row) (row as Record<string, unknown>)[k] = fromDriverValue(row[k]);
+    return rows as T[];
+  }
+}
+
+/** Upserts through DuckDB's appender into a temp staging table: far faster than VALUES lists. */
+async function upsertOne(c: DuckConn, w: TableWrite): Promise<void> {
+  if (w.rows.length === 0) return;
+  const stage = `stage_${w.table}`;
+  await c.queryUnlocked(
+    `create or replace temp table ${stage} as select ${w.columns.join(', ')} from ${w.table} limit 0`,
+  );
+  const ap = await c.conn.createAppender(stage, 'main', 'temp');
+  for (const row of w.rows) {
+    for (const v of row) {
+      if (v === null) ap.appendNull();
+      else if (typeof v === 'string') ap.appendVarchar(v);
+      else if (typeof v === 'number') ap.appendDouble(v);
+      else if (typeof v === 'boolean') ap.appendBoolean(v);
+      else ap.appendVarchar(String(toParam(v)));
+    }
+    ap.endRow();
+  }
+  ap.closeSync();
+  const updates = w.columns.filter((col) => !w.key.includes(col));
+  const onConflict = updates.length
+    ? `do update set ${updates.map((col) => `${col} = excluded.${col}`).join(', ')}`
+    : 'do nothing';
+  await c.queryUnlocked(
+    `insert into ${w.table} (${w.columns.join(', ')}) select ${w.columns.join(', ')} from ${stage} ` +
+      `on conflict (${w.key.join(', ')}) ${onConflict}`,
+  );
+  await c.queryUnlocked(`drop table ${stage}`);
+}
+
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb' as const;
+  private next = 0;
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckConn,
+    private readonly readers: DuckConn[],
+  ) {}
+
+  static async open(opts: DuckDbOptions): Promise<DuckDbStore> {
+    const path = opts.path === ':memory:' ? ':memory:' : resolve(opts.path);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = {};
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.threads) config.threads = String(opts.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw (
+        lockHeldError(path, msg) ??
+        new PitwallError('store_unavailable', `Cannot open DuckDB store ${path}: ${msg}`)
+      );
+    }
+    const writer = new DuckConn(await instance.connect());
+    // Two read connections let independent report queries run side by side on 2 cores.
+    const readers = [new DuckConn(await instance.connect()), new DuckConn(await instance.connect())];
+    return new DuckDbStore(path, instance, writer, readers);
+  }
+
+  query<T extends object = ResultRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    const c = this.readers[this.next++ % this.readers.length]!;
+    return c.query<T>(sql, params);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const w = this.writer;
+    return w.lock.run(async () => {
+      await w.queryUnlocked('begin transaction');
+      try {
+        const tx: Queryable = { query: (sql, params) => w.queryUnlocked(sql, params) };
+        const out = await fn(tx);
+        await w.queryUnlocked('commit');
+        return out;
+      } catch (e) {
+        await w.queryUnlocked('rollback').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  upsert(writes: readonly TableWrite[]): Promise<void> {
+    const w = this.writer;
+    return w.lock.run(async () => {
+      await w.queryUnlocked('begin transaction');
+      try {
+        for (const write of writes) await upsertOne(w, write);
+        await w.queryUnlocked('commit');
+      } catch (e) {
+        await w.queryUnlocked('rollback').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const c of [this.writer, ...this.readers]) c.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,113 @@
+import pg from 'pg';
+import { PitwallError } from '../../errors/errors.js';
+import type { Queryable, ResultRow, SqlValue, Store, TableWrite } from '../store.js';
+import { toParam } from '../values.js';
+
+/**
+ * Results must read back exactly as DuckDB's do: counts and numerics as numbers,
+ * `timestamp` (no zone) as a UTC instant rather than the process's local time.
+ */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    switch (oid) {
+      case 20: // int8
+      case 1700: // numeric
+        return (v: string) => Number(v);
+      case 1114: // timestamp
+        return (v: string) => new Date(`${v.replace(' ', 'T')}Z`);
+      default:
+        return pg.types.getTypeParser(oid, format);
+    }
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+async function run<T>(
+  client: pg.ClientBase | pg.Pool,
+  sql: string,
+  params: readonly SqlValue[] = [],
+): Promise<T[]> {
+  const res = await client.query({ text: sql, values: params.map(toParam), types });
+  return res.rows as T[];
+}
+
+/** One statement per table: the batch travels as a single JSON parameter and PostgreSQL expands it. */
+async function upsertOne(client: pg.ClientBase, w: TableWrite): Promise<void> {
+  if (w.rows.length === 0) return;
+  const objects = w.rows.map((r) => Object.fromEntries(w.columns.map((c, i) => [c, toParam(r[i] ?? null)])));
+  const updates = w.columns.filter((c) => !w.key.includes(c));
+  const onConflict = updates.length
+    ? `do update set ${updates.map((c) => `${c} = excluded.${c}`).join(', ')}`
+    : 'do nothing';
+  const cols = w.columns.join(', ');
+  await client.query(
+    `insert into ${w.table} (${cols}) select ${cols} from json_populate_recordset(null::${w.table}, $1::json) ` +
+      `on conflict (${w.key.join(', ')}) ${onConflict}`,
+    [JSON.stringify(objects)],
+  );
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private constructor(
+    readonly location: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(url: string, opts: { max?: number } = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 8 });
+    pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw new PitwallError(
+        'store_unavailable',
+        `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`,
+      );
+    }
+    return new PostgresStore(redactUrl(url), pool);
+  }
+
+  query<T extends object = ResultRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return run<T>(this.pool, sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const tx: Queryable = { query: (sql, params) => run(client, sql, params) };
+      const out = await fn(tx);
+      await client.query('commit');
+      return out;
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async upsert(writes: readonly TableWrite[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      for (const w of writes) await upsertOne(client, w);
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+
+export const ENGINES = ['duckdb', 'postgres'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface TestStore {
+  store: Store;
+  /** What to hand to openStore (or set in the environment) to reach the same store again. */
+  config: { duckdbPath?: string; databaseUrl?: string };
+  cleanup(): Promise<void>;
+}
+
+/** A fresh, migrated store: a DuckDB file in a temp dir, or a new PostgreSQL database. */
+export async function openTestStore(engine: Engine): Promise<TestStore> {
+  if (engine === 'duckdb') {
+    const dir = mkdtempSync(join(tmpdir(), 'pitwall-test-'));
+    const duckdbPath = join(dir, 'test.duckdb');
+    const store = await openStore({ duckdbPath });
+    return {
+      store,
+      config: { duckdbPath },
+      async cleanup() {
+        await store.close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const admin = inject('postgresUrl');
+  const name = `pitwall_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const c = new pg.Client(admin);
+  await c.connect();
+  await c.query(`create database ${name}`);
+  await c.end();
+  const databaseUrl = admin.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
+  const store = await openStore({ databaseUrl });
+  return {
+    store,
+    config: { databaseUrl },
+    async cleanup() {
+      await store.close().catch(() => undefined);
+      const c2 = new pg.Client(admin);
+      await c2.connect();
+      await c2.query(`drop database if exists ${name} with (force)`);
+      await c2.end();
+    },
+  };
+}
