@@ -1,0 +1,17 @@
+import type { BenchResult } from './harness.js';
+
+/** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
+const benches: Record<string, () => Promise<BenchResult>> = {};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(benches);
+for (const name of names) {
+  const run = benches[name];
+  if (!run) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  const result = await run();
+  console.log(`\n## ${result.name}`);
+  for (const l of result.lines) console.log(l);
+}

@@ -1,0 +1,52 @@
+import { Option, type Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { invalidArgument } from '../errors/errors.js';
+import { parseInstant } from '../domain/time.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+
+/** What every command receives: where to write, how to reach config and the store. */
+export interface CliContext {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** True when stderr is a terminal: progress bars go there only then. */
+  interactive: boolean;
+}
+
+export function config(ctx: CliContext, program: Command): Config {
+  const opts = program.opts<{ config?: string }>();
+  return loadConfig({ cwd: ctx.cwd, env: ctx.env, path: opts.config });
+}
+
+/** Opens the configured store for the length of `fn`, and always closes it. */
+export async function withStore<T>(cfg: Config, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({
+    databaseUrl: cfg.store.database_url,
+    duckdbPath: cfg.store.duckdb_path,
+    duckdbMemoryLimit: cfg.store.duckdb_memory_limit,
+  });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function parseDateOption(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = parseInstant(value);
+  if (!d)
+    throw invalidArgument(
+      `--${name} ${JSON.stringify(value)} is not a date: use ISO-8601, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`,
+    );
+  return d;
+}
+
+export const jsonOption = () => new Option('--json', 'print JSON instead of text');
+
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.out(JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { PitwallError } from '../errors/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export interface LoadOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Explicit config file; otherwise PITWALL_CONFIG, otherwise ./pitwall.yaml when present. */
+  path?: string;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/**
+ * Reads pitwall.yaml, overlays the environment (PITWALL_DB, DATABASE_URL, PITWALL_DUCKDB_MEMORY),
+ * validates once and freezes. A bad value names the key and the fix.
+ */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const explicit = opts.path ?? env.PITWALL_CONFIG;
+  const file = resolve(cwd, explicit ?? 'pitwall.yaml');
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      raw = (parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {};
+    } catch (e) {
+      throw new PitwallError('invalid_config', `${file} is not valid YAML: ${(e as Error).message}`);
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw))
+      throw new PitwallError(
+        'invalid_config',
+        `${file} must hold a mapping of settings (store:, git:, dora:, ...)`,
+      );
+  } else if (explicit) {
+    throw new PitwallError(
+      'invalid_config',
+      `config file ${file} does not exist: fix PITWALL_CONFIG or --config`,
+    );
+  }
+  const store = { ...((raw.store as Record<string, unknown>) ?? {}) };
+  if (env.PITWALL_DB) store.duckdb_path = env.PITWALL_DB;
+  if (env.DATABASE_URL) store.database_url = env.DATABASE_URL;
+  if (env.PITWALL_DUCKDB_MEMORY) store.duckdb_memory_limit = env.PITWALL_DUCKDB_MEMORY;
+  if (store.duckdb_path && !store.database_url) store.duckdb_path = resolve(cwd, String(store.duckdb_path));
+  const parsed = configSchema.safeParse({ ...raw, store });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    const key = i.path.join('.');
+    throw new PitwallError(
+      'invalid_config',
+      `config key "${key}": ${i.message} (in ${existsSync(file) ? file : 'the environment'}; fix or remove it)`,
+      { issues: parsed.error.issues.map((x) => ({ key: x.path.join('.'), reason: x.message })) },
+    );
+  }
+  for (const p of parsed.data.git.hotfix_patterns) {
+    try {
+      new RegExp(p, 'i');
+    } catch {
+      throw new PitwallError(
+        'invalid_config',
+        `config key "git.hotfix_patterns": ${JSON.stringify(p)} is not a valid regular expression`,
+      );
+    }
+  }
+  return deepFreeze(parsed.data);
+}

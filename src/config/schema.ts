@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Threshold pairs a metric's value is judged against; direction comes from the metric. */
+export const thresholdSchema = z.object({ green: z.number(), yellow: z.number() }).strict();
+
+const doraTiers = z
+  .object({
+    /** Deployment frequency: deploy-days per week at least this much. */
+    deploy_days_per_week: z.object({ elite: z.number(), high: z.number(), medium: z.number() }).strict(),
+    /** Lead time for changes, hours, at most. */
+    lead_time_hours: z.object({ elite: z.number(), high: z.number(), medium: z.number() }).strict(),
+    /** Change failure rate, fraction, at most. */
+    change_failure_rate: z.object({ elite: z.number(), high: z.number(), medium: z.number() }).strict(),
+    /** Time to restore service, hours, at most. */
+    time_to_restore_hours: z.object({ elite: z.number(), high: z.number(), medium: z.number() }).strict(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    store: z
+      .object({
+        duckdb_path: z.string().min(1).default('.pitwall/pitwall.duckdb'),
+        database_url: z.string().min(1).nullable().default(null),
+        duckdb_memory_limit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 512MB')
+          .optional(),
+      })
+      .strict()
+      .default({ duckdb_path: '.pitwall/pitwall.duckdb', database_url: null }),
+    git: z
+      .object({
+        /** Case-insensitive regular expressions matched against a commit subject or a branch name. */
+        hotfix_patterns: z.array(z.string()).default(['^hotfix\\b', '\\bhotfix[:/(]', '\\bhot-fix\\b']),
+      })
+      .strict()
+      .default({ hotfix_patterns: ['^hotfix\\b', '\\bhotfix[:/(]', '\\bhot-fix\\b'] }),
+    dora: z
+      .object({
+        production_environments: z.array(z.string().min(1)).min(1).default(['production', 'prod']),
+        /** An incident on a service counts against a deployment opened within this many hours after it. */
+        incident_attribution_hours: z.number().positive().default(24),
+        tiers: doraTiers.optional(),
+      })
+      .strict()
+      .default({ production_environments: ['production', 'prod'], incident_attribution_hours: 24 }),
+    bots: z
+      .object({ logins: z.array(z.string()).default([]) })
+      .strict()
+      .default({ logins: [] }),
+    metrics: z
+      .object({ thresholds: z.record(z.string(), thresholdSchema).default({}) })
+      .strict()
+      .default({ thresholds: {} }),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type DoraTierThresholds = z.output<typeof doraTiers>;

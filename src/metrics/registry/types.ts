@@ -1,0 +1,71 @@
+export type Bucket = 'day' | 'week' | 'month';
+export const BUCKETS: readonly Bucket[] = ['day', 'week', 'month'];
+export type Direction = 'lower_is_better' | 'higher_is_better';
+export type Status = 'green' | 'yellow' | 'red' | 'none';
+
+/** Lower-is-better: value <= green is green, <= yellow is yellow, else red. Higher-is-better mirrors it. */
+export interface Thresholds {
+  green: number;
+  yellow: number;
+}
+
+/**
+ * A metric is data, not code in a handler. Either `facts` + `aggregate` (the common case:
+ * the registry adds the window, bucket and group-by), or a full `query` for metrics that
+ * aggregate twice (e.g. a median of weekly counts).
+ *
+ * `facts` is a SELECT yielding a `ts` timestamp column, a value column `v` when the aggregate
+ * needs one, and one column per allowed group-by (named as in `groupBy`). It may use $1 (from)
+ * and $2 (to). `aggregate` may use `{period_days}`: the length of the bucket (or window) in days.
+ */
+export interface MetricBase {
+  /** `{service}.{category}.{metric}` */
+  name: string;
+  version: number;
+  title: string;
+  unit: string;
+  description: string;
+  why: string;
+  /** What to do when the value is bad. */
+  action: string;
+  direction: Direction;
+  thresholds?: Thresholds;
+  /** Allowed group-bys; each is a column of the facts (or of the query's `grp`). */
+  groupBy: readonly string[];
+}
+
+export interface FactsMetric extends MetricBase {
+  facts: string;
+  aggregate: string;
+}
+
+export interface QueryParts {
+  /** SQL expression for the bucket start of a timestamp column, or `null` when unbucketed. */
+  bucket: (col: string) => string;
+  /** SQL expression for the group value of a facts column name, or a constant null. */
+  group: (col: string) => string;
+  /** The group-by name asked for, if any. */
+  by: string | null;
+  /** SQL expression: length of the bucket (or window) holding `col`, in days. */
+  periodDays: (col: string) => string;
+}
+
+export interface QueryMetric extends MetricBase {
+  /** Returns SQL yielding columns bucket, grp, value over [$1, $2). */
+  query: (p: QueryParts) => string;
+}
+
+export type MetricDefinition = FactsMetric | QueryMetric;
+
+export interface MetricRequest {
+  from: Date;
+  to: Date;
+  bucket?: Bucket | null;
+  by?: string | null;
+}
+
+export interface MetricValue {
+  bucket: Date | null;
+  group: string | null;
+  value: number | null;
+}
