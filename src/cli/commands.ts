@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerMetrics } from './commands/metrics.js';
+import { registerRecord } from './commands/record.js';
+import { registerReport } from './commands/report.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every CLI command, one file each under src/cli/commands/. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerMetrics, registerRecord, registerReport];

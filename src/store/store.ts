@@ -17,6 +17,8 @@ export interface TableWrite {
   key: readonly string[];
   /** Rows as arrays in `columns` order; keys must be unique within one call. */
   rows: readonly (readonly SqlValue[])[];
+  /** Derived tables are rebuilt whole: delete every row first, in the same transaction. */
+  replace?: boolean;
 }
 
 export interface Store extends Queryable {
@@ -27,6 +29,5 @@ export interface Store extends Queryable {
   upsert(writes: readonly TableWrite[]): Promise<void>;
   /** Runs `fn` in a transaction: everything or nothing. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Deletes rows matching `where` (a SQL condition with parameters). */
   close(): Promise<void>;
 }

@@ -1,9 +1,16 @@
+import type { Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
+import { doraDefinitions } from './dora.js';
 
-/** Every area's definitions; one file per area under this folder. */
+/** Definitions that do not depend on configuration; one file per area under this folder. */
 export const definitions: MetricDefinition[] = [];
 
-export function defaultRegistry(): MetricRegistry {
-  return new MetricRegistry(definitions);
+/** The registry for a configuration: config decides production environments, tiers and threshold overrides. */
+export function registryFor(config: Config): MetricRegistry {
+  const all = [...definitions, ...doraDefinitions(config)].map((d) => {
+    const override = config.metrics.thresholds[d.name];
+    return override ? { ...d, thresholds: override } : d;
+  });
+  return new MetricRegistry(all);
 }

@@ -32,6 +32,7 @@ class DuckConn implements Queryable {
 
 /** Upserts through DuckDB's appender into a temp staging table: far faster than VALUES lists. */
 async function upsertOne(c: DuckConn, w: TableWrite): Promise<void> {
+  if (w.replace) await c.queryUnlocked(`delete from ${w.table}`);
   if (w.rows.length === 0) return;
   const stage = `stage_${w.table}`;
   await c.queryUnlocked(

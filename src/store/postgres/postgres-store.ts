@@ -36,19 +36,25 @@ async function run<T>(
 
 /** One statement per table: the batch travels as a single JSON parameter and PostgreSQL expands it. */
 async function upsertOne(client: pg.ClientBase, w: TableWrite): Promise<void> {
-  if (w.rows.length === 0) return;
-  const objects = w.rows.map((r) => Object.fromEntries(w.columns.map((c, i) => [c, toParam(r[i] ?? null)])));
+  if (w.replace) await client.query(`delete from ${w.table}`);
   const updates = w.columns.filter((c) => !w.key.includes(c));
   const onConflict = updates.length
     ? `do update set ${updates.map((c) => `${c} = excluded.${c}`).join(', ')}`
     : 'do nothing';
   const cols = w.columns.join(', ');
-  await client.query(
+  const sql =
     `insert into ${w.table} (${cols}) select ${cols} from json_populate_recordset(null::${w.table}, $1::json) ` +
-      `on conflict (${w.key.join(', ')}) ${onConflict}`,
-    [JSON.stringify(objects)],
-  );
+    `on conflict (${w.key.join(', ')}) ${onConflict}`;
+  // Slices keep each JSON parameter a few MB however large the batch.
+  for (let i = 0; i < w.rows.length; i += PG_SLICE) {
+    const objects = w.rows
+      .slice(i, i + PG_SLICE)
+      .map((r) => Object.fromEntries(w.columns.map((c, j) => [c, toParam(r[j] ?? null)])));
+    await client.query(sql, [JSON.stringify(objects)]);
+  }
 }
+
+const PG_SLICE = 10_000;
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { registryFor } from '../../metrics/definitions/index.js';
+import { config, printJson, type CliContext } from '../context.js';
+
+/** `pitwall metrics list`: the registry every presenter reads. */
+export function registerMetrics(program: Command, ctx: CliContext): void {
+  const metrics = program.command('metrics').description('the metric registry');
+  metrics
+    .command('list')
+    .description('list every metric with its unit, direction, target and allowed group-bys')
+    .option('--json', 'print JSON (with descriptions, rationale and actions)')
+    .action((o: { json?: boolean }) => {
+      const defs = registryFor(config(ctx, program)).list();
+      if (o.json) {
+        printJson(
+          ctx,
+          defs.map(
+            ({ name, version, title, unit, description, why, action, direction, thresholds, groupBy }) => ({
+              name,
+              version,
+              title,
+              unit,
+              description,
+              why,
+              action,
+              direction,
+              thresholds: thresholds ?? null,
+              groupBy,
+            }),
+          ),
+        );
+        return;
+      }
+      const t = new Table({
+        head: ['metric', 'unit', 'better', 'green', 'yellow', 'group by', 'description'],
+        style: { head: [], border: [], compact: true },
+        wordWrap: true,
+        colWidths: [38, 10, 8, 8, 8, 20, 60],
+      });
+      for (const d of defs)
+        t.push([
+          d.name,
+          d.unit,
+          d.direction === 'lower_is_better' ? 'lower' : 'higher',
+          d.thresholds?.green ?? '—',
+          d.thresholds?.yellow ?? '—',
+          d.groupBy.join(', '),
+          d.description,
+        ]);
+      ctx.out(`${t.toString()}\n${defs.length} metrics\n`);
+    });
+}

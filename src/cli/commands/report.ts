@@ -1,0 +1,46 @@
+import { Option, type Command } from 'commander';
+import { registryFor } from '../../metrics/definitions/index.js';
+import { buildReport } from '../../report/build.js';
+import { formatMarkdown, formatTable } from '../../report/format.js';
+import { config, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
+
+const DAY = 86_400_000;
+
+/** `pitwall report`: every registered metric with value, target, traffic light and trend. */
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .description('print every metric over a window with its target, status and trend vs the previous window')
+    .option('--from <date>', 'window start (default: 30 days before --to)')
+    .option('--to <date>', 'window end, exclusive (default: now)')
+    .option('--by <group>', 'group by team, repo, service, ... (each metric lists what it allows)')
+    .option('--metric <name...>', 'only these metrics')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'markdown', 'json'])
+        .default('table'),
+    )
+    .option('--json', 'same as --format json')
+    .action(
+      async (o: {
+        from?: string;
+        to?: string;
+        by?: string;
+        metric?: string[];
+        format: string;
+        json?: boolean;
+      }) => {
+        const cfg = config(ctx, program);
+        const to = parseDateOption('to', o.to) ?? new Date();
+        const from = parseDateOption('from', o.from) ?? new Date(to.getTime() - 30 * DAY);
+        const registry = registryFor(cfg);
+        if (o.metric) for (const m of o.metric) registry.get(m); // unknown names fail before the store opens
+        const report = await withStore(cfg, (store) =>
+          buildReport(store, registry, cfg, { from, to, by: o.by ?? null, metrics: o.metric }),
+        );
+        const format = o.json ? 'json' : o.format;
+        if (format === 'json') printJson(ctx, report);
+        else ctx.out(format === 'markdown' ? formatMarkdown(report) : formatTable(report));
+      },
+    );
+}

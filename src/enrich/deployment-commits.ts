@@ -1,0 +1,81 @@
+import type { Config } from '../config/schema.js';
+import type { Store } from '../store/store.js';
+
+interface DeploymentRow {
+  id: string;
+  repo: string;
+  service: string;
+  environment: string;
+  sha: string;
+}
+
+/** Full shas for deployments recorded with a short sha or no repo, from the commits we know. */
+async function resolveDeploymentShas(store: Store): Promise<void> {
+  const open = await store.query<{ id: string; sha: string; repo: string | null }>(
+    `select id, sha, repo from deployments where repo is null or length(sha) < 40`,
+  );
+  for (const d of open) {
+    const matches = await store.query<{ repo: string; sha: string }>(
+      `select repo, sha from commits where sha like $1 ${d.repo ? 'and repo = $2' : ''} limit 2`,
+      d.repo ? [`${d.sha}%`, d.repo] : [`${d.sha}%`],
+    );
+    if (matches.length === 1)
+      await store.query(`update deployments set repo = $1, sha = $2 where id = $3`, [
+        matches[0]!.repo,
+        matches[0]!.sha,
+        d.id,
+      ]);
+  }
+}
+
+/**
+ * For each successful deployment, the commits it shipped for the first time to its
+ * (service, environment): everything reachable from its sha through `parents` that no
+ * earlier deployment there had shipped. Ancestry, not timestamps, so squash merges,
+ * cherry-picks and out-of-order pushes are attributed correctly. Recomputed per repo,
+ * so memory stays bounded by the largest repository's history.
+ */
+export async function linkDeploymentCommits(store: Store, _config: Config): Promise<number> {
+  await resolveDeploymentShas(store);
+  const repos = await store.query<{ repo: string }>(
+    `select distinct repo from deployments where repo is not null and status = 'success' order by repo`,
+  );
+  const rows: string[][] = [];
+  for (const { repo } of repos) {
+    const parents = new Map<string, string[]>();
+    for (const c of await store.query<{ sha: string; parents: string }>(
+      `select sha, parents from commits where repo = $1`,
+      [repo],
+    ))
+      parents.set(c.sha, c.parents ? c.parents.split(' ') : []);
+    const deployments = await store.query<DeploymentRow>(
+      `select id, repo, service, environment, sha from deployments
+       where repo = $1 and status = 'success' order by coalesce(finished_at, started_at), id`,
+      [repo],
+    );
+    const shippedBy = new Map<string, Set<string>>();
+    for (const d of deployments) {
+      const streamKey = `${d.service}\u0000${d.environment}`;
+      let shipped = shippedBy.get(streamKey);
+      if (!shipped) shippedBy.set(streamKey, (shipped = new Set()));
+      const stack = [d.sha];
+      while (stack.length) {
+        const sha = stack.pop()!;
+        if (shipped.has(sha) || !parents.has(sha)) continue;
+        shipped.add(sha);
+        rows.push([d.id, repo, sha]);
+        for (const p of parents.get(sha)!) stack.push(p);
+      }
+    }
+  }
+  await store.upsert([
+    {
+      table: 'deployment_commits',
+      columns: ['deployment_id', 'repo', 'sha'],
+      key: ['deployment_id', 'repo', 'sha'],
+      rows,
+      replace: true,
+    },
+  ]);
+  return rows.length;
+}

@@ -1,0 +1,128 @@
+import type { Config } from '../../config/schema.js';
+import { productionCondition } from '../../enrich/production.js';
+import type { MetricDefinition } from '../registry/types.js';
+import { doraTiers } from '../dora/tiers.js';
+
+const deployedAt = 'coalesce(d.finished_at, d.started_at)';
+const hours = (a: string, b: string) => `(extract(epoch from (${b} - ${a})) / 3600.0)`;
+const GROUPS = ['service', 'team', 'repo'] as const;
+
+/** DORA's four keys over production deployments; "production" and the tiers come from config. */
+export function doraDefinitions(config: Config): MetricDefinition[] {
+  const prod = productionCondition(config, 'd.environment');
+  const t = doraTiers(config);
+  return [
+    {
+      name: 'dora.deploys.days_per_week',
+      version: 1,
+      title: 'Deployment frequency',
+      unit: 'days/week',
+      description:
+        'Median, over the complete weeks of the window, of the number of days with at least one successful production deployment.',
+      why: 'Small, frequent deployments shorten feedback loops and make each change less risky.',
+      action:
+        'Shrink batch size: merge smaller PRs, automate the release path, remove manual approval gates.',
+      direction: 'higher_is_better',
+      thresholds: { green: t.deploy_days_per_week.elite, yellow: t.deploy_days_per_week.high },
+      groupBy: GROUPS,
+      query: (p) => `with d as (
+  select cast(${deployedAt} as date) as day, d.service, d.repo, r.team
+  from deployments d left join repos r on r.repo = d.repo
+  where ${prod} and d.status = 'success' and ${deployedAt} >= $1::timestamp and ${deployedAt} < $2::timestamp
+), weeks as (
+  select g.week from generate_series(date_trunc('week', $1::timestamp + interval '6 days'), $2::timestamp - interval '7 days', interval '7 days') as g(week)
+), grps as (select distinct ${p.group(p.by ?? 'null')} as grp from d),
+per_week as (
+  select w.week, g.grp, (select count(distinct d.day) from d where date_trunc('week', d.day) = w.week
+     and (g.grp is null or ${p.group(p.by ?? 'null')} = g.grp)) as days
+  from weeks w cross join grps g
+)
+select ${p.bucket('week')} as bucket, grp, percentile_cont(0.5) within group (order by days) as value
+from per_week group by 1, 2 order by 1, 2`,
+    },
+    {
+      name: 'dora.deploys.count',
+      version: 1,
+      title: 'Production deployments',
+      unit: 'deployments',
+      description: 'Successful production deployments in the window.',
+      why: 'The raw volume behind deployment frequency.',
+      action: 'Compare with deploy-days: many deployments on few days means batching.',
+      direction: 'higher_is_better',
+      groupBy: GROUPS,
+      facts: `select ${deployedAt} as ts, d.service, d.repo, r.team from deployments d left join repos r on r.repo = d.repo
+              where ${prod} and d.status = 'success'`,
+      aggregate: 'count(*)',
+    },
+    ...(['median', 'p90'] as const).map((q): MetricDefinition => ({
+      name: `dora.lead_time.${q}_hours`,
+      version: 1,
+      title: `Lead time for changes (${q === 'median' ? 'median' : '90th percentile'})`,
+      unit: 'hours',
+      description:
+        'Per commit: its first successful production deployment containing it (by git ancestry) finished, minus the commit time. Merge commits excluded.',
+      why: 'How long a finished change waits before users get it: the delivery pipeline’s speed.',
+      action:
+        'Find the slowest phase (review, CI, release cadence) in the PR cycle breakdown and shorten it.',
+      direction: 'lower_is_better',
+      thresholds: { green: t.lead_time_hours.elite, yellow: t.lead_time_hours.high },
+      groupBy: GROUPS,
+      facts: `select ${deployedAt} as ts, ${hours('c.committed_at', deployedAt)} as v, d.service, d.repo, r.team
+                from deployment_commits dc join deployments d on d.id = dc.deployment_id
+                join commits c on c.repo = dc.repo and c.sha = dc.sha left join repos r on r.repo = d.repo
+                where ${prod} and not c.is_merge`,
+      aggregate: `percentile_cont(${q === 'median' ? 0.5 : 0.9}) within group (order by v)`,
+    })),
+    {
+      name: 'dora.change_failure.rate',
+      version: 1,
+      title: 'Change failure rate',
+      unit: 'ratio',
+      description:
+        'Share of production deployments that failed: failed status, a linked or attributed incident, a reverted commit, or a hotfix deployed next.',
+      why: 'Speed without stability just moves work into firefighting.',
+      action:
+        'Read the failed deployments (pitwall dora explain) and add the test or check that would have caught them.',
+      direction: 'lower_is_better',
+      thresholds: { green: t.change_failure_rate.elite, yellow: t.change_failure_rate.high },
+      groupBy: GROUPS,
+      facts: `select ${deployedAt} as ts, case when o.failed then 1.0 else 0.0 end as v, d.service, d.repo, r.team
+              from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo`,
+      aggregate: 'avg(v)',
+    },
+    {
+      name: 'dora.restore.median_hours',
+      version: 1,
+      title: 'Time to restore service (MTTR)',
+      unit: 'hours',
+      description:
+        'Median time from an incident being opened to being resolved, for incidents opened in the window.',
+      why: 'Failures will happen; recovering fast limits their cost.',
+      action: 'Invest in rollback automation, alerting and runbooks for the slowest services.',
+      direction: 'lower_is_better',
+      thresholds: { green: t.time_to_restore_hours.elite, yellow: t.time_to_restore_hours.high },
+      groupBy: ['service', 'team', 'repo'],
+      facts: `select i.opened_at as ts, ${hours('i.opened_at', 'i.resolved_at')} as v, i.service, s.repo, r.team
+              from incidents i left join (select service, min(repo) as repo from deployments group by service) s on s.service = i.service
+              left join repos r on r.repo = s.repo where i.resolved_at is not null`,
+      aggregate: 'percentile_cont(0.5) within group (order by v)',
+    },
+    {
+      name: 'dora.recovery.failed_deployment_hours',
+      version: 1,
+      title: 'Failed deployment recovery time',
+      unit: 'hours',
+      description:
+        'Median time from a failed production deployment to its restoration (incidents resolved, or the next healthy deployment). The 2023 report’s replacement for MTTR.',
+      why: 'Measures recovery from the failures your own changes cause.',
+      action: 'Make rollback one command; deploy smaller changes so the fix is obvious.',
+      direction: 'lower_is_better',
+      thresholds: { green: t.time_to_restore_hours.elite, yellow: t.time_to_restore_hours.high },
+      groupBy: GROUPS,
+      facts: `select ${deployedAt} as ts, ${hours(deployedAt, 'o.restored_at')} as v, d.service, d.repo, r.team
+              from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
+              where o.failed and o.restored_at is not null`,
+      aggregate: 'percentile_cont(0.5) within group (order by v)',
+    },
+  ];
+}
