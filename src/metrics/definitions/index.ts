@@ -1,10 +1,12 @@
 import type { Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
+import { ciDefinitions } from './ci.js';
 import { doraDefinitions } from './dora.js';
+import { prDefinitions } from './prs.js';
 
 /** Definitions that do not depend on configuration; one file per area under this folder. */
-export const definitions: MetricDefinition[] = [];
+export const definitions: MetricDefinition[] = [...prDefinitions, ...ciDefinitions];
 
 /** The registry for a configuration: config decides production environments, tiers and threshold overrides. */
 export function registryFor(config: Config): MetricRegistry {

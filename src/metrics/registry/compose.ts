@@ -10,7 +10,7 @@ export function composeQuery(def: MetricDefinition, req: MetricRequest): string 
     unit
       ? `(extract(epoch from (least(date_trunc('${unit}', ${col}) + interval '1 ${unit}', $2::timestamp) - greatest(date_trunc('${unit}', ${col}), $1::timestamp))) / 86400.0)`
       : `(extract(epoch from ($2::timestamp - $1::timestamp)) / 86400.0)`;
-  const parts: QueryParts = { bucket, group, by, periodDays };
+  const parts: QueryParts = { bucket, group, by, unit, periodDays };
   if ('query' in def) return def.query(parts);
   const groupCol = by ?? 'null';
   const agg = def.aggregate.replaceAll('{period_days}', unit ? `max(${periodDays('ts')})` : periodDays('ts'));

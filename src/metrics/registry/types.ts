@@ -46,6 +46,8 @@ export interface QueryParts {
   group: (col: string) => string;
   /** The group-by name asked for, if any. */
   by: string | null;
+  /** The bucket asked for, if any. */
+  unit: Bucket | null;
   /** SQL expression: length of the bucket (or window) holding `col`, in days. */
   periodDays: (col: string) => string;
 }

@@ -1,0 +1,117 @@
+import type { MetricDefinition } from '../registry/types.js';
+import { median, minutesBetween, pct, secondsBetween } from './sql.js';
+
+const RUN_GROUPS = ['repo', 'team', 'workflow'] as const;
+const JOB_GROUPS = ['repo', 'team', 'workflow', 'job'] as const;
+
+/** Completed runs, each attempt separately (a re-run is another wait for the developer). */
+const runs = (v: string, where = 'true') => `select r.created_at as ts, ${v} as v, r.repo, rp.team, r.workflow
+  from pipeline_runs r left join repos rp on rp.repo = r.repo
+  where r.completed_at is not null and ${where}`;
+
+/** The last attempt of each run: what the run finally concluded. */
+const finalAttempt = `not exists (select 1 from pipeline_runs r2 where r2.repo = r.repo and r2.run_id = r.run_id and r2.attempt > r.attempt)`;
+
+/** Jobs that actually ran; queue time is never negative (clock skew, skipped jobs). */
+const jobs = (
+  v: string,
+  where = 'true',
+) => `select j.created_at as ts, ${v} as v, j.repo, rp.team, j.workflow, j.name as job
+  from pipeline_jobs j left join repos rp on rp.repo = j.repo
+  where j.started_at is not null and j.created_at is not null and coalesce(j.conclusion, '') <> 'skipped' and ${where}`;
+
+const durationPct = (p: number, green: number, yellow: number): MetricDefinition => ({
+  name: `ci.runs.duration_p${Math.round(p * 100)}_minutes`,
+  version: 1,
+  title: `CI run duration (p${Math.round(p * 100)})`,
+  unit: 'minutes',
+  description: `${Math.round(p * 100)}th percentile of wall-clock time from a run being created (queued) to completing, per attempt.`,
+  why: 'How long a developer waits for CI feedback; the tail decides how often people context-switch.',
+  action:
+    'Open the critical path of the slowest workflow and speed up its longest job first; add runners if queue time dominates.',
+  direction: 'lower_is_better',
+  thresholds: { green, yellow },
+  groupBy: RUN_GROUPS,
+  facts: runs(minutesBetween('r.created_at', 'r.completed_at')),
+  aggregate: pct(p),
+});
+
+export const ciDefinitions: MetricDefinition[] = [
+  durationPct(0.5, 10, 20),
+  durationPct(0.9, 20, 40),
+  durationPct(0.99, 30, 60),
+  {
+    name: 'ci.runs.success_rate',
+    version: 1,
+    title: 'CI success rate',
+    unit: 'ratio',
+    description:
+      'Share of completed runs whose final attempt succeeded (cancelled and skipped runs excluded).',
+    why: 'Red builds block merges and teach people to ignore CI.',
+    action:
+      'Separate real failures from flaky tests; quarantine the flaky ones and fix the top failing jobs.',
+    direction: 'higher_is_better',
+    thresholds: { green: 0.95, yellow: 0.85 },
+    groupBy: RUN_GROUPS,
+    facts: runs(
+      `case when r.conclusion = 'success' then 1.0 else 0.0 end`,
+      `${finalAttempt} and coalesce(r.conclusion, '') not in ('cancelled', 'skipped')`,
+    ),
+    aggregate: 'avg(v)',
+  },
+  {
+    name: 'ci.runs.rerun_rate',
+    version: 1,
+    title: 'CI re-run rate',
+    unit: 'ratio',
+    description: 'Share of runs that needed more than one attempt.',
+    why: 'Re-runs are wasted compute and waiting, usually caused by flaky tests or infrastructure.',
+    action: 'Find the jobs re-run most and the flaky tests inside them.',
+    direction: 'lower_is_better',
+    thresholds: { green: 0.05, yellow: 0.15 },
+    groupBy: RUN_GROUPS,
+    facts: runs('case when r.attempt > 1 then 1.0 else 0.0 end', finalAttempt),
+    aggregate: 'avg(v)',
+  },
+  {
+    name: 'ci.runs.count',
+    version: 1,
+    title: 'CI runs',
+    unit: 'runs',
+    description: 'Completed CI run attempts created in the window.',
+    why: 'The load on the CI system; the denominator of every rate above.',
+    action: 'Use it to size runner capacity against queue time.',
+    direction: 'higher_is_better',
+    groupBy: RUN_GROUPS,
+    facts: runs('1'),
+    aggregate: 'count(*)',
+  },
+  ...([0.5, 0.95] as const).map((p): MetricDefinition => ({
+    name: `ci.jobs.queue_p${Math.round(p * 100)}_seconds`,
+    version: 1,
+    title: `CI queue time (p${Math.round(p * 100)})`,
+    unit: 'seconds',
+    description: `${Math.round(p * 100)}th percentile of the time a job waited for a runner (started − created, never negative).`,
+    why: 'Queue time is pure waiting: capacity, not code, decides it.',
+    action:
+      'Add runners or autoscaling for the busiest hours (see the queue-time heatmap); prioritise short jobs.',
+    direction: 'lower_is_better',
+    thresholds: p === 0.5 ? { green: 10, yellow: 30 } : { green: 30, yellow: 120 },
+    groupBy: JOB_GROUPS,
+    facts: jobs(`greatest(${secondsBetween('j.created_at', 'j.started_at')}, 0)`),
+    aggregate: pct(p),
+  })),
+  {
+    name: 'ci.jobs.duration_p50_minutes',
+    version: 1,
+    title: 'CI job duration (median)',
+    unit: 'minutes',
+    description: 'Median execution time of jobs (started to completed); group by job to compare stages.',
+    why: 'Finds the stage (lint, unit, integration, e2e, build) that costs the most.',
+    action: 'Parallelise or cache the slowest stage on the critical path.',
+    direction: 'lower_is_better',
+    groupBy: JOB_GROUPS,
+    facts: jobs(minutesBetween('j.started_at', 'j.completed_at'), 'j.completed_at is not null'),
+    aggregate: median,
+  },
+];

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestStore, type TestStore } from '../../../test/helpers/stores.js';
+import { loadConfig } from '../../config/load.js';
+import { enrich } from '../../enrich/index.js';
+import { ingest } from '../../ingest/ingest.js';
+import { registryFor } from './index.js';
+
+const H = 3_600_000;
+const T0 = Date.parse('2024-03-04T00:00:00Z'); // a Monday
+const at = (h: number) => new Date(T0 + h * H).toISOString();
+const sha = (n: number) => n.toString(16).padStart(40, 'a');
+const config = loadConfig({ cwd: '/nonexistent', env: {} });
+
+/**
+ * A hand-built history whose DORA numbers are known exactly:
+ * commits 1..8 on one line; production deploys of 2 (h10), 4 (h30), 6 (h50, failed status), 7 (h54), 8 (h80);
+ * a staging deploy of 8 (ignored); incident caused by the h30 deploy, open h31 → resolved h33;
+ * commit 8 reverts commit 7, so the h54 deploy failed too.
+ */
+function history() {
+  const commitHours = [0, 1, 20, 21, 40, 41, 52, 70];
+  const commits = commitHours.map((h, i) => ({
+    kind: 'commit',
+    repo: 'acme/api',
+    sha: sha(i + 1),
+    author: 'ada@example.com',
+    authored_at: at(h),
+    committed_at: at(h),
+    parents: i ? [sha(i)] : [],
+    reverts_sha: i === 7 ? sha(7) : null,
+    subject: i === 7 ? 'Revert "feature 7"' : `feature ${i + 1}`,
+  }));
+  const dep = (id: string, n: number, h: number, status = 'success', environment = 'production') => ({
+    kind: 'deployment',
+    id,
+    service: 'api',
+    environment,
+    repo: 'acme/api',
+    sha: sha(n),
+    started_at: at(h - 0.5),
+    finished_at: at(h),
+    status,
+  });
+  return [
+    { kind: 'repo', repo: 'acme/api', team: 'core' },
+    ...commits,
+    dep('d1', 2, 10),
+    dep('d2', 4, 30),
+    dep('d3', 6, 50, 'failure'),
+    dep('d4', 7, 54),
+    dep('d5', 8, 80),
+    dep('s1', 8, 79, 'success', 'staging'),
+    {
+      kind: 'incident',
+      id: 'i1',
+      service: 'api',
+      opened_at: at(31),
+      resolved_at: at(33),
+      caused_by_deployment: 'd2',
+    },
+  ];
+}
+
+describe.each(ENGINES)('DORA on %s', (engine) => {
+  let t: TestStore;
+  const registry = registryFor(config);
+  const window = { from: new Date(T0), to: new Date(T0 + 14 * 24 * H) };
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    await ingest(t.store, history());
+    await enrich(t.store, config);
+  });
+  afterAll(async () => t?.cleanup());
+  const value = async (name: string) => (await registry.compute(t.store, name, window))[0]?.value ?? null;
+
+  it('links each commit to the first successful deployment that contains it, by ancestry', async () => {
+    const rows = await t.store.query<{ deployment_id: string; n: number }>(
+      `select deployment_id, count(*) as n from deployment_commits group by 1 order by 1`,
+    );
+    // d3 failed (status), so 5 and 6 ship with d4; staging keeps its own stream.
+    expect(rows).toEqual([
+      { deployment_id: 'd1', n: 2 },
+      { deployment_id: 'd2', n: 2 },
+      { deployment_id: 'd4', n: 3 },
+      { deployment_id: 'd5', n: 1 },
+      { deployment_id: 's1', n: 8 },
+    ]);
+  });
+
+  it('decides which deployments failed and why', async () => {
+    const rows = await t.store.query(
+      `select deployment_id, failed, reason, restored_at from deployment_outcomes order by 1`,
+    );
+    expect(rows).toEqual([
+      { deployment_id: 'd1', failed: false, reason: null, restored_at: null },
+      { deployment_id: 'd2', failed: true, reason: 'incident', restored_at: new Date(at(33)) },
+      { deployment_id: 'd3', failed: true, reason: 'status', restored_at: new Date(at(54)) },
+      { deployment_id: 'd4', failed: true, reason: 'revert', restored_at: new Date(at(80)) },
+      { deployment_id: 'd5', failed: false, reason: null, restored_at: null },
+    ]);
+  });
+
+  it('computes lead time from commit to its first production deployment', async () => {
+    // Lead times (h): c1 10, c2 9, c3 10, c4 9, c5 14, c6 13, c7 2, c8 10 → median 10, p90 by interpolation.
+    expect(await value('dora.lead_time.median_hours')).toBeCloseTo(10, 6);
+    const sorted = [2, 9, 9, 10, 10, 10, 13, 14];
+    const pos = 0.9 * (sorted.length - 1);
+    const p90 = sorted[Math.floor(pos)]! + (pos % 1) * (sorted[Math.ceil(pos)]! - sorted[Math.floor(pos)]!);
+    expect(await value('dora.lead_time.p90_hours')).toBeCloseTo(p90, 6);
+  });
+
+  it('computes change failure rate, restore times and frequency', async () => {
+    expect(await value('dora.change_failure.rate')).toBeCloseTo(3 / 5, 6);
+    expect(await value('dora.restore.median_hours')).toBeCloseTo(2, 6);
+    // Recovery: d2 3h (h30→h33), d3 4h (h50→h54), d4 26h (h54→h80) → median 4.
+    expect(await value('dora.recovery.failed_deployment_hours')).toBeCloseTo(4, 6);
+    expect(await value('dora.deploys.count')).toBe(4);
+    // Week 1 (Mar 4–10): production deploy days Mar 4 (h10), Mar 5 (h30), Mar 6 (h54), Mar 7 (h80) = 4; week 2: 0 → median 2.
+    expect(await value('dora.deploys.days_per_week')).toBe(2);
+  });
+
+  it('groups by team and by service', async () => {
+    const byTeam = await registry.compute(t.store, 'dora.change_failure.rate', { ...window, by: 'team' });
+    expect(byTeam.map((r) => [r.group, r.value])).toEqual([['core', 0.6]]);
+    const bySvc = await registry.compute(t.store, 'dora.deploys.days_per_week', { ...window, by: 'service' });
+    expect(bySvc.map((r) => [r.group, r.value])).toEqual([['api', 2]]);
+  });
+
+  it('attributes an incident without a named cause to the deployment just before it, within the window', async () => {
+    await ingest(t.store, [
+      { kind: 'incident', id: 'i2', service: 'api', opened_at: at(81), resolved_at: at(82) },
+    ]);
+    await enrich(t.store, config);
+    const [row] = await t.store.query(
+      `select failed, reason from deployment_outcomes where deployment_id = 'd5'`,
+    );
+    expect(row).toEqual({ failed: true, reason: 'incident_attributed' });
+  });
+});

@@ -1,0 +1,154 @@
+import type { MetricDefinition, QueryParts } from '../registry/types.js';
+import { hoursBetween, median, notBot } from './sql.js';
+
+const GROUPS = ['repo', 'team'] as const;
+/** Pull requests by humans, with the author's team (falling back to the repository's). */
+const prs = (
+  ts: string,
+  v: string,
+  where = 'true',
+) => `select ${ts} as ts, ${v} as v, pr.repo, coalesce(p.team, r.team) as team
+  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
+  where not pr.is_bot and ${notBot('pr.author')} and ${where}`;
+
+/** Open PRs as of each bucket's end (or the window's end): a gauge, not a count of events. */
+function openAsOf(p: QueryParts, minAgeDays: number): string {
+  const points = p.unit
+    ? `select least(g.b + interval '1 ${p.unit}', $2::timestamp) as asof, g.b as bucket
+       from generate_series(date_trunc('${p.unit}', $1::timestamp), $2::timestamp - interval '1 second', interval '1 ${p.unit}') as g(b)`
+    : `select $2::timestamp as asof, cast(null as timestamp) as bucket`;
+  return `with points as (${points}), f as (
+  select pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended, pr.repo, coalesce(p.team, r.team) as team
+  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
+  where not pr.is_bot and ${notBot('pr.author')}
+)
+select pt.bucket, ${p.group(p.by ?? 'null')} as grp, count(*) as value
+from points pt join f on f.created_at < pt.asof - interval '${minAgeDays} days' and (f.ended is null or f.ended >= pt.asof)
+group by 1, 2 order by 1, 2`;
+}
+
+export const prDefinitions: MetricDefinition[] = [
+  {
+    name: 'github.prs.merged',
+    version: 1,
+    title: 'Merged pull requests',
+    unit: 'PRs',
+    description: 'Pull requests by people (not bots) merged in the window.',
+    why: 'Throughput of reviewed changes; read it beside cycle time, never per person.',
+    action: 'A drop with steady open PRs means review or CI is the bottleneck.',
+    direction: 'higher_is_better',
+    groupBy: GROUPS,
+    facts: prs('pr.merged_at', '1', 'pr.merged_at is not null'),
+    aggregate: 'count(*)',
+  },
+  {
+    name: 'github.prs.cycle_time_hours',
+    version: 1,
+    title: 'PR cycle time (median)',
+    unit: 'hours',
+    description:
+      'Median time from a pull request being opened to being merged, for PRs merged in the window.',
+    why: 'The wait a finished change spends in review and CI before it can ship.',
+    action:
+      'Look at the phase breakdown: pickup (waiting for a reviewer) is usually the largest and cheapest to fix.',
+    direction: 'lower_is_better',
+    thresholds: { green: 24, yellow: 72 },
+    groupBy: GROUPS,
+    facts: prs('pr.merged_at', hoursBetween('pr.created_at', 'pr.merged_at'), 'pr.merged_at is not null'),
+    aggregate: median,
+  },
+  {
+    name: 'github.prs.time_to_first_review_hours',
+    version: 1,
+    title: 'Time to first review (median)',
+    unit: 'hours',
+    description:
+      'Median time from a PR being ready for review (or opened) to its first review by someone else.',
+    why: 'Developers blocked on review switch context; long pickup time is the most common flow killer.',
+    action: 'Set a team review SLA, use CODEOWNERS rotation, keep PRs small enough to review in one sitting.',
+    direction: 'lower_is_better',
+    thresholds: { green: 4, yellow: 24 },
+    groupBy: GROUPS,
+    facts: prs(
+      'pr.first_review_at',
+      hoursBetween('coalesce(pr.ready_at, pr.created_at)', 'pr.first_review_at'),
+      'pr.first_review_at is not null',
+    ),
+    aggregate: median,
+  },
+  {
+    name: 'github.prs.size_lines',
+    version: 1,
+    title: 'PR size (median lines changed)',
+    unit: 'lines',
+    description: 'Median additions + deletions of PRs merged in the window.',
+    why: 'Large PRs wait longer for review, get shallower reviews and fail more often.',
+    action: 'Split work into stacked or feature-flagged PRs under ~400 lines.',
+    direction: 'lower_is_better',
+    thresholds: { green: 200, yellow: 400 },
+    groupBy: GROUPS,
+    facts: prs('pr.merged_at', 'pr.additions + pr.deletions', 'pr.merged_at is not null'),
+    aggregate: median,
+  },
+  {
+    name: 'github.prs.with_review_comments_pct',
+    version: 1,
+    title: 'PRs with review discussion',
+    unit: 'ratio',
+    description: 'Share of merged PRs that received at least one review comment.',
+    why: 'Rubber-stamp approvals miss defects and spread no knowledge.',
+    action:
+      'If low, check whether reviews are real; if very high with long cycle times, PRs may be too large.',
+    direction: 'higher_is_better',
+    thresholds: { green: 0.5, yellow: 0.3 },
+    groupBy: GROUPS,
+    facts: prs(
+      'pr.merged_at',
+      'case when pr.review_comments > 0 then 1.0 else 0.0 end',
+      'pr.merged_at is not null',
+    ),
+    aggregate: 'avg(v)',
+  },
+  {
+    name: 'github.prs.comments_per_pr',
+    version: 1,
+    title: 'Comments per PR',
+    unit: 'comments',
+    description: 'Mean number of conversation and review comments on PRs merged in the window.',
+    why: 'Depth of review discussion; near zero suggests rubber-stamping.',
+    action: 'Pair it with PR size: many comments on large PRs means they should be split.',
+    direction: 'higher_is_better',
+    groupBy: GROUPS,
+    facts: prs(
+      'pr.merged_at',
+      'cast(pr.comments + pr.review_comments as double precision)',
+      'pr.merged_at is not null',
+    ),
+    aggregate: 'avg(v)',
+  },
+  {
+    name: 'github.prs.open',
+    version: 1,
+    title: 'Open pull requests',
+    unit: 'PRs',
+    description: 'Pull requests by people still open at the end of the window (or of each bucket).',
+    why: 'Work in progress: a growing queue means reviews cannot keep up.',
+    action: 'Limit WIP: finish and review before starting new work.',
+    direction: 'lower_is_better',
+    groupBy: GROUPS,
+    query: (p) => openAsOf(p, 0),
+  },
+  {
+    name: 'github.prs.stale_count_14d',
+    version: 1,
+    title: 'Stale pull requests (open > 14 days)',
+    unit: 'PRs',
+    description: 'Pull requests open for more than 14 days at the end of the window.',
+    why: 'Stale PRs rot: conflicts grow and the context is lost.',
+    action: 'Close or land them; review the stalest first.',
+    direction: 'lower_is_better',
+    thresholds: { green: 5, yellow: 20 },
+    groupBy: GROUPS,
+    query: (p) => openAsOf(p, 14),
+  },
+];
