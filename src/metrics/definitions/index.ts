@@ -3,14 +3,23 @@ import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
 import { ciDefinitions } from './ci.js';
 import { doraDefinitions } from './dora.js';
+import { dxDefinitions } from './dx.js';
+import { localDefinitions } from './local.js';
 import { prDefinitions } from './prs.js';
+import { testenvDefinitions } from './testenv.js';
 
 /** Definitions that do not depend on configuration; one file per area under this folder. */
-export const definitions: MetricDefinition[] = [...prDefinitions, ...ciDefinitions];
+export const definitions: MetricDefinition[] = [
+  ...prDefinitions,
+  ...ciDefinitions,
+  ...testenvDefinitions,
+  ...localDefinitions,
+  ...dxDefinitions,
+];
 
 /** The registry for a configuration: config decides production environments, tiers and threshold overrides. */
 export function registryFor(config: Config): MetricRegistry {
-  const all = [...definitions, ...doraDefinitions(config)].map((d) => {
+  const all = [...doraDefinitions(config), ...definitions].map((d) => {
     const override = config.metrics.thresholds[d.name];
     return override ? { ...d, thresholds: override } : d;
   });

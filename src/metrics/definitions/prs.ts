@@ -16,7 +16,7 @@ function openAsOf(p: QueryParts, minAgeDays: number): string {
   const points = p.unit
     ? `select least(g.b + interval '1 ${p.unit}', $2::timestamp) as asof, g.b as bucket
        from generate_series(date_trunc('${p.unit}', $1::timestamp), $2::timestamp - interval '1 second', interval '1 ${p.unit}') as g(b)`
-    : `select $2::timestamp as asof, cast(null as timestamp) as bucket`;
+    : `select $2::timestamp as asof, cast(null as timestamp) as bucket where $1::timestamp < $2::timestamp`;
   return `with points as (${points}), f as (
   select pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended, pr.repo, coalesce(p.team, r.team) as team
   from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
