@@ -1,0 +1,158 @@
+/**
+ * The knobs of the demo organisation: published in the truth object so tests can check
+ * that Pitwall's metrics recover them. Per-team values cycle through these tables by team
+ * index, so they are explicit rather than drawn.
+ */
+export const TEAM_NAMES = [
+  'payments',
+  'platform',
+  'checkout',
+  'search',
+  'identity',
+  'mobile',
+  'data',
+  'growth',
+  'billing',
+  'messaging',
+  'risk',
+  'catalog',
+  'logistics',
+  'insights',
+  'partners',
+  'support',
+] as const;
+
+/** Index i of each table is team i (mod length). */
+export const TEAM_TABLE = {
+  /** Probability per weekday that a service has a deploy slot is deployDaysPerWeek / 5. */
+  deployDaysPerWeek: [5, 3, 4, 2, 5, 1, 4, 3],
+  /** Probability that a regular production deployment fails (remedial ones never do). */
+  changeFailureRate: [0.05, 0.15, 0.1, 0.25, 0.08, 0.3, 0.12, 0.2],
+  /** Median incident duration (resolved_at − opened_at), hours, lognormal sigma 0.7. */
+  timeToRestoreMedianHours: [1, 4, 2, 8, 1.5, 12, 3, 6],
+  /** Median of first_review_at − ready_at, hours, lognormal sigma 0.8. */
+  reviewLatencyMedianHours: [2, 6, 3, 12, 1.5, 8, 4, 5],
+  /** Survey means: the 1–5 items share this mean per team; NPS (0–10) has its own. */
+  surveyMean: [4.2, 3.4, 3.8, 2.9, 4.0, 3.1, 3.6, 3.3],
+  npsMean: [8.6, 6.2, 7.4, 5.0, 8.1, 5.6, 7.0, 6.4],
+} as const;
+
+export const REMEDY_SHARES = { status: 0.25, incident: 0.35, revert: 0.2, hotfix: 0.2 } as const;
+export type Remedy = keyof typeof REMEDY_SHARES;
+
+export const PR = {
+  /** Chance a human developer opens a PR in one weekday (0, 1 or 2 PRs; mean = 2 × this / 2). */
+  perDeveloperWeekday: 0.6,
+  draftShare: 0.2,
+  draftMedianHours: 5,
+  codingMedianHours: 6,
+  changesRequestedShare: 0.3,
+  reworkMedianHours: 3,
+  approvalAfterReworkMedianHours: 1.5,
+  mergeAfterApprovalMedianMinutes: 30,
+  abandonedShare: 0.05,
+  /** Chance per repo per weekday of a bot PR (dependabot / renovate). */
+  botPerRepoWeekday: 0.15,
+  /** Chance per repo per weekday of a direct push to main. */
+  directCommitPerRepoWeekday: 0.2,
+  additionsMedian: 80,
+  deletionsMedian: 30,
+  filesMedian: 4,
+} as const;
+
+export const DEPLOY = {
+  /** Regular slots, UTC hour: the first is used on every deploy day, the second half the time. */
+  slotsHourUtc: [11, 15],
+  secondSlotShare: 0.5,
+  durationMedianMinutes: 8,
+  stagingLeadMinutes: 20,
+} as const;
+
+/** CI job graph: bounds (median/f .. median×f) make build → e2e → package the critical path of every run. */
+export const CI_JOBS = [
+  { name: 'lint', needs: [], medianSeconds: 90, f: 1.3, suite: null },
+  { name: 'unit', needs: [], medianSeconds: 240, f: 1.25, suite: 'unit' },
+  { name: 'build', needs: [], medianSeconds: 300, f: 1.25, suite: null },
+  { name: 'integration', needs: ['build'], medianSeconds: 240, f: 1.25, suite: 'integration' },
+  { name: 'e2e', needs: ['build'], medianSeconds: 600, f: 1.25, suite: 'e2e' },
+  { name: 'package', needs: ['unit', 'integration', 'e2e'], medianSeconds: 90, f: 1.3, suite: null },
+] as const;
+export type CiJobName = (typeof CI_JOBS)[number]['name'];
+
+export const CI = {
+  workflow: 'ci',
+  criticalPath: ['build', 'e2e', 'package'] as CiJobName[],
+  jobSigma: 0.15,
+  /** Busy = Monday–Friday, 10:00 ≤ hour < 16:00 UTC at the moment the job becomes runnable. */
+  busyHoursUtc: [10, 16] as const,
+  queueBusyMedianSeconds: 45,
+  queueQuietMedianSeconds: 8,
+  queueSigma: 0.5,
+  queueF: 2,
+  /** Job durations are multiplied by this from the cache annotation on (a 25% drop). */
+  cacheDurationFactor: 0.75,
+  /** The cache annotation sits this far into the window. */
+  cacheAtFraction: 0.6,
+  flakyFailureProbability: 0.12,
+  /** Share of PRs whose first push has a genuinely failing unit test (fixed by the next push). */
+  genuineFailurePrShare: 0.08,
+  rerunDelayMedianMinutes: 4,
+  testsPerSuite: { unit: 6, integration: 3, e2e: 2 },
+} as const;
+
+export const PROVISIONING = {
+  /** Chance a human PR gets a test environment once ready. */
+  perPrShare: 0.6,
+  phases: {
+    'testenv.checks': { medianSeconds: 360 },
+    'testenv.kubernetes': { medianSeconds: 240 },
+    'testenv.wait_ready': { medianSeconds: 180 },
+  },
+  phaseSigma: 0.4,
+  failureRate: 0.12,
+  /** Which share of failures each category takes, and the phase that fails for it. */
+  failureCategories: {
+    timeout_waiting_builds: { share: 0.4, phase: 'testenv.checks' },
+    k8s_error: { share: 0.3, phase: 'testenv.kubernetes' },
+    no_pr_found: { share: 0.15, phase: 'testenv.checks' },
+    unknown: { share: 0.15, phase: 'testenv.wait_ready' },
+  },
+  /** Chance that a successful provision is torn down and re-provisioned within 2 h by hand. */
+  reprovisionShare: 0.1,
+  reprovisionWindowHours: 2,
+} as const;
+export type FailureCategory = keyof typeof PROVISIONING.failureCategories;
+
+export const INNER_LOOP = {
+  /** Commands per developer per weekday: uniform 4..12; weekends: 15% of developers run 1..3. */
+  weekdayMin: 4,
+  weekdayMax: 12,
+  weekendShare: 0.15,
+  sigma: 0.6,
+  categories: {
+    test: { share: 0.35, medianMs: 45_000, failureRate: 0.15 },
+    build: { share: 0.25, medianMs: 90_000, failureRate: 0.08 },
+    lint: { share: 0.15, medianMs: 12_000, failureRate: 0.1 },
+    install: { share: 0.1, medianMs: 60_000, failureRate: 0.03 },
+    git: { share: 0.15, medianMs: 1_500, failureRate: 0.01 },
+  },
+  /** network_ms of an install is this share of its duration. */
+  installNetworkShare: 0.6,
+} as const;
+export type CommandCategory = keyof typeof INNER_LOOP.categories;
+
+export const SURVEY = {
+  responseRate: 0.7,
+  sd: 0.8,
+  npsSd: 1.5,
+  /** 1–5 items; nps is 0–10. */
+  likertQuestions: [
+    'satisfaction',
+    'space.efficiency_flow',
+    'space.collaboration',
+    'dx4.speed',
+    'dx4.effectiveness',
+    'dx4.quality',
+    'dx4.impact',
+  ],
+} as const;
