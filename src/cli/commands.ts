@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerDemo } from './commands/demo.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
@@ -7,4 +8,4 @@ import { registerReport } from './commands/report.js';
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every CLI command, one file each under src/cli/commands/. */
-export const commands: RegisterCommand[] = [registerMetrics, registerRecord, registerReport];
+export const commands: RegisterCommand[] = [registerMetrics, registerRecord, registerReport, registerDemo];
