@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerCollectGit } from './commands/collect-git.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
@@ -8,4 +9,4 @@ import { registerReport } from './commands/report.js';
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every CLI command, one file each under src/cli/commands/. */
-export const commands: RegisterCommand[] = [registerMetrics, registerRecord, registerReport, registerDemo];
+export const commands: RegisterCommand[] = [registerMetrics, registerRecord, registerReport, registerCollectGit, registerDemo];

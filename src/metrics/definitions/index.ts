@@ -3,6 +3,7 @@ import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
 import { ciDefinitions } from './ci.js';
 import { doraDefinitions } from './dora.js';
+import { gitDefinitions } from './git.js';
 import { dxDefinitions } from './dx.js';
 import { localDefinitions } from './local.js';
 import { prDefinitions } from './prs.js';
@@ -15,6 +16,7 @@ export const definitions: MetricDefinition[] = [
   ...testenvDefinitions,
   ...localDefinitions,
   ...dxDefinitions,
+  ...gitDefinitions,
 ];
 
 /** The registry for a configuration: config decides production environments, tiers and threshold overrides. */

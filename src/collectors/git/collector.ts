@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { AnyRecordInput } from '../../domain/records.js';
+import { repoName } from '../../domain/kinds/common.js';
+import type { Queryable } from '../../store/store.js';
+import type { Collector } from '../collector.js';
+import { CommitMapper } from './commit-records.js';
+import { parseCursor, serializeCursor } from './cursor.js';
+import { gitLineChunks } from './exec.js';
+import { LOG_FORMAT, LogParser } from './log-parser.js';
+import { listTips, type RefTip } from './refs.js';
+import { openGitRepo, type GitRepo } from './repo.js';
+
+const options = z
+  .object({
+    /** Path of the clone (absolute, or relative to `cwd`). */
+    path: z.string().min(1),
+    cwd: z.string().default('.'),
+    /** owner/name; otherwise derived from the origin remote, else local/<directory>. */
+    name: repoName.optional(),
+    /** Records per ingest transaction: large enough to amortise a transaction, small enough to stream. */
+    batch_size: z.number().int().min(1).default(5_000),
+  })
+  .strict();
+
+export interface GitTarget extends GitRepo {
+  batchSize: number;
+}
+
+const LOG_ARGS = [
+  'log',
+  '--stdin',
+  '--ignore-missing', // an old tip that was garbage-collected after a force-push is simply skipped
+  '--no-ext-diff',
+  '--no-textconv',
+  '--find-renames', // git's default, made explicit so a user's diff.renames cannot change the counts
+  '--numstat',
+  // A merge's size is its diff against the first parent: what the merged branch brought in.
+  '--diff-merges=first-parent',
+  '--encoding=UTF-8',
+  `--format=${LOG_FORMAT}`,
+];
+
+async function knownPeople(store: Queryable): Promise<Set<string>> {
+  const rows = await store.query<{ login: string }>('select login from people');
+  return new Set(rows.map((r) => r.login));
+}
+
+async function repoKnown(store: Queryable, repo: string): Promise<boolean> {
+  return (await store.query('select 1 as x from repos where repo = $1', [repo])).length > 0;
+}
+
+function tagRecord(repo: string, t: RefTip): AnyRecordInput {
+  return { kind: 'tag', repo, name: t.ref.slice('refs/tags/'.length), sha: t.sha, tagged_at: t.createdAt };
+}
+
+export const gitCollector = {
+  id: 'git',
+  description: 'commits (size, merges, PR numbers, reverts, hotfixes), tags and authors from a local clone',
+  configSchema: options,
+  async prepare(o, _config) {
+    const repo = await openGitRepo(o.path, o.cwd, o.name);
+    return { sourceId: `git:${repo.name}`, target: { ...repo, batchSize: o.batch_size } };
+  },
+  async *collect(ctx) {
+    const repo = ctx.target;
+    const previous = parseCursor(ctx.cursor, ctx.logger);
+    const tips = await listTips(repo.path);
+    const oldTips = previous?.tips ?? {};
+    const oldShas = new Set(Object.values(oldTips));
+    const newShas = [...new Set(tips.map((t) => t.sha))].filter((s) => !oldShas.has(s));
+
+    let batch: AnyRecordInput[] = [];
+    // Only a repository nobody registered yet: its team and URL may have been set elsewhere.
+    if (!(await repoKnown(ctx.store, repo.name)))
+      batch.push({ kind: 'repo', repo: repo.name, url: repo.url, default_branch: repo.defaultBranch });
+    for (const t of tips)
+      if (t.ref.startsWith('refs/tags/') && oldTips[t.ref] !== t.sha) batch.push(tagRecord(repo.name, t));
+
+    const mapper = new CommitMapper(
+      repo.name,
+      ctx.config.git.hotfix_patterns,
+      ctx.config.bots.logins,
+      await knownPeople(ctx.store),
+    );
+    let commits = 0;
+    if (newShas.length) {
+      const revs = [...newShas, ...[...oldShas].map((s) => `^${s}`)].join('\n') + '\n';
+      const parser = new LogParser();
+      for await (const lines of gitLineChunks(repo.path, LOG_ARGS, revs)) {
+        for (const line of lines) {
+          const c = parser.push(line);
+          if (c) {
+            mapper.map(c, batch);
+            commits++;
+          }
+        }
+        if (batch.length >= repo.batchSize) {
+          ctx.progress({ unit: 'commits', done: commits });
+          yield { records: batch };
+          batch = [];
+        }
+      }
+      const last = parser.end();
+      if (last) {
+        mapper.map(last, batch);
+        commits++;
+      }
+    }
+    ctx.progress({ unit: 'commits', done: commits });
+    if (batch.length) yield { records: batch };
+    return {
+      cursor: serializeCursor(Object.fromEntries(tips.map((t) => [t.ref, t.sha]))),
+      facts: { repo: repo.name, commits_read: commits, incremental: previous !== null },
+    };
+  },
+} satisfies Collector<typeof options, GitTarget>;

@@ -1,0 +1,28 @@
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { gitCollector } from '../../src/collectors/git/collector.js';
+import { prepareCollector, type CollectSummary } from '../../src/collectors/run.js';
+import type { Store } from '../../src/store/store.js';
+
+export const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+
+/** Config with defaults (and optional pitwall.yaml-style overrides), not read from the machine. */
+export function testConfig(overrides: Record<string, unknown> = {}): Config {
+  const cfg = loadConfig({ cwd: '/nonexistent', env: {} });
+  return { ...cfg, ...overrides } as Config;
+}
+
+/** Runs the git collector in-process against an open store, as the CLI does. */
+export async function collectGit(
+  store: Store,
+  path: string,
+  opts: { config?: Config; name?: string; batchSize?: number } = {},
+): Promise<CollectSummary> {
+  const config = opts.config ?? testConfig();
+  const job = await prepareCollector(
+    gitCollector,
+    { path, name: opts.name, ...(opts.batchSize ? { batch_size: opts.batchSize } : {}) },
+    config,
+  );
+  return job.run({ store, config, logger: silentLogger });
+}
