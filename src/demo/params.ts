@@ -93,11 +93,11 @@ export const CI = {
   cacheDurationFactor: 0.75,
   /** The cache annotation sits this far into the window. */
   cacheAtFraction: 0.6,
-  flakyFailureProbability: 0.12,
+  flakyFailureProbability: 0.08,
   /** Share of PRs whose first push has a genuinely failing unit test (fixed by the next push). */
   genuineFailurePrShare: 0.08,
   rerunDelayMedianMinutes: 4,
-  testsPerSuite: { unit: 6, integration: 3, e2e: 2 },
+  testsPerSuite: { unit: 5, integration: 3, e2e: 2 },
 } as const;
 
 export const PROVISIONING = {
@@ -124,9 +124,9 @@ export const PROVISIONING = {
 export type FailureCategory = keyof typeof PROVISIONING.failureCategories;
 
 export const INNER_LOOP = {
-  /** Commands per developer per weekday: uniform 4..12; weekends: 15% of developers run 1..3. */
-  weekdayMin: 4,
-  weekdayMax: 12,
+  /** Commands per developer per weekday: uniform 3..10; weekends: 15% of developers run 1..3. */
+  weekdayMin: 3,
+  weekdayMax: 10,
   weekendShare: 0.15,
   sigma: 0.6,
   categories: {
