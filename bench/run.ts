@@ -1,7 +1,8 @@
+import { gitIngestBench } from './git-ingest.js';
 import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
-const benches: Record<string, () => Promise<BenchResult>> = {};
+const benches: Record<string, () => Promise<BenchResult>> = { 'git-ingest': gitIngestBench };
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benches);
