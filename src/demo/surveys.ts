@@ -96,13 +96,14 @@ export function annotations(ctx: DemoContext, annotationId: string): void {
     id: annotationId,
     occurred_at: new Date(ctx.cacheAt),
     title: 'CI cache enabled',
+    category: 'optimisation',
   });
   ctx.emit({
     kind: 'experiment',
     id: 'exp-ci-cache',
     name: 'CI dependency cache',
     hypothesis: 'Caching dependencies cuts CI job durations by 25%',
-    metric: 'ci.duration_p50_minutes',
+    metric: 'ci.runs.duration_p50_minutes',
     started_at: new Date(ctx.cacheAt),
     ended_at: null,
     cohort: 'all repositories',

@@ -32,7 +32,8 @@ export const annotation = z.object({
   title: text,
   team: optText,
   repo: optText,
-  kind: z.string().default('note'),
+  /** e.g. release, optimisation, incident-review: what sort of dated event this is. */
+  category: z.string().default('note'),
 });
 
 export { optSha };

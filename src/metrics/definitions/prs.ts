@@ -22,8 +22,8 @@ function openAsOf(p: QueryParts, minAgeDays: number): string {
   from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
   where not pr.is_bot and ${notBot('pr.author')}
 )
-select pt.bucket, ${p.group(p.by ?? 'null')} as grp, count(*) as value
-from points pt join f on f.created_at < pt.asof - interval '${minAgeDays} days' and (f.ended is null or f.ended >= pt.asof)
+select pt.bucket, ${p.group(p.by ?? 'null')} as grp, count(f.created_at) as value
+from points pt left join f on f.created_at < pt.asof - interval '${minAgeDays} days' and (f.ended is null or f.ended >= pt.asof)
 group by 1, 2 order by 1, 2`;
 }
 

@@ -117,7 +117,7 @@ create table annotations (
   title text not null,
   team text,
   repo text,
-  kind text not null
+  category text not null
 );
 
 create table pipeline_runs (

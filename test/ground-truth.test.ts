@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestStore, type TestStore } from './helpers/stores.js';
+import { loadConfig } from '../src/config/load.js';
+import { createDemo } from '../src/demo/generate.js';
+import type { RealisedTruth } from '../src/demo/summary.js';
+import type { DemoTruth } from '../src/demo/truth.js';
+import { enrich } from '../src/enrich/index.js';
+import { ingest } from '../src/ingest/ingest.js';
+import { registryFor } from '../src/metrics/definitions/index.js';
+import type { MetricValue } from '../src/metrics/registry/types.js';
+
+/**
+ * The demo organisation knows its true parameters and the exact values its draws produced.
+ * Pitwall's metrics, computed through the registry on each engine, must recover them:
+ * exactly where the generator knows the value by construction, within a stated tolerance
+ * where only the distribution's parameter is known.
+ */
+const config = loadConfig({ cwd: '/nonexistent', env: {} });
+const registry = registryFor(config);
+const OPTIONS = { developers: 40, days: 84, seed: 11, end: new Date('2026-10-05T00:00:00Z') };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = (s.length - 1) / 2;
+  return (s[Math.floor(m)]! + s[Math.ceil(m)]!) / 2;
+};
+
+describe.each(ENGINES)('the metrics recover the demo organisation’s ground truth on %s', (engine) => {
+  let t: TestStore;
+  let truth: DemoTruth;
+  let real: RealisedTruth;
+  let window: { from: Date; to: Date };
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    const demo = createDemo(OPTIONS, { detail: true });
+    for (const batch of demo.batches(20_000)) await ingest(t.store, batch);
+    await enrich(t.store, config);
+    truth = demo.truth;
+    real = demo.realised();
+    window = { from: new Date(truth.window.from), to: new Date(truth.window.to) };
+  });
+  afterAll(async () => t?.cleanup());
+
+  const byTeam = async (name: string): Promise<Record<string, number | null>> =>
+    Object.fromEntries(
+      (await registry.compute(t.store, name, { ...window, by: 'team' })).map((r: MetricValue) => [
+        r.group,
+        r.value,
+      ]),
+    );
+  const whole = async (name: string, by: string | null = null) =>
+    await registry.compute(t.store, name, { ...window, by });
+
+  it('change failure rate per team equals the realised rate exactly, and tracks the parameter', async () => {
+    const got = await byTeam('dora.change_failure.rate');
+    for (const team of truth.teams) {
+      const r = real.perTeam[team.team]!;
+      expect(got[team.team], team.team).toBeCloseTo(r.changeFailureRate!, 9);
+    }
+    // Whole organisation: realised failures / production deployments.
+    const failed = Object.values(real.perTeam).reduce((s, r) => s + r.failedDeployments, 0);
+    const prod = Object.values(real.perTeam).reduce((s, r) => s + r.productionDeployments, 0);
+    expect((await whole('dora.change_failure.rate'))[0]!.value).toBeCloseTo(failed / prod, 9);
+  });
+
+  it('lead time median and p90 per team equal the realised values (commit → first deployment by ancestry)', async () => {
+    const p50 = await byTeam('dora.lead_time.median_hours');
+    const p90 = await byTeam('dora.lead_time.p90_hours');
+    for (const team of truth.teams) {
+      const r = real.perTeam[team.team]!.leadTimeHours;
+      expect(p50[team.team], team.team).toBeCloseTo(r.p50!, 6);
+      expect(p90[team.team], team.team).toBeCloseTo(r.p90!, 6);
+    }
+  });
+
+  it('deployment frequency per team is the median of realised deploy-days over complete weeks, near the parameter', async () => {
+    const got = await byTeam('dora.deploys.days_per_week');
+    for (const team of truth.teams) {
+      const r = real.perTeam[team.team]!;
+      const full = r.deployDaysByWeek.filter(
+        (w) =>
+          Date.parse(w.week) >= window.from.getTime() &&
+          Date.parse(w.week) + 7 * 86_400_000 <= window.to.getTime(),
+      );
+      expect(got[team.team], team.team).toBe(median(full.map((w) => w.days)));
+      // Parameter: each service deploys each weekday with p = d/5; with several services the
+      // union of days is at least d per week, so the median must not fall far below d.
+      expect(got[team.team]!).toBeGreaterThanOrEqual(team.deployDaysPerWeek - 1.5);
+    }
+  });
+
+  it('time to restore per team equals realised incident durations; failed deployments equal the truth', async () => {
+    const got = await byTeam('dora.restore.median_hours');
+    for (const team of truth.teams) {
+      const r = real.perTeam[team.team]!.timeToRestoreHours;
+      if (r.count === 0) expect(got[team.team] ?? null).toBeNull();
+      else expect(got[team.team], team.team).toBeCloseTo(r.p50!, 6);
+    }
+    const outcomes = await t.store.query<{ deployment_id: string; reason: string }>(
+      `select deployment_id, reason from deployment_outcomes where failed order by 1`,
+    );
+    expect(outcomes).toEqual(
+      real.failedDeployments
+        .map((f) => ({ deployment_id: f.id, reason: f.remedy }))
+        .sort((a, b) => a.deployment_id.localeCompare(b.deployment_id)),
+    );
+  });
+
+  it('PR review latency and cycle time per team equal the realised values, near the parameters', async () => {
+    const review = await byTeam('github.prs.time_to_first_review_hours');
+    const cycle = await byTeam('github.prs.cycle_time_hours');
+    for (const team of truth.teams) {
+      const r = real.perTeam[team.team]!;
+      expect(review[team.team], team.team).toBeCloseTo(r.reviewLatencyHours.p50!, 6);
+      expect(cycle[team.team], team.team).toBeCloseTo(r.cycleTimeHours.p50!, 6);
+      // Lognormal with sigma 0.8 and a few dozen samples: the sample median stays within ±35%.
+      expect(review[team.team]! / team.reviewLatencyMedianHours).toBeGreaterThan(0.65);
+      expect(review[team.team]! / team.reviewLatencyMedianHours).toBeLessThan(1.35);
+    }
+  });
+
+  it('CI re-run and success rates equal the realised counts; queue time recovers the busy/quiet medians', async () => {
+    const rerun = (await whole('ci.runs.rerun_rate'))[0]!.value!;
+    expect(rerun).toBeCloseTo(real.ci.reruns / real.ci.runs, 9);
+    const success = (await whole('ci.runs.success_rate'))[0]!.value!;
+    expect(success).toBeCloseTo((real.ci.runs - real.ci.genuineFailures) / real.ci.runs, 9);
+    const q = real.ci.queueSeconds!;
+    const p50 = (await whole('ci.jobs.queue_p50_seconds'))[0]!.value!;
+    // The overall median lies between the quiet and busy medians the generator used.
+    expect(p50).toBeGreaterThanOrEqual(truth.ci.queue.quietMedianSeconds * 0.8);
+    expect(p50).toBeLessThanOrEqual(truth.ci.queue.busyMedianSeconds * 1.2);
+    expect(q.busy.p50! / truth.ci.queue.busyMedianSeconds).toBeGreaterThan(0.8);
+  });
+
+  it('test-environment provisioning: counts, success rate and phase medians equal the realised values', async () => {
+    expect((await whole('testenv.provision.count'))[0]!.value).toBe(real.provisioning.provisions);
+    const failures = Object.values(real.provisioning.failuresByCategory).reduce((s, n) => s + n, 0);
+    expect((await whole('testenv.provision.success_rate'))[0]!.value).toBeCloseTo(
+      1 - failures / real.provisioning.provisions,
+      9,
+    );
+    const byFailure = Object.fromEntries(
+      (await whole('testenv.provision.count', 'failure')).map((r) => [r.group ?? 'ok', r.value]),
+    );
+    for (const [cat, n] of Object.entries(real.provisioning.failuresByCategory))
+      expect(byFailure[cat], cat).toBe(n);
+    const phases = Object.fromEntries(
+      (await whole('testenv.phase.duration_p50_minutes', 'phase')).map((r) => [r.group, r.value]),
+    );
+    for (const [phase, d] of Object.entries(real.provisioning.phaseSeconds)) {
+      if (phase === 'testenv.provision' || !(phase in phases)) continue;
+      // Timestamps are stored to the millisecond; the generator's samples are not rounded.
+      expect(phases[phase], phase).toBeCloseTo(d.p50! / 60, 3);
+    }
+  });
+
+  it('local command medians per category equal the realised values, near the parameters', async () => {
+    const got = Object.fromEntries(
+      (await whole('local.commands.duration_p50_seconds', 'category')).map((r) => [r.group, r.value]),
+    );
+    for (const [cat, d] of Object.entries(real.commandDurationMs)) {
+      expect(got[cat], cat).toBeCloseTo(d.p50! / 1000, 6);
+      const param = (
+        truth.innerLoop.categories as Record<string, { medianSeconds?: number; medianMs?: number }>
+      )[cat];
+      const paramSeconds = param?.medianSeconds ?? (param?.medianMs ?? NaN) / 1000;
+      if (Number.isFinite(paramSeconds)) expect(got[cat]! / paramSeconds, cat).toBeGreaterThan(0.85);
+    }
+  });
+
+  it('survey NPS and satisfaction per team equal the realised answers', async () => {
+    const nps = await byTeam('dx.survey.nps');
+    const sat = await byTeam('dx.survey.satisfaction');
+    for (const team of truth.teams) {
+      const r = real.perTeam[team.team]!;
+      expect(nps[team.team], team.team).toBeCloseTo(r.nps!, 6);
+      expect(sat[team.team], team.team).toBeCloseTo(r.surveyMeans.satisfaction!, 6);
+    }
+  });
+
+  it('every registered metric computes on this engine for every bucket and allowed group-by', async () => {
+    for (const def of registry.list()) {
+      for (const bucket of [null, 'day', 'week', 'month'] as const)
+        for (const by of [null, ...def.groupBy]) {
+          const rows = await registry.compute(t.store, def.name, { ...window, bucket, by });
+          for (const r of rows)
+            expect(r.value === null || Number.isFinite(r.value), `${def.name} ${bucket} ${by}`).toBe(true);
+        }
+      const [total] = await registry.compute(t.store, def.name, window);
+      expect(total, def.name).toBeDefined();
+    }
+  });
+});
