@@ -164,6 +164,26 @@ describe.each(ENGINES)('git collector on %s', (engine) => {
     expect(JSON.parse(src!.cursor!).tips['refs/heads/side']).toBe(c9);
   });
 
+  it('carries on after a force-push whose old tip was garbage-collected', async () => {
+    const r = f.repo;
+    r.git(['checkout', '-q', '-b', 'doomed']);
+    r.write('doomed.txt', 'x\n');
+    const doomed = r.commit('Doomed', { at: '2024-03-09T10:30:00Z' });
+    r.git(['checkout', '-q', 'main']);
+    expect((await collectGit(t.store, r.dir)).written.commit).toBe(1);
+    r.git(['branch', '-q', '-D', 'doomed']);
+    r.git(['reflog', 'expire', '--expire=now', '--all']);
+    r.git(['gc', '-q', '--prune=now']);
+    expect(() => r.git(['cat-file', '-e', doomed])).toThrow();
+    r.write('f.txt', 'f\n');
+    const after = r.commit('After gc', { at: '2024-03-09T10:40:00Z' });
+    const s = await collectGit(t.store, r.dir);
+    expect(s.written.commit).toBe(1);
+    expect(await t.store.query(`select sha from commits where subject = 'After gc'`)).toEqual([
+      { sha: after },
+    ]);
+  });
+
   it('records a failure on the source and rethrows it clearly, keeping the old cursor', async () => {
     const r = f.repo;
     const before = await readSource(t.store, 'git:acme/shop');

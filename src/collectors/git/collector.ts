@@ -7,7 +7,7 @@ import { CommitMapper } from './commit-records.js';
 import { parseCursor, serializeCursor } from './cursor.js';
 import { gitLineChunks } from './exec.js';
 import { LOG_FORMAT, LogParser } from './log-parser.js';
-import { listTips, type RefTip } from './refs.js';
+import { existingCommits, listTips, type RefTip } from './refs.js';
 import { openGitRepo, type GitRepo } from './repo.js';
 
 const options = z
@@ -29,7 +29,6 @@ export interface GitTarget extends GitRepo {
 const LOG_ARGS = [
   'log',
   '--stdin',
-  '--ignore-missing', // an old tip that was garbage-collected after a force-push is simply skipped
   '--no-ext-diff',
   '--no-textconv',
   '--find-renames', // git's default, made explicit so a user's diff.renames cannot change the counts
@@ -84,7 +83,8 @@ export const gitCollector = {
     );
     let commits = 0;
     if (newShas.length) {
-      const revs = [...newShas, ...[...oldShas].map((s) => `^${s}`)].join('\n') + '\n';
+      const stillThere = await existingCommits(repo.path, [...oldShas]);
+      const revs = [...newShas, ...stillThere.map((s) => `^${s}`)].join('\n') + '\n';
       const parser = new LogParser();
       for await (const lines of gitLineChunks(repo.path, LOG_ARGS, revs)) {
         for (const line of lines) {
@@ -94,8 +94,8 @@ export const gitCollector = {
             commits++;
           }
         }
+        ctx.progress({ unit: 'commits', done: commits });
         if (batch.length >= repo.batchSize) {
-          ctx.progress({ unit: 'commits', done: commits });
           yield { records: batch };
           batch = [];
         }

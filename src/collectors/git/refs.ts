@@ -1,4 +1,4 @@
-import { gitOutput, gitOutputOrNull } from './exec.js';
+import { gitLineChunks, gitOutput, gitOutputOrNull } from './exec.js';
 
 export interface RefTip {
   /** Full ref name (refs/heads/main, refs/tags/v1) or HEAD. */
@@ -30,4 +30,19 @@ export async function listTips(repoPath: string): Promise<RefTip[]> {
   const head = (await gitOutputOrNull(repoPath, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim();
   if (head) tips.push({ ref: 'HEAD', sha: head, createdAt: null });
   return tips;
+}
+
+/**
+ * The subset of `shas` that still name commits. An old tip can vanish (a force-pushed branch
+ * deleted and garbage-collected) and `git log ^<missing>` fails even with --ignore-missing.
+ */
+export async function existingCommits(repoPath: string, shas: readonly string[]): Promise<string[]> {
+  if (!shas.length) return [];
+  const found: string[] = [];
+  for await (const lines of gitLineChunks(repoPath, ['cat-file', '--batch-check'], shas.join('\n') + '\n'))
+    for (const line of lines) {
+      const [sha, type] = line.split(' ');
+      if (sha && type === 'commit') found.push(sha);
+    }
+  return found;
 }
