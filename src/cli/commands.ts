@@ -9,4 +9,10 @@ import { registerReport } from './commands/report.js';
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every CLI command, one file each under src/cli/commands/. */
-export const commands: RegisterCommand[] = [registerMetrics, registerRecord, registerReport, registerCollectGit, registerDemo];
+export const commands: RegisterCommand[] = [
+  registerMetrics,
+  registerRecord,
+  registerReport,
+  registerCollectGit,
+  registerDemo,
+];

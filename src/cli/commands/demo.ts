@@ -4,7 +4,7 @@ import { createDemo } from '../../demo/generate.js';
 import { DEMO_LIMITS, resolveDemoOptions, type DemoOptions } from '../../demo/options.js';
 import { enrich } from '../../enrich/index.js';
 import { invalidArgument } from '../../errors/errors.js';
-import { ingest } from '../../ingest/ingest.js';
+import { ingestBatches } from '../../ingest/ingest.js';
 import { config, jsonOption, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
 
 /** Above this many developer-days the run takes minutes and floods the store: refuse, name the fix. */
@@ -66,23 +66,20 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       const started = Date.now();
       const expected = options.developers * options.days * RECORDS_PER_DEVELOPER_DAY;
       const showProgress = expected > 200_000;
-      let written = 0;
       let nextReport = 0.1;
       const enriched = await withStore(cfg, async (store) => {
         if (o.fresh)
           await store.transaction(async (tx) => {
             for (const k of Object.values(recordKinds)) await tx.query(`delete from ${k.table}`);
           });
-        for (const batch of run.batches()) {
-          await ingest(store, batch);
-          written += batch.length;
-          if (showProgress && written / expected >= nextReport) {
+        await ingestBatches(store, run.batches(50_000), (n) => {
+          if (showProgress && n / expected >= nextReport) {
             ctx.err(
-              `demo: ${written.toLocaleString('en')} records written (~${Math.min(99, Math.round((written / expected) * 100))}%)\n`,
+              `demo: ${n.toLocaleString('en')} records written (~${Math.min(99, Math.round((n / expected) * 100))}%)\n`,
             );
             nextReport += 0.1;
           }
-        }
+        });
         if (showProgress) ctx.err('demo: enriching (deployment commits, outcomes)\n');
         return enrich(store, cfg);
       });

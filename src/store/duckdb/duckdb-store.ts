@@ -17,6 +17,7 @@ export interface DuckDbOptions {
 
 class DuckConn implements Queryable {
   readonly lock = new Mutex();
+  readonly staged = new Set<string>();
   constructor(readonly conn: DuckDBConnection) {}
   query<T extends object = ResultRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return this.lock.run(() => this.queryUnlocked<T>(sql, params));
@@ -58,7 +59,7 @@ async function upsertOne(c: DuckConn, w: TableWrite): Promise<void> {
     `insert into ${w.table} (${w.columns.join(', ')}) select ${w.columns.join(', ')} from ${stage} ` +
       `on conflict (${w.key.join(', ')}) ${onConflict}`,
   );
-  await c.queryUnlocked(`drop table ${stage}`);
+  await c.queryUnlocked(`delete from ${stage}`);
 }
 
 export class DuckDbStore implements Store {
