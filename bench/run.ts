@@ -1,8 +1,12 @@
 import { gitIngestBench } from './git-ingest.js';
+import { loadReportBench } from './load-report.js';
 import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
-const benches: Record<string, () => Promise<BenchResult>> = { 'git-ingest': gitIngestBench };
+const benches: Record<string, () => Promise<BenchResult>> = {
+  'git-ingest': gitIngestBench,
+  'load-report': loadReportBench,
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(benches);

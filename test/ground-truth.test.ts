@@ -178,6 +178,42 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
     }
   });
 
+  it('every all-green run’s critical path is the generator’s, and its length is the run’s duration', async () => {
+    const rows = await t.store.query<{ path: string; wall_seconds: number; path_seconds: number }>(
+      `select p.path, p.wall_seconds, p.path_seconds from run_critical_paths p
+       where not exists (select 1 from pipeline_jobs j where j.repo = p.repo and j.run_id = p.run_id and j.attempt = p.attempt
+                         and coalesce(j.conclusion, '') <> 'success')`,
+    );
+    expect(rows.length).toBeGreaterThan(50);
+    for (const r of rows) {
+      expect(r.path).toBe(truth.ci.criticalPath.join(' > '));
+      expect(r.path_seconds).toBeCloseTo(r.wall_seconds, 3);
+    }
+    const shares = Object.fromEntries(
+      (await whole('ci.critical_path.job_share', 'job')).map((x) => [x.group, x.value]),
+    );
+    const top = Object.entries(shares).sort((a, b) => b[1]! - a[1]!)[0]![0];
+    expect(truth.ci.criticalPath).toContain(top);
+  });
+
+  it('PR cycle phases: pickup equals the realised review latency; each PR deploys with its merge commit’s first deployment', async () => {
+    const pickup = await byTeam('flow.cycle.pickup_hours');
+    for (const team of truth.teams)
+      expect(pickup[team.team], team.team).toBeCloseTo(real.perTeam[team.team]!.reviewLatencyHours.p50!, 6);
+    const rows = await t.store.query<{ repo: string; merge_sha: string; deployment_id: string | null }>(
+      `select repo, merge_sha, deployment_id from pr_cycles where merged_at is not null and merge_sha is not null`,
+    );
+    expect(rows.length).toBeGreaterThan(100);
+    let deployed = 0;
+    for (const r of rows) {
+      const expected = real.commitFirstDeployment![`${r.repo} ${r.merge_sha}`] ?? null;
+      const prodOnly = expected && expected.includes('staging') ? null : expected;
+      if (r.deployment_id) deployed++;
+      expect(r.deployment_id, `${r.repo} ${r.merge_sha}`).toBe(prodOnly);
+    }
+    expect(deployed).toBeGreaterThan(50);
+  });
+
   it('every registered metric computes on this engine for every bucket and allowed group-by', async () => {
     for (const def of registry.list()) {
       for (const bucket of [null, 'day', 'week', 'month'] as const)

@@ -1,19 +1,27 @@
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
+import { deriveCriticalPaths } from './critical-path.js';
+import { linkDeploymentCommits } from './deployment-commits.js';
+import { deriveDeploymentOutcomes } from './deployment-outcomes.js';
+import { derivePrCycles } from './pr-cycles.js';
 
 export interface EnrichSummary {
   deploymentCommits: number;
   failedDeployments: number;
+  prCycles: number;
+  criticalPaths: number;
 }
 
 /**
- * Derives the linked tables (deployment_commits, deployment_outcomes) from what was ingested.
- * Every writer that changes deployments, commits or incidents calls this afterwards.
+ * Derives the linked tables from what was ingested: deployment ↔ commits (ancestry), deployment
+ * outcomes, the per-PR cycle breakdown and each CI run's critical path. Every writer that changes
+ * deployments, commits, PRs, incidents or CI runs calls this afterwards. Order matters: outcomes
+ * and PR cycles read the deployment links.
  */
 export async function enrich(store: Store, config: Config): Promise<EnrichSummary> {
-  const { linkDeploymentCommits } = await import('./deployment-commits.js');
-  const { deriveDeploymentOutcomes } = await import('./deployment-outcomes.js');
   const deploymentCommits = await linkDeploymentCommits(store, config);
   const failedDeployments = await deriveDeploymentOutcomes(store, config);
-  return { deploymentCommits, failedDeployments };
+  const prCycles = await derivePrCycles(store, config);
+  const criticalPaths = await deriveCriticalPaths(store);
+  return { deploymentCommits, failedDeployments, prCycles, criticalPaths };
 }

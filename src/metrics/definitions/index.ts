@@ -2,6 +2,8 @@ import type { Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
 import { ciDefinitions } from './ci.js';
+import { criticalPathDefinitions } from './critical-path.js';
+import { flowDefinitions } from './flow.js';
 import { doraDefinitions } from './dora.js';
 import { gitDefinitions } from './git.js';
 import { dxDefinitions } from './dx.js';
@@ -12,7 +14,9 @@ import { testenvDefinitions } from './testenv.js';
 /** Definitions that do not depend on configuration; one file per area under this folder. */
 export const definitions: MetricDefinition[] = [
   ...prDefinitions,
+  ...flowDefinitions,
   ...ciDefinitions,
+  ...criticalPathDefinitions,
   ...testenvDefinitions,
   ...localDefinitions,
   ...dxDefinitions,

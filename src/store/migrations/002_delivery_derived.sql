@@ -20,6 +20,8 @@ create table pr_cycles (
   review_hours double precision,
   merge_hours double precision,
   deploy_hours double precision,
+  -- the PR's updated_at when this row was derived: a newer PR version means derive again
+  pr_updated_at timestamp,
   primary key (repo, number)
 );
 
