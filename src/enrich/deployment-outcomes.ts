@@ -26,40 +26,43 @@ export async function deriveDeploymentOutcomes(store: Store, config: Config): Pr
      where ${prod} and status in ('success', 'failure') order by service, environment, coalesce(finished_at, started_at), id`,
   );
   const incidents = await store.query<{
+    id: string;
     service: string;
     opened_at: Date;
     resolved_at: Date | null;
     caused_by_deployment: string | null;
-  }>(`select service, opened_at, resolved_at, caused_by_deployment from incidents`);
-  const reverted = new Set(
-    (
-      await store.query<{ deployment_id: string }>(
-        `select distinct dc.deployment_id from deployment_commits dc
-         join commits r on r.repo = dc.repo and r.reverts_sha = dc.sha`,
-      )
-    ).map((r) => r.deployment_id),
+  }>(
+    `select id, service, opened_at, resolved_at, caused_by_deployment from incidents order by opened_at, id`,
   );
-  const withHotfix = new Set(
-    (
-      await store.query<{ deployment_id: string }>(
-        `select distinct dc.deployment_id from deployment_commits dc
-         join commits c on c.repo = dc.repo and c.sha = dc.sha where c.is_hotfix`,
-      )
-    ).map((r) => r.deployment_id),
+  /** deployment id → the shas that show it: reverted commits it shipped, hotfix commits it shipped. */
+  const evidenceMap = async (sql: string) => {
+    const m = new Map<string, string[]>();
+    for (const r of await store.query<{ deployment_id: string; sha: string }>(sql)) {
+      const list = m.get(r.deployment_id) ?? [];
+      list.push(r.sha);
+      m.set(r.deployment_id, list);
+    }
+    return m;
+  };
+  const reverted = await evidenceMap(
+    `select distinct dc.deployment_id, dc.sha from deployment_commits dc
+     join commits r on r.repo = dc.repo and r.reverts_sha = dc.sha order by 1, 2`,
+  );
+  const withHotfix = await evidenceMap(
+    `select distinct dc.deployment_id, dc.sha from deployment_commits dc
+     join commits c on c.repo = dc.repo and c.sha = dc.sha where c.is_hotfix order by 1, 2`,
   );
   const windowMs = config.dora.incident_attribution_hours * 3_600_000;
   const byId = new Map(deploys.map((d) => [d.id, d]));
-  const named = new Map<string, Date[]>();
-  const unnamedByService = new Map<string, { opened: Date; resolved: Date | null }[]>();
+  type Inc = { id: string; opened: Date; resolved: Date | null };
+  const named = new Map<string, Inc[]>();
+  const unnamedByService = new Map<string, Inc[]>();
   for (const i of incidents) {
+    const inc = { id: i.id, opened: i.opened_at, resolved: i.resolved_at };
     if (i.caused_by_deployment && byId.has(i.caused_by_deployment)) {
-      const list = named.get(i.caused_by_deployment) ?? [];
-      if (i.resolved_at) list.push(i.resolved_at);
-      named.set(i.caused_by_deployment, list);
+      named.set(i.caused_by_deployment, [...(named.get(i.caused_by_deployment) ?? []), inc]);
     } else if (!i.caused_by_deployment) {
-      const list = unnamedByService.get(i.service) ?? [];
-      list.push({ opened: i.opened_at, resolved: i.resolved_at });
-      unnamedByService.set(i.service, list);
+      unnamedByService.set(i.service, [...(unnamedByService.get(i.service) ?? []), inc]);
     }
   }
 
@@ -75,21 +78,21 @@ export async function deriveDeploymentOutcomes(store: Store, config: Config): Pr
       (i) => i.opened.getTime() >= d.at.getTime() && i.opened.getTime() < windowEnd,
     );
     let reason: string | null = null;
+    let evidence: string[] = [];
     let restored: Date | null = null;
     if (d.status === 'failure') reason = 'status';
-    else if (named.has(d.id)) reason = 'incident';
-    else if (attributed.length) reason = 'incident_attributed';
-    else if (reverted.has(d.id)) reason = 'revert';
-    else if (next && withHotfix.has(next.id)) reason = 'hotfix';
+    else if (named.has(d.id)) [reason, evidence] = ['incident', named.get(d.id)!.map((i) => i.id)];
+    else if (attributed.length) [reason, evidence] = ['incident_attributed', attributed.map((i) => i.id)];
+    else if (reverted.has(d.id)) [reason, evidence] = ['revert', reverted.get(d.id)!];
+    else if (next && withHotfix.has(next.id)) [reason, evidence] = ['hotfix', withHotfix.get(next.id)!];
     if (reason) {
       failedCount++;
-      const resolvedTimes =
-        reason === 'incident'
-          ? named.get(d.id)!
-          : attributed.map((i) => i.resolved).filter((x): x is Date => !!x);
-      if (reason.startsWith('incident') && resolvedTimes.length)
+      const linked =
+        reason === 'incident' ? named.get(d.id)! : reason === 'incident_attributed' ? attributed : [];
+      const resolvedTimes = linked.map((i) => i.resolved).filter((x): x is Date => !!x);
+      if (linked.length && resolvedTimes.length === linked.length)
         restored = new Date(Math.max(...resolvedTimes.map((t) => t.getTime())));
-      else {
+      else if (!linked.length) {
         for (let j = k + 1; j < deploys.length && sameStream(deploys[j]); j++)
           if (deploys[j]!.status === 'success') {
             restored = deploys[j]!.at;
@@ -97,12 +100,12 @@ export async function deriveDeploymentOutcomes(store: Store, config: Config): Pr
           }
       }
     }
-    rows.push([d.id, reason !== null, reason, restored]);
+    rows.push([d.id, reason !== null, reason, evidence.length ? evidence.join(' ') : null, restored]);
   }
   await store.upsert([
     {
       table: 'deployment_outcomes',
-      columns: ['deployment_id', 'failed', 'reason', 'restored_at'],
+      columns: ['deployment_id', 'failed', 'reason', 'evidence', 'restored_at'],
       key: ['deployment_id'],
       rows,
       replace: true,

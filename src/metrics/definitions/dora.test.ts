@@ -89,14 +89,26 @@ describe.each(ENGINES)('DORA on %s', (engine) => {
 
   it('decides which deployments failed and why', async () => {
     const rows = await t.store.query(
-      `select deployment_id, failed, reason, restored_at from deployment_outcomes order by 1`,
+      `select deployment_id, failed, reason, evidence, restored_at from deployment_outcomes order by 1`,
     );
     expect(rows).toEqual([
-      { deployment_id: 'd1', failed: false, reason: null, restored_at: null },
-      { deployment_id: 'd2', failed: true, reason: 'incident', restored_at: new Date(at(33)) },
-      { deployment_id: 'd3', failed: true, reason: 'status', restored_at: new Date(at(54)) },
-      { deployment_id: 'd4', failed: true, reason: 'revert', restored_at: new Date(at(80)) },
-      { deployment_id: 'd5', failed: false, reason: null, restored_at: null },
+      { deployment_id: 'd1', failed: false, reason: null, evidence: null, restored_at: null },
+      {
+        deployment_id: 'd2',
+        failed: true,
+        reason: 'incident',
+        evidence: 'i1',
+        restored_at: new Date(at(33)),
+      },
+      { deployment_id: 'd3', failed: true, reason: 'status', evidence: null, restored_at: new Date(at(54)) },
+      {
+        deployment_id: 'd4',
+        failed: true,
+        reason: 'revert',
+        evidence: sha(7),
+        restored_at: new Date(at(80)),
+      },
+      { deployment_id: 'd5', failed: false, reason: null, evidence: null, restored_at: null },
     ]);
   });
 
@@ -132,8 +144,13 @@ describe.each(ENGINES)('DORA on %s', (engine) => {
     ]);
     await enrich(t.store, config);
     const [row] = await t.store.query(
-      `select failed, reason from deployment_outcomes where deployment_id = 'd5'`,
+      `select failed, reason, evidence, restored_at from deployment_outcomes where deployment_id = 'd5'`,
     );
-    expect(row).toEqual({ failed: true, reason: 'incident_attributed' });
+    expect(row).toEqual({
+      failed: true,
+      reason: 'incident_attributed',
+      evidence: 'i2',
+      restored_at: new Date(at(82)),
+    });
   });
 });

@@ -268,5 +268,7 @@ create table deployment_outcomes (
   deployment_id text primary key,
   failed boolean not null,
   reason text,
+  -- what shows it: the incident ids, the reverted sha or the hotfix commit
+  evidence text,
   restored_at timestamp
 );
