@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { registerCollectGit } from './commands/collect-git.js';
+import { registerCollectJunit } from './commands/collect-junit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
@@ -14,5 +15,6 @@ export const commands: RegisterCommand[] = [
   registerRecord,
   registerReport,
   registerCollectGit,
+  registerCollectJunit,
   registerDemo,
 ];

@@ -1,0 +1,98 @@
+import { attr, type Attrs, type Emit, type FormatHandler } from './format.js';
+import { parseSecondsToMs, statusWord } from './values.js';
+
+interface Suite {
+  type: string;
+  name: string;
+  fullname: string | undefined;
+}
+
+/** Suite types that name where tests live (assembly, namespaces) rather than a class or a theory. */
+const PATH_TYPES = new Set(['assembly', 'testsuite', 'namespace']);
+
+/**
+ * NUnit 3 (`<test-run>`) and NUnit 2 (`<test-results>`): `<test-suite>` nests assembly ->
+ * namespaces -> fixture -> parameterised method/theory -> `<test-case>`. The suite is the
+ * assembly and namespace path (as dorny/test-reporter names it), the class is the fixture.
+ */
+export class NunitHandler implements FormatHandler {
+  private readonly suites: Suite[] = [];
+  private current: { attrs: Attrs; failed: boolean } | null = null;
+
+  constructor(private readonly emit: Emit) {}
+
+  open(name: string, attrs: Attrs, parent: string | undefined): void {
+    if (name === 'test-suite' && !this.current)
+      this.suites.push({
+        type: (attr(attrs, 'type') ?? '').toLowerCase(),
+        name: attr(attrs, 'name') ?? '',
+        fullname: attr(attrs, 'fullname', 'classname'),
+      });
+    else if (name === 'test-case' && !this.current) this.current = { attrs, failed: false };
+    else if (this.current && parent === 'test-case' && name === 'failure') this.current.failed = true;
+  }
+
+  close(name: string): void {
+    if (name === 'test-case' && this.current) {
+      this.finish(this.current.attrs, this.current.failed);
+      this.current = null;
+    } else if (name === 'test-suite' && !this.current) this.suites.pop();
+  }
+
+  private finish(a: Attrs, hasFailure: boolean): void {
+    const fixture = [...this.suites].reverse().find((s) => s.type === 'testfixture');
+    const suite = this.suites
+      .filter((s) => PATH_TYPES.has(s.type))
+      .map((s) => s.name)
+      .join('.');
+    const label = statusWord(a.label);
+    let status = statusWord(a.result) ?? (hasFailure ? 'failed' : 'passed');
+    if (a.executed?.toLowerCase() === 'false') status = 'skipped';
+    if (status === 'failed' && label === 'error') status = 'error';
+    this.emit({
+      suite,
+      className: attr(a, 'classname') ?? fixture?.fullname ?? fixture?.name ?? '',
+      name: attr(a, 'name') ?? '(unnamed)',
+      file: null,
+      status,
+      durationMs: parseSecondsToMs(a.duration ?? a.time),
+      retries: 0,
+      timestamp: attr(a, 'start-time') ?? null,
+    });
+  }
+}
+
+/** xUnit.net v2 (`<assemblies>`): `<assembly>` -> `<collection>` -> `<test result="Pass|Fail|Skip">`. */
+export class XunitNetHandler implements FormatHandler {
+  private assembly = '';
+  private collection = '';
+  private timestamp: string | undefined;
+
+  constructor(private readonly emit: Emit) {}
+
+  open(name: string, attrs: Attrs): void {
+    if (name === 'assembly') {
+      this.assembly = (attr(attrs, 'name') ?? '').split(/[\\/]/).pop() ?? '';
+      const date = attr(attrs, 'run-date');
+      const time = attr(attrs, 'run-time');
+      this.timestamp = date ? `${date}${time ? `T${time}` : ''}` : undefined;
+    } else if (name === 'collection') this.collection = attr(attrs, 'name') ?? '';
+    else if (name === 'test') {
+      const type = attr(attrs, 'type') ?? '';
+      const full = attr(attrs, 'name') ?? '(unnamed)';
+      this.emit({
+        suite: this.collection || this.assembly,
+        className: type,
+        // The full name minus the class keeps a theory's arguments, which `method` drops.
+        name: type && full.startsWith(`${type}.`) ? full.slice(type.length + 1) : full,
+        file: null,
+        status: statusWord(attrs.result) ?? 'passed',
+        durationMs: parseSecondsToMs(attrs.time),
+        retries: 0,
+        timestamp: this.timestamp ?? null,
+      });
+    }
+  }
+
+  close(): void {}
+}

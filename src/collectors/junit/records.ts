@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { RecordInput } from '../../domain/records.js';
+import { parseInstant } from '../../domain/time.js';
+import { identify } from './identity.js';
+import type { ParsedReport } from './report.js';
+
+export interface RunContext {
+  repo: string | null;
+  sha: string | null;
+  branch: string | null;
+  /** CI run id; when absent, derived from the reports' content so re-ingesting them is idempotent. */
+  runId: string | null;
+  /** The CI run's attempt; a test seen n times in the collection gets attempts attempt..attempt+n-1. */
+  attempt: number;
+  /** When the tests ran, if the caller knows better than the reports. */
+  at: Date | null;
+  cwd: string;
+}
+
+/** Runners write local times without a zone ("2020-10-12T20:17:41") or with a word ("... UTC"). */
+function reportInstant(raw: string | null): Date | null {
+  if (!raw) return null;
+  return parseInstant(
+    raw
+      .trim()
+      .replace(/\s*UTC$/i, 'Z')
+      .replace(' ', 'T'),
+  );
+}
+
+export function contentRunId(reports: readonly ParsedReport[]): string {
+  const h = createHash('sha256');
+  for (const r of reports) h.update(JSON.stringify(r.cases));
+  return `junit-${h.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * test_result records for reports read in one collection. `fallbackAt` is when each report was
+ * written (its mtime): the time of a case whose runner wrote no timestamp.
+ */
+export function toRecords(
+  reports: readonly { report: ParsedReport; writtenAt: Date }[],
+  ctx: RunContext,
+): RecordInput<'test_result'>[] {
+  const all = reports.flatMap(({ report, writtenAt }) => report.cases.map((c) => ({ c, writtenAt })));
+  const ids = identify(
+    ctx.repo,
+    all.map((x) => x.c),
+    ctx.cwd,
+  );
+  const runId = ctx.runId ?? contentRunId(reports.map((r) => r.report));
+  return all.map(({ c, writtenAt }, i) => {
+    const id = ids[i]!;
+    return {
+      kind: 'test_result',
+      test_id: id.testId,
+      run_id: runId,
+      attempt: ctx.attempt + id.occurrence - 1,
+      repo: ctx.repo,
+      suite: c.suite,
+      class_name: c.className,
+      name: c.name,
+      file: id.file,
+      sha: ctx.sha,
+      branch: ctx.branch,
+      status: c.status,
+      duration_ms: c.durationMs,
+      retries: c.retries,
+      executed_at: ctx.at ?? reportInstant(c.timestamp) ?? writtenAt,
+    };
+  });
+}
