@@ -10,6 +10,7 @@ import { dxDefinitions } from './dx.js';
 import { localDefinitions } from './local.js';
 import { prDefinitions } from './prs.js';
 import { testenvDefinitions } from './testenv.js';
+import { testDefinitions } from './tests.js';
 
 /** Definitions that do not depend on configuration; one file per area under this folder. */
 export const definitions: MetricDefinition[] = [
@@ -18,6 +19,7 @@ export const definitions: MetricDefinition[] = [
   ...ciDefinitions,
   ...criticalPathDefinitions,
   ...testenvDefinitions,
+  ...testDefinitions,
   ...localDefinitions,
   ...dxDefinitions,
   ...gitDefinitions,
