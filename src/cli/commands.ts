@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { registerCollectGit } from './commands/collect-git.js';
+import { registerCollectGitHub } from './commands/collect-github.js';
+import { registerCollectors } from './commands/collectors.js';
 import { registerCollectJunit } from './commands/collect-junit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDora } from './commands/dora.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
+import { registerTests } from './commands/tests.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -14,7 +18,11 @@ export const commands: RegisterCommand[] = [
   registerMetrics,
   registerRecord,
   registerReport,
+  registerDora,
   registerCollectGit,
+  registerCollectGitHub,
+  registerCollectors,
   registerCollectJunit,
   registerDemo,
+  registerTests,
 ];

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import Table from 'cli-table3';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { invalidArgument } from '../errors/errors.js';
@@ -43,6 +44,35 @@ export function parseDateOption(name: string, value: string | undefined): Date |
       `--${name} ${JSON.stringify(value)} is not a date: use ISO-8601, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`,
     );
   return d;
+}
+
+const DAY = 86_400_000;
+
+/** --from/--to, defaulting to the 30 days before now. */
+export function windowFrom(o: { from?: string; to?: string }): { from: Date; to: Date } {
+  const to = parseDateOption('to', o.to) ?? new Date();
+  const from = parseDateOption('from', o.from) ?? new Date(to.getTime() - 30 * DAY);
+  if (!(from < to))
+    throw invalidArgument(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
+  return { from, to };
+}
+
+/** Prints rows as a compact table with the given columns (dates as ISO, numbers rounded). */
+export function rowsTable(rows: readonly Record<string, unknown>[], columns?: string[]): string {
+  const cols = columns ?? Object.keys(rows[0] ?? {});
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? '—'
+      : v instanceof Date
+        ? v.toISOString().replace('.000Z', 'Z')
+        : typeof v === 'number'
+          ? Number.isInteger(v)
+            ? String(v)
+            : v.toFixed(2)
+          : String(v);
+  const t = new Table({ head: cols, style: { head: [], border: [], compact: true } });
+  for (const r of rows) t.push(cols.map((c) => cell(r[c])));
+  return t.toString() + '\n';
 }
 
 export const jsonOption = () => new Option('--json', 'print JSON instead of text');

@@ -8,6 +8,8 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Engineering telemetry: DORA, PR flow, CI and test health, developer experience')
     .option('-c, --config <file>', 'config file (default ./pitwall.yaml, or PITWALL_CONFIG)')
     .showHelpAfterError('(run with --help for usage)')
+    // `dora --from X` and `dora explain --from X` both exist: an option belongs to the command it follows.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: ctx.out, writeErr: ctx.err });
   for (const register of commands) register(program, ctx);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubSection } from '../collectors/github/config.js';
 
 /** Threshold pairs a metric's value is judged against; direction comes from the metric. */
 export const thresholdSchema = z.object({ green: z.number(), yellow: z.number() }).strict();
@@ -41,10 +42,14 @@ export const configSchema = z
         production_environments: z.array(z.string().min(1)).min(1).default(['production', 'prod']),
         /** An incident on a service counts against a deployment opened within this many hours after it. */
         incident_attribution_hours: z.number().positive().default(24),
+        /** Which State of DevOps report's clusters grade the tiers (both are always shown by `pitwall dora`). */
+        benchmark: z.enum(['2021', '2023']).default('2023'),
+        /** Your own tier boundaries, replacing the benchmark's. */
         tiers: doraTiers.optional(),
       })
       .strict()
-      .default({ production_environments: ['production', 'prod'], incident_attribution_hours: 24 }),
+      .default({ production_environments: ['production', 'prod'], incident_attribution_hours: 24, benchmark: '2023' }),
+    github: githubSection,
     bots: z
       .object({ logins: z.array(z.string()).default([]) })
       .strict()

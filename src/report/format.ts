@@ -49,7 +49,8 @@ function header(r: Report): string {
   const tiers = Object.entries(r.doraTier)
     .map(([g, t]) => (g ? `${g}: ${t ?? '—'}` : (t ?? '—')))
     .join(', ');
-  return `Pitwall report ${day(r.from)} → ${day(r.to)} (previous: ${day(r.previousFrom)} → ${day(r.from)})${r.by ? `, by ${r.by}` : ''}\nDORA performance tier: ${tiers || '— (no production deployments)'}\n`;
+  const title = `Pitwall report ${day(r.from)} → ${day(r.to)} (previous: ${day(r.previousFrom)} → ${day(r.from)})${r.by ? `, by ${r.by}` : ''}\n`;
+  return Object.keys(r.doraTier).length ? `${title}DORA performance tier: ${tiers}\n` : title;
 }
 
 export function formatTable(r: Report): string {

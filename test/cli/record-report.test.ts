@@ -148,6 +148,33 @@ describe.each(ENGINES)('record and report through the CLI on %s', (engine) => {
     });
   });
 
+  it('shows DORA tiers under both benchmarks and explains a number row by row', async () => {
+    const window = ['--from', '2024-03-01', '--to', '2024-03-15'];
+    const summary = await cli(['dora', ...window, '--json'], { env });
+    expect(summary.code, summary.stderr).toBe(0);
+    const s = JSON.parse(summary.stdout) as {
+      rows: { metric: string; value: number; tier2021: string; tier2023: string }[];
+    };
+    const cfr = s.rows.find((r) => r.metric === 'dora.change_failure.rate')!;
+    expect(cfr).toMatchObject({ value: 1, tier2021: 'low', tier2023: 'low' });
+    const explained = await cli(
+      ['dora', 'explain', '--metric', 'dora.change_failure.rate', ...window, '--json'],
+      { env },
+    );
+    expect(explained.code, explained.stderr).toBe(0);
+    const [e] = JSON.parse(explained.stdout) as { total: number; rows: Record<string, unknown>[] }[];
+    expect(e!.total).toBe(1);
+    expect(e!.rows[0]).toMatchObject({ service: 'api', reason: 'incident', v: 1 });
+    expect(String(e!.rows[0]!.evidence)).toMatch(/^inc-/);
+    const text = await cli(['metrics', 'explain', 'dora.restore.median_hours', ...window], { env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/dora.restore.median_hours: 1 row/);
+    expect(text.stdout).toContain('1.50');
+    const bad = await cli(['metrics', 'explain', 'dora.restore.median_hours', '--group', 'api'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--group needs --by/);
+  });
+
   it('prints the report as a table and as markdown with every registered metric', async () => {
     const list = await cli(['metrics', 'list', '--json'], { env });
     const names = (JSON.parse(list.stdout) as { name: string }[]).map((m) => m.name);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { registryFor } from '../../metrics/definitions/index.js';
-import { config, printJson, type CliContext } from '../context.js';
+import { invalidArgument } from '../../errors/errors.js';
+import { explainMetric } from '../../metrics/registry/registry.js';
+import { config, printJson, rowsTable, windowFrom, withStore, type CliContext } from '../context.js';
 
 /** `pitwall metrics list`: the registry every presenter reads. */
 export function registerMetrics(program: Command, ctx: CliContext): void {
@@ -50,4 +52,41 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
         ]);
       ctx.out(`${t.toString()}\n${defs.length} metrics\n`);
     });
+
+  metrics
+    .command('explain <name>')
+    .description('list the rows behind a metric’s value in a window, so the number can be checked row by row')
+    .option('--from <date>', 'window start (default: 30 days before --to)')
+    .option('--to <date>', 'window end, exclusive (default: now)')
+    .option('--by <group>', 'with --group: a group-by the metric allows')
+    .option('--group <value>', 'only rows of this group value')
+    .option('--limit <n>', 'rows to print', '50')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        name: string,
+        o: { from?: string; to?: string; by?: string; group?: string; limit: string; json?: boolean },
+      ) => {
+        const cfg = config(ctx, program);
+        const window = windowFrom(o);
+        const limit = Number(o.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw invalidArgument(`--limit ${o.limit} must be a positive integer`);
+        const registry = registryFor(cfg);
+        registry.get(name);
+        const e = await withStore(cfg, (store) =>
+          explainMetric(store, registry, name, {
+            ...window,
+            by: o.by ?? null,
+            group: o.group ?? null,
+            limit,
+          }),
+        );
+        if (o.json) return printJson(ctx, e);
+        ctx.out(
+          `${e.metric}: ${e.total} row${e.total === 1 ? '' : 's'}${e.total > e.rows.length ? ` (first ${e.rows.length})` : ''}\n`,
+        );
+        if (e.rows.length) ctx.out(rowsTable(e.rows));
+      },
+    );
 }

@@ -2,9 +2,7 @@ import { Option, type Command } from 'commander';
 import { registryFor } from '../../metrics/definitions/index.js';
 import { buildReport } from '../../report/build.js';
 import { formatMarkdown, formatTable } from '../../report/format.js';
-import { config, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
-
-const DAY = 86_400_000;
+import { config, printJson, windowFrom, withStore, type CliContext } from '../context.js';
 
 /** `pitwall report`: every registered metric with value, target, traffic light and trend. */
 export function registerReport(program: Command, ctx: CliContext): void {
@@ -31,8 +29,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
         json?: boolean;
       }) => {
         const cfg = config(ctx, program);
-        const to = parseDateOption('to', o.to) ?? new Date();
-        const from = parseDateOption('from', o.from) ?? new Date(to.getTime() - 30 * DAY);
+        const { from, to } = windowFrom(o);
         const registry = registryFor(cfg);
         if (o.metric) for (const m of o.metric) registry.get(m); // unknown names fail before the store opens
         const report = await withStore(cfg, (store) =>

@@ -43,21 +43,28 @@ export const criticalPathDefinitions: MetricDefinition[] = [
   {
     name: 'ci.critical_path.job_share',
     version: 1,
-    title: 'Share of the critical path per job',
+    title: 'Critical-path share of the job to speed up first',
     unit: 'ratio',
     description:
-      'Group by job: each job’s share of all critical-path time in the window. The largest is the job to speed up first.',
+      'Share of all critical-path time taken by the job that takes most of it (per repo or workflow when grouped). Group by job to see every job’s share.',
     why: 'Points at the one job whose speed-up shortens every developer’s wait.',
-    action: 'Cache, parallelise or split the job with the largest share.',
+    action:
+      'Cache, parallelise or split that job (pitwall metrics explain ci.critical_path.job_share names it).',
     direction: 'lower_is_better',
     groupBy: ['repo', 'workflow', 'job'],
-    query: (p) => `with f as (
+    explain: `select rp.created_at as ts, j.job, j.exclusive_seconds, j.position, rp.path, j.repo, rp.workflow, j.run_id, j.attempt
+      from critical_path_jobs j join run_critical_paths rp on rp.repo = j.repo and rp.run_id = j.run_id and rp.attempt = j.attempt`,
+    query: (p) => {
+      const dim = p.by && p.by !== 'job' ? p.group(p.by) : 'cast(null as text)';
+      const perJob = `with f as (
   select rp.created_at as ts, j.exclusive_seconds as v, j.repo, rp.workflow, j.job
   from critical_path_jobs j join run_critical_paths rp on rp.repo = j.repo and rp.run_id = j.run_id and rp.attempt = j.attempt
   where rp.created_at >= $1::timestamp and rp.created_at < $2::timestamp
-), per as (select ${p.bucket('ts')} as bucket, ${p.group(p.by ?? 'null')} as grp, sum(v) as s from f group by 1, 2),
-tot as (select ${p.bucket('ts')} as bucket, sum(v) as s from f group by 1)
-select per.bucket, per.grp, per.s / nullif(tot.s, 0) as value from per join tot on tot.bucket is not distinct from per.bucket
-order by 1, 2`,
+), per as (select ${p.bucket('ts')} as bucket, ${dim} as grp, job, sum(v) as s from f group by 1, 2, 3),
+shares as (select bucket, grp, job, s / nullif(sum(s) over (partition by bucket, grp), 0) as share from per)`;
+      return p.by === 'job'
+        ? `${perJob} select bucket, job as grp, share as value from shares order by 1, 2`
+        : `${perJob} select bucket, grp, max(share) as value from shares group by 1, 2 order by 1, 2`;
+    },
   },
 ];

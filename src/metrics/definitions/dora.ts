@@ -25,6 +25,9 @@ export function doraDefinitions(config: Config): MetricDefinition[] {
       direction: 'higher_is_better',
       thresholds: { green: t.deploy_days_per_week.elite, yellow: t.deploy_days_per_week.high },
       groupBy: GROUPS,
+      explain: `select ${deployedAt} as ts, cast(${deployedAt} as date) as day, d.id as deployment, d.service, d.environment,
+                d.sha, d.repo, r.team from deployments d left join repos r on r.repo = d.repo
+                where ${prod} and d.status = 'success'`,
       query: (p) => `with d as (
   select cast(${deployedAt} as date) as day, d.service, d.repo, r.team
   from deployments d left join repos r on r.repo = d.repo
@@ -50,8 +53,8 @@ from per_week group by 1, 2 order by 1, 2`,
       action: 'Compare with deploy-days: many deployments on few days means batching.',
       direction: 'higher_is_better',
       groupBy: GROUPS,
-      facts: `select ${deployedAt} as ts, d.service, d.repo, r.team from deployments d left join repos r on r.repo = d.repo
-              where ${prod} and d.status = 'success'`,
+      facts: `select ${deployedAt} as ts, d.id as deployment, d.service, d.environment, d.sha, d.repo, r.team
+              from deployments d left join repos r on r.repo = d.repo where ${prod} and d.status = 'success'`,
       aggregate: 'count(*)',
     },
     ...(['median', 'p90'] as const).map((q): MetricDefinition => ({
@@ -67,7 +70,8 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'lower_is_better',
       thresholds: { green: t.lead_time_hours.elite, yellow: t.lead_time_hours.high },
       groupBy: GROUPS,
-      facts: `select ${deployedAt} as ts, ${hours('c.committed_at', deployedAt)} as v, d.service, d.repo, r.team
+      facts: `select ${deployedAt} as ts, ${hours('c.committed_at', deployedAt)} as v, dc.sha as commit, c.committed_at,
+                d.id as deployment, d.service, d.repo, r.team
                 from deployment_commits dc join deployments d on d.id = dc.deployment_id
                 join commits c on c.repo = dc.repo and c.sha = dc.sha left join repos r on r.repo = d.repo
                 where ${prod} and not c.is_merge`,
@@ -86,8 +90,28 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'lower_is_better',
       thresholds: { green: t.change_failure_rate.elite, yellow: t.change_failure_rate.high },
       groupBy: GROUPS,
-      facts: `select ${deployedAt} as ts, case when o.failed then 1.0 else 0.0 end as v, d.service, d.repo, r.team
+      facts: `select ${deployedAt} as ts, case when o.failed then 1.0 else 0.0 end as v, d.id as deployment, d.status,
+              o.reason, o.evidence, d.service, d.repo, r.team
               from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo`,
+      aggregate: 'avg(v)',
+    },
+    {
+      name: 'dora.rework.rate',
+      version: 1,
+      title: 'Rework rate',
+      unit: 'ratio',
+      description:
+        'Share of production deployments that were unplanned remediation: they shipped a revert or a hotfix commit (DORA 2024’s fifth metric).',
+      why: 'Deployments spent fixing the last one are deployments not spent delivering value.',
+      action:
+        'Look at what the reverts and hotfixes fixed (pitwall dora explain --metric dora.rework.rate) and test for it earlier.',
+      direction: 'lower_is_better',
+      thresholds: { green: 0.05, yellow: 0.1 },
+      groupBy: GROUPS,
+      facts: `select ${deployedAt} as ts, case when exists (select 1 from deployment_commits dc join commits c on c.repo = dc.repo and c.sha = dc.sha
+                where dc.deployment_id = d.id and (c.is_hotfix or c.reverts_sha is not null)) then 1.0 else 0.0 end as v,
+              d.id as deployment, d.service, d.sha, d.repo, r.team
+              from deployments d left join repos r on r.repo = d.repo where ${prod} and d.status = 'success'`,
       aggregate: 'avg(v)',
     },
     {
@@ -102,7 +126,8 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'lower_is_better',
       thresholds: { green: t.time_to_restore_hours.elite, yellow: t.time_to_restore_hours.high },
       groupBy: ['service', 'team', 'repo'],
-      facts: `select i.opened_at as ts, ${hours('i.opened_at', 'i.resolved_at')} as v, i.service, s.repo, r.team
+      facts: `select i.opened_at as ts, ${hours('i.opened_at', 'i.resolved_at')} as v, i.id as incident, i.resolved_at,
+              i.caused_by_deployment, i.service, s.repo, r.team
               from incidents i left join (select service, min(repo) as repo from deployments group by service) s on s.service = i.service
               left join repos r on r.repo = s.repo where i.resolved_at is not null`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',
@@ -119,7 +144,8 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'lower_is_better',
       thresholds: { green: t.time_to_restore_hours.elite, yellow: t.time_to_restore_hours.high },
       groupBy: GROUPS,
-      facts: `select ${deployedAt} as ts, ${hours(deployedAt, 'o.restored_at')} as v, d.service, d.repo, r.team
+      facts: `select ${deployedAt} as ts, ${hours(deployedAt, 'o.restored_at')} as v, d.id as deployment, o.reason,
+              o.evidence, o.restored_at, d.service, d.repo, r.team
               from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
               where o.failed and o.restored_at is not null`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',

@@ -14,8 +14,23 @@ export const DORA_2023: DoraTierThresholds = {
   time_to_restore_hours: { elite: 1, high: 24, medium: 24 * 7 },
 };
 
+/**
+ * The 2021 report's clusters. Elite: on demand, lead time under an hour, restore under an hour,
+ * 0–15% failures; high: weekly to monthly deploys, a day to a week, under a day, 16–30%;
+ * medium: monthly to every six months, a month to six months, a day to a week, 16–30% (the
+ * report gives high and medium the same failure band, so a rate over 30% is low).
+ */
+export const DORA_2021: DoraTierThresholds = {
+  deploy_days_per_week: { elite: 3, high: 0.25, medium: 1 / 26 },
+  lead_time_hours: { elite: 1, high: 24 * 7, medium: 24 * 182 },
+  change_failure_rate: { elite: 0.15, high: 0.3, medium: 0.3 },
+  time_to_restore_hours: { elite: 1, high: 24, medium: 24 * 7 },
+};
+
+export const BENCHMARKS = { '2021': DORA_2021, '2023': DORA_2023 } as const;
+
 export function doraTiers(config: Config): DoraTierThresholds {
-  return config.dora.tiers ?? DORA_2023;
+  return config.dora.tiers ?? BENCHMARKS[config.dora.benchmark];
 }
 
 export type DoraKey = keyof DoraTierThresholds;

@@ -58,6 +58,52 @@ export class MetricRegistry {
   }
 }
 
+export interface ExplainRequest {
+  from: Date;
+  to: Date;
+  /** Only rows of this group value (with `by`). */
+  by?: string | null;
+  group?: string | null;
+  limit?: number;
+}
+
+export interface Explanation {
+  metric: string;
+  /** Rows in the window, oldest first, up to `limit`. */
+  rows: Record<string, unknown>[];
+  /** How many rows there are in all. */
+  total: number;
+}
+
+/** The rows behind a metric's value, so a user can check the number row by row. */
+export async function explainMetric(
+  store: Queryable,
+  registry: MetricRegistry,
+  name: string,
+  req: ExplainRequest,
+): Promise<Explanation> {
+  const def = registry.get(name);
+  const sql = def.explain ?? ('facts' in def ? def.facts : null);
+  if (!sql) throw invalidArgument(`metric ${name} has no row-level explanation`);
+  if (req.by && !def.groupBy.includes(req.by))
+    throw invalidArgument(
+      `metric ${name} cannot be grouped by "${req.by}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
+    );
+  if (req.group && !req.by) throw invalidArgument('--group needs --by (e.g. --by team --group payments)');
+  const filter = req.by && req.group ? ` and cast(${req.by} as text) = $3` : '';
+  const params = [req.from, req.to, ...(filter ? [req.group!] : [])];
+  const base = `with f as (${sql}) select * from f where ts >= $1::timestamp and ts < $2::timestamp${filter}`;
+  const [{ n } = { n: 0 }] = await store.query<{ n: number }>(
+    `select count(*) as n from (${base}) x`,
+    params,
+  );
+  const rows = await store.query(
+    `${base} order by ts limit ${Math.max(1, Math.floor(req.limit ?? 100))}`,
+    params,
+  );
+  return { metric: name, rows, total: n };
+}
+
 export function statusOf(
   value: number | null,
   direction: MetricDefinition['direction'],

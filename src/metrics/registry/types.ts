@@ -32,6 +32,11 @@ export interface MetricBase {
   thresholds?: Thresholds;
   /** Allowed group-bys; each is a column of the facts (or of the query's `grp`). */
   groupBy: readonly string[];
+  /**
+   * The rows behind a value, over [$1, $2): a SELECT with a `ts` column and the group-by columns.
+   * Facts metrics default to their facts; a query metric without it cannot be explained.
+   */
+  explain?: string;
 }
 
 export interface FactsMetric extends MetricBase {
