@@ -10,6 +10,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
 import { registerTests } from './commands/tests.js';
+import { registerTests } from './commands/tests.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -24,5 +25,6 @@ export const commands: RegisterCommand[] = [
   registerCollectors,
   registerCollectJunit,
   registerDemo,
+  registerTests,
   registerTests,
 ];
