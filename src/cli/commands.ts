@@ -10,7 +10,6 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
 import { registerTests } from './commands/tests.js';
-import { registerTests } from './commands/tests.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -25,6 +24,5 @@ export const commands: RegisterCommand[] = [
   registerCollectors,
   registerCollectJunit,
   registerDemo,
-  registerTests,
   registerTests,
 ];
