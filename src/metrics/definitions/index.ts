@@ -6,6 +6,7 @@ import { criticalPathDefinitions } from './critical-path.js';
 import { flowDefinitions } from './flow.js';
 import { doraDefinitions } from './dora.js';
 import { gitDefinitions } from './git.js';
+import { githubDefinitions } from './github.js';
 import { dxDefinitions } from './dx.js';
 import { localDefinitions } from './local.js';
 import { prDefinitions } from './prs.js';
@@ -23,6 +24,7 @@ export const definitions: MetricDefinition[] = [
   ...localDefinitions,
   ...dxDefinitions,
   ...gitDefinitions,
+  ...githubDefinitions,
 ];
 
 /** The registry for a configuration: config decides production environments, tiers and threshold overrides. */

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { AnyRecordInput } from '../../domain/records.js';
+import type { Queryable } from '../../store/store.js';
+import type { Collector } from '../collector.js';
+import { workflowRuns } from './actions.js';
+import type { GitHubClient } from './client.js';
+import { conditionalGet } from './conditional.js';
+import { emptyCursor, parseCursor, serializeCursor, type GitHubCursor } from './cursor.js';
+import { deployments, releases } from './deployments.js';
+import { incidents } from './incidents.js';
+import { pullRequests } from './pull-requests.js';
+import type { Batches, GitHubSettings, RepoContext } from './repo-context.js';
+
+/**
+ * Per repository. The client and settings are built once per collection by collectGitHub
+ * (they need secrets and the whole config) and handed in as options.
+ */
+const options = z
+  .object({
+    repo: z.string().regex(/^[^\s/]+\/[^\s/]+$/, 'expected "owner/name"'),
+    default_branch: z.string().nullable().default(null),
+    client: z.custom<GitHubClient>((v) => typeof v === 'object' && v !== null && 'octokit' in v),
+    settings: z.custom<GitHubSettings>((v) => typeof v === 'object' && v !== null && 'sweepMinutes' in v),
+  })
+  .strict();
+
+export interface GitHubTarget {
+  repo: string;
+  owner: string;
+  name: string;
+  defaultBranch: string | null;
+  client: GitHubClient;
+  settings: GitHubSettings;
+}
+
+async function knownPeople(store: Queryable): Promise<Set<string>> {
+  return new Set((await store.query<{ login: string }>('select login from people')).map((r) => r.login));
+}
+
+const hasUnfinished = (c: GitHubCursor) =>
+  c.deployments_pending.length > 0 ||
+  Object.values(c.runs_seen).some((s) => (s.split('|')[2] ?? '').toLowerCase() !== 'completed');
+
+/**
+ * One conditional request that changes whenever the repository sees a push, a PR, a review,
+ * a comment, an issue or a release. A 304 with nothing left unfinished and a recent full read
+ * means the repository is skipped: one free request instead of one per stream.
+ */
+async function unchanged(ctx: RepoContext): Promise<boolean> {
+  try {
+    const r = await conditionalGet(
+      ctx.octokit,
+      'GET /repos/{owner}/{repo}/events',
+      { owner: ctx.owner, repo: ctx.name, per_page: 1 },
+      z.array(z.unknown()),
+      ctx.etags,
+    );
+    const sweptAt = ctx.previous.swept_at ? Date.parse(ctx.previous.swept_at) : 0;
+    return (
+      r.notModified &&
+      !ctx.first &&
+      !hasUnfinished(ctx.previous) &&
+      Date.now() - sweptAt < ctx.settings.sweepMinutes * 60_000
+    );
+  } catch (e) {
+    // A server without the events feed only loses the shortcut.
+    ctx.logger.debug(
+      { err: e instanceof Error ? e.message : String(e) },
+      'no events feed; reading every stream',
+    );
+    return false;
+  }
+}
+
+export const githubCollector = {
+  id: 'github',
+  description:
+    'pull requests, reviews, landing commits, Actions runs and jobs, deployments and incident issues from GitHub',
+  configSchema: options,
+  prepare(o) {
+    const [owner = '', name = ''] = o.repo.split('/');
+    return Promise.resolve({
+      sourceId: `github:${o.repo}`,
+      target: {
+        repo: o.repo,
+        owner,
+        name,
+        defaultBranch: o.default_branch,
+        client: o.client,
+        settings: o.settings,
+      },
+    });
+  },
+  async *collect(ctx) {
+    const t = ctx.target;
+    const parsed = parseCursor(ctx.cursor, ctx.logger);
+    const previous = parsed ?? emptyCursor();
+    const repoCtx: RepoContext = {
+      octokit: t.client.octokit,
+      owner: t.owner,
+      name: t.name,
+      repo: t.repo,
+      defaultBranch: t.defaultBranch,
+      previous,
+      first: parsed === null,
+      next: { ...structuredClone(previous), etags: {} },
+      etags: { old: previous.etags, next: {} },
+      settings: t.settings,
+      logger: ctx.logger,
+    };
+    if (await unchanged(repoCtx)) {
+      return {
+        cursor: serializeCursor({ ...previous, etags: { ...previous.etags, ...repoCtx.etags.next } }),
+        facts: { repo: t.repo, skipped: true, records: 0 },
+      };
+    }
+    const head: AnyRecordInput[] = [];
+    if ((await ctx.store.query('select 1 as x from repos where repo = $1', [t.repo])).length === 0)
+      head.push({ kind: 'repo', repo: t.repo, default_branch: t.defaultBranch ?? 'main' });
+    if (head.length) yield { records: head };
+    const streams: Batches[] = [
+      pullRequests(repoCtx, await knownPeople(ctx.store)),
+      workflowRuns(repoCtx),
+      deployments(repoCtx),
+      incidents(repoCtx),
+      ...(t.settings.releasesAsDeployments ? [releases(repoCtx)] : []),
+    ];
+    let records = 0;
+    for (const stream of streams)
+      for await (const batch of stream) {
+        records += batch.length;
+        ctx.progress({ unit: 'records', done: records });
+        yield { records: batch };
+      }
+    repoCtx.next.swept_at = new Date().toISOString();
+    repoCtx.next.etags = repoCtx.etags.next;
+    return { cursor: serializeCursor(repoCtx.next), facts: { repo: t.repo, skipped: false, records } };
+  },
+} satisfies Collector<typeof options, GitHubTarget>;

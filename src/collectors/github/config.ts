@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const regex = z.string().refine(
+  (p) => {
+    try {
+      new RegExp(p, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+/** The `github:` section of pitwall.yaml. */
+export const githubSection = z
+  .object({
+    /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
+    api_url: z.string().url().default('https://api.github.com'),
+    /** Deployments API environments collected; DORA then counts those in dora.production_environments. */
+    deploy_environment_pattern: regex.default('^(prod|production|live)([-_ ./].*)?$'),
+    /** Workflow runs (or jobs) named like this are deployments; null: only the Deployments API. */
+    deploy_workflow_pattern: regex.nullable().default('(^|[^a-z])deploy'),
+    deploy_workflow_environment: z.string().min(1).default('production'),
+    /** Opt-in: published releases count as production deployments of their tag. */
+    releases_as_deployments: z.boolean().default(false),
+    /** Issues with any of these labels are incidents. */
+    incident_labels: z.array(z.string().min(1)).default(['incident']),
+    /** Runs this much older than the newest are re-listed so re-runs of them are seen. */
+    rerun_lookback_hours: z.number().positive().default(72),
+    /** An unchanged repository (per its events feed) is still fully re-read this often. */
+    sweep_minutes: z.number().nonnegative().default(60),
+    /** Repositories collected at once. */
+    concurrency: z.number().int().min(1).max(32).default(4),
+  })
+  .strict()
+  .prefault({});
+export type GitHubConfig = z.output<typeof githubSection>;
