@@ -8,6 +8,7 @@ import { enrich } from '../src/enrich/index.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { registryFor } from '../src/metrics/definitions/index.js';
 import type { MetricValue } from '../src/metrics/registry/types.js';
+import { computeDxi, DXI_LEAD_TIME_TARGET_HOURS } from '../src/report/dxi.js';
 
 /**
  * The demo organisation knows its true parameters and the exact values its draws produced.
@@ -214,6 +215,47 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
       expect(r.deployment_id, `${r.repo} ${r.merge_sha}`).toBe(prodOnly);
     }
     expect(deployed).toBeGreaterThan(50);
+  });
+
+  it('CI queue share equals the share recomputed from the generated jobs', async () => {
+    let queue = 0;
+    let exec = 0;
+    for (const batch of createDemo(OPTIONS).batches(20_000))
+      for (const r of batch as {
+        kind: string;
+        created_at?: Date | null;
+        started_at?: Date | null;
+        completed_at?: Date | null;
+        conclusion?: string | null;
+      }[]) {
+        if (
+          r.kind !== 'pipeline_job' ||
+          !r.created_at ||
+          !r.started_at ||
+          !r.completed_at ||
+          r.conclusion === 'skipped'
+        )
+          continue;
+        if (r.created_at < window.from || r.created_at >= window.to) continue;
+        queue += Math.max(0, r.started_at.getTime() - r.created_at.getTime());
+        exec += r.completed_at.getTime() - r.started_at.getTime();
+      }
+    expect((await whole('ci.jobs.queue_share'))[0]!.value).toBeCloseTo(queue / (queue + exec), 9);
+  });
+
+  it('DXI is the seed’s weighted formula over its inputs, each shown', async () => {
+    const d = await computeDxi(t.store, registry, window);
+    const v = async (name: string) => (await whole(name))[0]!.value!;
+    const speed = Math.min(1, DXI_LEAD_TIME_TARGET_HOURS / (await v('dora.lead_time.median_hours')));
+    const reliability = (await v('ci.runs.success_rate')) * (await v('ci.tests.determinism_rate'));
+    const satisfaction = ((await v('dx.survey.satisfaction')) - 1) / 4;
+    const efficiency = 1 - (await v('ci.jobs.queue_share'));
+    expect(d.terms.map((x) => x.score)).toEqual([speed, reliability, satisfaction, efficiency]);
+    expect(d.dxi).toBeCloseTo(
+      100 * (0.3 * speed + 0.3 * reliability + 0.2 * satisfaction + 0.2 * efficiency),
+      9,
+    );
+    expect(d.terms.flatMap((x) => x.inputs.map((i) => i.metric))).toContain('ci.tests.determinism_rate');
   });
 
   it('every registered metric computes on this engine for every bucket and allowed group-by', async () => {

@@ -6,6 +6,7 @@ import { registerCollectors } from './commands/collectors.js';
 import { registerCollectJunit } from './commands/collect-junit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDora } from './commands/dora.js';
+import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
@@ -19,6 +20,7 @@ export const commands: RegisterCommand[] = [
   registerRecord,
   registerReport,
   registerDora,
+  registerDxi,
   registerCollectGit,
   registerCollectGitHub,
   registerCollectors,

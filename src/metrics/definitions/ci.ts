@@ -16,7 +16,8 @@ const finalAttempt = `not exists (select 1 from pipeline_runs r2 where r2.repo =
 const jobs = (
   v: string,
   where = 'true',
-) => `select j.created_at as ts, ${v} as v, j.repo, rp.team, j.workflow, j.name as job
+  extra = '',
+) => `select j.created_at as ts, ${v} as v,${extra} j.repo, rp.team, j.workflow, j.name as job
   from pipeline_jobs j left join repos rp on rp.repo = j.repo
   where j.started_at is not null and j.created_at is not null and coalesce(j.conclusion, '') <> 'skipped' and ${where}`;
 
@@ -101,6 +102,24 @@ export const ciDefinitions: MetricDefinition[] = [
     facts: jobs(`greatest(${secondsBetween('j.created_at', 'j.started_at')}, 0)`),
     aggregate: pct(p),
   })),
+  {
+    name: 'ci.jobs.queue_share',
+    version: 1,
+    title: 'Share of CI time spent queueing',
+    unit: 'ratio',
+    description: 'Queue time / (queue time + execution time), summed over the jobs that ran.',
+    why: 'Time a developer waits while no runner works on their change is pure waste.',
+    action: 'Add runner capacity for the busy hours, or cut the number of jobs per run.',
+    direction: 'lower_is_better',
+    thresholds: { green: 0.1, yellow: 0.25 },
+    groupBy: JOB_GROUPS,
+    facts: jobs(
+      `greatest(${secondsBetween('j.created_at', 'j.started_at')}, 0)`,
+      'j.completed_at is not null',
+      ` ${secondsBetween('j.started_at', 'j.completed_at')} as exec_seconds,`,
+    ),
+    aggregate: 'sum(v) / nullif(sum(v) + sum(exec_seconds), 0)',
+  },
   {
     name: 'ci.jobs.duration_p50_minutes',
     version: 1,
