@@ -5,7 +5,7 @@ import { createClient, findInstallation, type GitHubAuth } from '../../collector
 import { collectGitHub, listOrgRepos, type GitHubCollection } from '../../collectors/github/collect-org.js';
 import type { GitHubSettings } from '../../collectors/github/repo-context.js';
 import type { Config } from '../../config/schema.js';
-import { invalidArgument } from '../../errors/errors.js';
+import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
 import { config, jsonOption, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
@@ -146,6 +146,7 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
           const metrics = await githubMetrics(store, cfg, since);
           if (o.json) printJson(ctx, { ...jsonOf(c), dry_run: true, metrics });
           else ctx.out(summary(c, true) + printMetrics(metrics));
+          failIfAny(c);
         } finally {
           await store.close();
         }
@@ -154,7 +155,18 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
       const c = await withStore(cfg, run);
       if (o.json) printJson(ctx, jsonOf(c));
       else ctx.out(summary(c, false));
+      failIfAny(c);
     });
+}
+
+/** The others were collected; exit 1 still tells a scheduler that some repository needs a look. */
+function failIfAny(c: GitHubCollection): void {
+  const failed = c.repos.filter((r) => !r.ok);
+  if (failed.length)
+    throw new PitwallError(
+      'collector_failed',
+      `${failed.length} of ${c.repos.length} repositories failed (recorded on their sources; see pitwall collectors list): ${failed.map((r) => r.repo).join(', ')}`,
+    );
 }
 
 function jsonOf(c: GitHubCollection) {

@@ -31,7 +31,6 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($owner: String!, $name: S
         mergeCommit {
           oid message authoredDate committedDate additions deletions changedFilesIfAvailable
           author { name email }
-          parents(first: 2) { totalCount nodes { oid } }
         }
       }
     }
@@ -96,7 +95,6 @@ const prNode = z.object({
       deletions: z.number().int().default(0),
       changedFilesIfAvailable: z.number().int().nullish(),
       author: z.object({ name: z.string().nullish(), email: z.string().nullish() }).nullish(),
-      parents: z.object({ totalCount: z.number().int(), nodes: z.array(z.object({ oid: z.string() })) }),
     })
     .nullish(),
 });
@@ -160,7 +158,8 @@ export function prFromGraphql(n: PrNode, extraReviews: ReviewFacts[] = []): PrFa
           committedAt: m.committedDate,
           authorName: m.author?.name ?? '',
           authorEmail: m.author?.email ?? '',
-          parents: m.parents.nodes.map((p) => p.oid),
+          // Parents are not read (one more nested connection per PR): the merge button's subject says it.
+          isMerge: /^Merge pull request #\d+/.test(m.message),
           additions: m.additions,
           deletions: m.deletions,
           changedFiles: m.changedFilesIfAvailable ?? 0,

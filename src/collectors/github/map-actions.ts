@@ -41,18 +41,23 @@ export function stageOf(name: string): string {
 /**
  * A job of one attempt. Data-quality rules, from real responses:
  * - `created_at` is absent on older servers (and on GitHub before 2022): queue time unknown, not zero;
- * - skipped jobs can be "created" after they "started": created is clamped to started, so queue
- *   time (started - created) is never negative;
+ * - skipped jobs can be "created" after they "started": they never ran, so they get no start; any
+ *   other job created after its start (clock skew) is clamped, so queue time is never negative;
  * - step times carry local offsets (+09:00): parsed as instants, they fill a missing job start or end;
  * - a job still in progress has no completion, whatever `completed_at` says.
  */
 export function mapJob(repo: string, workflow: string, job: RestJob): RecordInput<'pipeline_job'> {
   const steps = job.steps ?? [];
-  const started = at(job.started_at) ?? earliest(steps.map((s) => at(s.started_at)));
+  // GitHub stamps a skipped job with a start (= its completion, often before its creation),
+  // but it never ran: no start, no completion, no queue time.
+  const skipped = conclusionOf(job.conclusion) === 'skipped';
+  const started = skipped ? null : (at(job.started_at) ?? earliest(steps.map((s) => at(s.started_at))));
   const created = at(job.created_at);
   const status = statusOf(job.status);
   const completed =
-    status === 'completed' ? (at(job.completed_at) ?? latest(steps.map((s) => at(s.completed_at)))) : null;
+    status === 'completed' && !skipped
+      ? (at(job.completed_at) ?? latest(steps.map((s) => at(s.completed_at))))
+      : null;
   return {
     kind: 'pipeline_job',
     repo,

@@ -131,8 +131,10 @@ const labelNames = (i: RestIssue) => i.labels.map((l) => (typeof l === 'string' 
 
 /** An issue carrying an incident label; severity from a "sev1" / "severity: high" style label. */
 export function mapIncident(repo: string, i: RestIssue): RecordInput<'incident'> {
+  // "sev2" is kept as written (how teams name severities); "severity: high" gives "high".
   const sev = labelNames(i)
-    .map((l) => /^(?:sev(?:erity)?[\s:/_-]*)(\S.*)$/i.exec(l.trim())?.[1])
+    .map((l) => l.trim())
+    .map((l) => (/^sev\d+$/i.test(l) ? l : /^severity[\s:/_-]+(\S.*)$/i.exec(l)?.[1]))
     .find((s) => s !== undefined);
   return {
     kind: 'incident',

@@ -108,10 +108,9 @@ export function mapPr(repo: string, pr: PrFacts, rules: PrMapRules): AnyRecordIn
       additions: c.additions,
       deletions: c.deletions,
       files: c.changedFiles,
-      parents: c.parents,
-      is_merge: c.parents.length > 1,
+      is_merge: c.isMerge,
       is_hotfix: rules.isHotfix(pr.title, pr.headBranch) || rules.isHotfix(subject, null),
-      reverts_sha: readMessage(subject, body.join('\n'), c.parents.length > 1).revertsSha,
+      reverts_sha: readMessage(subject, body.join('\n'), c.isMerge).revertsSha,
       pr_number: pr.number,
       subject,
     });

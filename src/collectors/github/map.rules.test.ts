@@ -54,7 +54,6 @@ const node = (over: Record<string, unknown> = {}) => ({
     deletions: 2,
     changedFilesIfAvailable: 3,
     author: { name: 'Ada', email: 'Ada@Example.com' },
-    parents: { totalCount: 1, nodes: [{ oid: 'd'.repeat(40) }] },
   },
   ...over,
 });
@@ -84,7 +83,7 @@ describe('pull request rules', () => {
     });
   });
 
-  it('links a squash merge (one parent) to its PR, with revert and hotfix flags', () => {
+  it('links a squash merge to its PR, with revert and hotfix flags', () => {
     expect(commit).toMatchObject({
       sha: 'b'.repeat(40),
       pr_number: 7,
@@ -112,24 +111,26 @@ describe('pull request rules', () => {
 });
 
 describe('Actions rules', () => {
-  it('never gives a skipped job a negative queue: created after started is clamped', () => {
-    const j = mapJob(
-      'acme/shop',
-      'CI',
-      restJob.parse({
-        id: 1,
-        run_id: 2,
-        run_attempt: 1,
-        name: 'deploy (prod)',
-        status: 'completed',
-        conclusion: 'skipped',
-        created_at: '2024-03-04T10:00:05Z',
-        started_at: '2024-03-04T10:00:00Z',
-        completed_at: '2024-03-04T10:00:00Z',
-      }),
-    );
-    expect(j.created_at).toBe(j.started_at);
-    expect(j.stage).toBe('deploy');
+  it('never gives a job a negative queue: skipped jobs never started, skewed clocks are clamped', () => {
+    const job = (conclusion: string) =>
+      mapJob(
+        'acme/shop',
+        'CI',
+        restJob.parse({
+          id: 1,
+          run_id: 2,
+          run_attempt: 1,
+          name: 'deploy (prod)',
+          status: 'completed',
+          conclusion,
+          created_at: '2024-03-04T10:00:05Z',
+          started_at: '2024-03-04T10:00:00Z',
+          completed_at: '2024-03-04T10:00:00Z',
+        }),
+      );
+    expect(job('skipped')).toMatchObject({ started_at: null, completed_at: null, stage: 'deploy' });
+    const skewed = job('success');
+    expect(skewed.created_at).toBe(skewed.started_at);
   });
 
   it('turns a deploy workflow run into a deployment of its head sha', () => {
@@ -198,7 +199,7 @@ describe('delivery rules', () => {
     expect(mapIncident('acme/shop', i)).toMatchObject({
       id: 'github:acme/shop#3',
       service: 'shop',
-      severity: '2',
+      severity: 'sev2',
       resolved_at: null,
     });
   });

@@ -24,7 +24,8 @@ export interface MergeCommitFacts {
   committedAt: string;
   authorName: string;
   authorEmail: string;
-  parents: string[];
+  /** A true merge (merge button), not a squash or rebase. */
+  isMerge: boolean;
   additions: number;
   deletions: number;
   changedFiles: number;
