@@ -24,7 +24,7 @@ if (mode === 'generate') {
   // Baseline: the same records generated and validated, written nowhere.
   const t0 = performance.now();
   let records = 0;
-  for (const batch of createDemo(options).batches(50_000)) records += prepareWrites(batch).result.total;
+  for (const batch of createDemo(options).batches(10_000)) records += prepareWrites(batch).result.total;
   console.log(JSON.stringify({ records, ms: performance.now() - t0, maxRssMb: maxRssMb() }));
   process.exit(0);
 }
@@ -47,7 +47,7 @@ if (engine === 'duckdb') {
 const store = await openStore(storeConfig);
 try {
   const t0 = performance.now();
-  const records = await ingestBatches(store, createDemo(options).batches(50_000));
+  const records = await ingestBatches(store, createDemo(options).batches(10_000));
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
   await enrich(store, config);

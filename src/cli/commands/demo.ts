@@ -72,7 +72,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           await store.transaction(async (tx) => {
             for (const k of Object.values(recordKinds)) await tx.query(`delete from ${k.table}`);
           });
-        await ingestBatches(store, run.batches(50_000), (n) => {
+        await ingestBatches(store, run.batches(10_000), (n) => {
           if (showProgress && n / expected >= nextReport) {
             ctx.err(
               `demo: ${n.toLocaleString('en')} records written (~${Math.min(99, Math.round((n / expected) * 100))}%)\n`,
