@@ -48,8 +48,30 @@ export const configSchema = z
         tiers: doraTiers.optional(),
       })
       .strict()
-      .default({ production_environments: ['production', 'prod'], incident_attribution_hours: 24, benchmark: '2023' }),
+      .default({
+        production_environments: ['production', 'prod'],
+        incident_attribution_hours: 24,
+        benchmark: '2023',
+      }),
     github: githubSection,
+    /**
+     * Monorepos: a service deployed from part of a repository claims only the commits that touch
+     * its paths (globs), so each service's lead time counts its own changes.
+     */
+    services: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            repo: z
+              .string()
+              .regex(/^[^\s/]+\/[^\s/]+$/, 'expected "owner/name"')
+              .optional(),
+            paths: z.array(z.string().min(1)).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
     bots: z
       .object({ logins: z.array(z.string()).default([]) })
       .strict()

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 
@@ -35,19 +36,24 @@ async function resolveDeploymentShas(store: Store): Promise<void> {
  * cherry-picks and out-of-order pushes are attributed correctly. Recomputed per repo,
  * so memory stays bounded by the largest repository's history.
  */
-export async function linkDeploymentCommits(store: Store, _config: Config): Promise<number> {
+export async function linkDeploymentCommits(store: Store, config: Config): Promise<number> {
   await resolveDeploymentShas(store);
   const repos = await store.query<{ repo: string }>(
     `select distinct repo from deployments where repo is not null and status = 'success' order by repo`,
   );
   const rows: string[][] = [];
   for (const { repo } of repos) {
+    const rules = serviceRules(config, repo);
     const parents = new Map<string, string[]>();
-    for (const c of await store.query<{ sha: string; parents: string }>(
-      `select sha, parents from commits where repo = $1`,
+    const paths = new Map<string, string[]>();
+    const cols = rules.size ? 'sha, parents, paths' : 'sha, parents';
+    for (const c of await store.query<{ sha: string; parents: string; paths?: string | null }>(
+      `select ${cols} from commits where repo = $1`,
       [repo],
-    ))
+    )) {
       parents.set(c.sha, c.parents ? c.parents.split(' ') : []);
+      if (c.paths) paths.set(c.sha, JSON.parse(c.paths) as string[]);
+    }
     const deployments = await store.query<DeploymentRow>(
       `select id, repo, service, environment, sha from deployments
        where repo = $1 and status = 'success' order by coalesce(finished_at, started_at), id`,
@@ -63,7 +69,11 @@ export async function linkDeploymentCommits(store: Store, _config: Config): Prom
         const sha = stack.pop()!;
         if (shipped.has(sha) || !parents.has(sha)) continue;
         shipped.add(sha);
-        rows.push([d.id, repo, sha]);
+        // A service with path rules ships every ancestor but claims only the commits touching
+        // its paths; a commit whose paths are unknown is claimed (better counted than lost).
+        const rule = rules.get(d.service);
+        const touched = paths.get(sha) ?? [];
+        if (!rule || !touched.length || touched.some((p) => rule(p))) rows.push([d.id, repo, sha]);
         for (const p of parents.get(sha)!) stack.push(p);
       }
     }
@@ -78,4 +88,12 @@ export async function linkDeploymentCommits(store: Store, _config: Config): Prom
     },
   ]);
   return rows.length;
+}
+
+/** service → path matcher, for the services of `repo` that declare path rules. */
+function serviceRules(config: Config, repo: string): Map<string, (path: string) => boolean> {
+  const m = new Map<string, (path: string) => boolean>();
+  for (const s of config.services)
+    if (!s.repo || s.repo === repo) m.set(s.name, picomatch(s.paths, { dot: true }));
+  return m;
 }

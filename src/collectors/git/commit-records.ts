@@ -54,6 +54,7 @@ export class CommitMapper {
       reverts_sha: msg.revertsSha,
       pr_number: msg.prNumber,
       subject: c.subject,
+      paths: c.paths,
     });
   }
 }

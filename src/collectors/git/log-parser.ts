@@ -22,6 +22,8 @@ export interface ParsedCommit {
   deletions: number;
   /** Files in the numstat; a binary file counts as a file with 0 lines. */
   files: number;
+  /** Changed paths; a rename gives its new path. */
+  paths: string[];
 }
 
 const FRAME = '\0\0';
@@ -84,6 +86,7 @@ export class LogParser {
       additions: 0,
       deletions: 0,
       files: 0,
+      paths: [],
     };
   }
 
@@ -95,7 +98,16 @@ export class LogParser {
     const a = line.slice(0, t1);
     const d = line.slice(t1 + 1, t2);
     c.files++;
+    c.paths.push(renamedTo(line.slice(t2 + 1)));
     if (a !== '-') c.additions += Number(a) || 0;
     if (d !== '-') c.deletions += Number(d) || 0;
   }
+}
+
+/** numstat shows renames as `old => new` or `dir/{old => new}/file`: keep the new path. */
+export function renamedTo(path: string): string {
+  const brace = /\{([^{}]*) => ([^{}]*)\}/;
+  if (brace.test(path)) return path.replace(brace, '$2').replace('//', '/');
+  const arrow = path.indexOf(' => ');
+  return arrow < 0 ? path : path.slice(arrow + 4);
 }

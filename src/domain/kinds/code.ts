@@ -59,6 +59,8 @@ export const commit = z.object({
   reverts_sha: optSha,
   pr_number: optCount,
   subject: z.string().default(''),
+  /** Paths the commit changed (the new path of a rename); empty when the source does not say. */
+  paths: jsonList,
 });
 
 export const tag = z.object({ repo: repoName, name: text, sha, tagged_at: optInstant });

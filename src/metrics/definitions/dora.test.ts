@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../../../test/helpers/stores.js';
 import { loadConfig } from '../../config/load.js';
+import { configSchema } from '../../config/schema.js';
 import { enrich } from '../../enrich/index.js';
 import { ingest } from '../../ingest/ingest.js';
 import { registryFor } from './index.js';
@@ -152,5 +153,81 @@ describe.each(ENGINES)('DORA on %s', (engine) => {
       evidence: 'i2',
       restored_at: new Date(at(82)),
     });
+  });
+});
+
+describe.each(ENGINES)('DORA for a monorepo with two production regions on %s', (engine) => {
+  let t: TestStore;
+  const cfg = configSchema.parse({
+    dora: { production_environments: ['prod-eu', 'prod-us'] },
+    services: [
+      { name: 'api', repo: 'acme/mono', paths: ['services/api/**'] },
+      { name: 'web', repo: 'acme/mono', paths: ['services/web/**', 'packages/ui/**'] },
+    ],
+  });
+  const registry = registryFor(cfg);
+  const window = { from: new Date(T0), to: new Date(T0 + 7 * 24 * H) };
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    const commit = (n: number, h: number, paths: string[]) => ({
+      kind: 'commit',
+      repo: 'acme/mono',
+      sha: sha(n),
+      author: 'ada@example.com',
+      authored_at: at(h),
+      committed_at: at(h),
+      parents: n > 1 ? [sha(n - 1)] : [],
+      paths,
+    });
+    const dep = (id: string, service: string, environment: string, n: number, h: number) => ({
+      kind: 'deployment',
+      id,
+      service,
+      environment,
+      repo: 'acme/mono',
+      sha: sha(n),
+      started_at: at(h),
+      finished_at: at(h),
+    });
+    await ingest(t.store, [
+      commit(1, 0, ['services/api/main.go']),
+      commit(2, 1, ['services/web/app.tsx']),
+      commit(3, 2, ['packages/ui/button.tsx', 'README.md']),
+      commit(4, 3, ['services/api/db.go']),
+      // api ships 1..4 to eu at h10 and us at h20; web ships 1..4 to eu at h12.
+      dep('api-eu', 'api', 'prod-eu', 4, 10),
+      dep('api-us', 'api', 'prod-us', 4, 20),
+      dep('web-eu', 'web', 'prod-eu', 4, 12),
+      dep('web-stg', 'web', 'staging', 4, 5),
+    ]);
+    await enrich(t.store, cfg);
+  });
+  afterAll(async () => t?.cleanup());
+
+  it('lets each service claim only the commits touching its paths', async () => {
+    const rows = await t.store.query<{ deployment_id: string; sha: string }>(
+      `select deployment_id, sha from deployment_commits where deployment_id <> 'web-stg' order by 1, 2`,
+    );
+    expect(rows).toEqual([
+      { deployment_id: 'api-eu', sha: sha(1) },
+      { deployment_id: 'api-eu', sha: sha(4) },
+      { deployment_id: 'api-us', sha: sha(1) },
+      { deployment_id: 'api-us', sha: sha(4) },
+      { deployment_id: 'web-eu', sha: sha(2) },
+      { deployment_id: 'web-eu', sha: sha(3) },
+    ]);
+  });
+
+  it('counts a commit once, at its first production deployment in any region', async () => {
+    const bySvc = Object.fromEntries(
+      (await registry.compute(t.store, 'dora.lead_time.median_hours', { ...window, by: 'service' })).map(
+        (r) => [r.group, r.value],
+      ),
+    );
+    // api: commits at h0 and h3, first in prod at h10 (eu) → 10 and 7 → median 8.5; web: h1, h2 at h12 → 11, 10 → 10.5.
+    expect(bySvc).toEqual({ api: 8.5, web: 10.5 });
+    expect(await registry.compute(t.store, 'dora.deploys.count', window)).toEqual([
+      { bucket: null, group: null, value: 3 },
+    ]);
   });
 });

@@ -48,7 +48,13 @@ export class MetricRegistry {
       [req.from, req.to],
     );
     // A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null).
-    if (!rows.length && !req.bucket && !req.by && 'aggregate' in def && /^(count|sum)\(/.test(def.aggregate))
+    if (
+      !rows.length &&
+      !req.bucket &&
+      !req.by &&
+      'aggregate' in def &&
+      /^(cast\()?(count|sum)\(/.test(def.aggregate)
+    )
       return [{ bucket: null, group: null, value: 0 }];
     return rows.map((r) => ({
       bucket: r.bucket,
