@@ -217,6 +217,55 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
     expect(deployed).toBeGreaterThan(50);
   });
 
+  it('every PR cycle phase per team equals the phase recomputed from the generated PRs', async () => {
+    type Pr = {
+      kind: string;
+      author: string;
+      is_bot?: boolean;
+      created_at: Date;
+      ready_at: Date | null;
+      first_commit_at: Date | null;
+      first_review_at: Date | null;
+      first_approval_at: Date | null;
+      merged_at: Date | null;
+    };
+    const teamOf = new Map<string, string>();
+    const bots = new Set<string>();
+    const prs: Pr[] = [];
+    for (const batch of createDemo(OPTIONS).batches(20_000))
+      for (const r of batch as (Pr & { login?: string; team?: string })[]) {
+        if (r.kind === 'person') {
+          teamOf.set(r.login!, r.team!);
+          if (r.is_bot) bots.add(r.login!);
+        } else if (r.kind === 'pull_request' && !r.is_bot) prs.push(r);
+      }
+    const h = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 3_600_000;
+    const inWindow = (d: Date | null): d is Date => !!d && d >= window.from && d < window.to;
+    const phases: Record<string, (p: Pr) => [Date | null, number | null]> = {
+      coding: (p) => [p.created_at, p.first_commit_at ? h(p.first_commit_at, p.created_at) : null],
+      review: (p) => [
+        p.first_approval_at,
+        p.first_review_at && p.first_approval_at ? h(p.first_review_at, p.first_approval_at) : null,
+      ],
+      merge: (p) => {
+        const from = p.first_approval_at ?? p.first_review_at;
+        return [p.merged_at, from && p.merged_at ? h(from, p.merged_at) : null];
+      },
+    };
+    for (const [phase, f] of Object.entries(phases)) {
+      const got = await byTeam(`flow.cycle.${phase}_hours`);
+      const samples = new Map<string, number[]>();
+      for (const p of prs) {
+        if (bots.has(p.author)) continue;
+        const [end, v] = f(p);
+        if (!inWindow(end) || v === null) continue;
+        const team = teamOf.get(p.author)!;
+        samples.set(team, [...(samples.get(team) ?? []), v]);
+      }
+      for (const [team, xs] of samples) expect(got[team], `${phase} ${team}`).toBeCloseTo(median(xs), 6);
+    }
+  });
+
   it('CI queue share equals the share recomputed from the generated jobs', async () => {
     let queue = 0;
     let exec = 0;
