@@ -9,6 +9,7 @@ import { ingest } from '../src/ingest/ingest.js';
 import { registryFor } from '../src/metrics/definitions/index.js';
 import type { MetricValue } from '../src/metrics/registry/types.js';
 import { computeDxi, DXI_LEAD_TIME_TARGET_HOURS } from '../src/report/dxi.js';
+import { ciStages } from '../src/report/ci-stages.js';
 
 /**
  * The demo organisation knows its true parameters and the exact values its draws produced.
@@ -263,6 +264,24 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
         samples.set(team, [...(samples.get(team) ?? []), v]);
       }
       for (const [team, xs] of samples) expect(got[team], `${phase} ${team}`).toBeCloseTo(median(xs), 6);
+    }
+  });
+
+  it('the CI stage table lists every job of the workflow and names a critical-path job to speed up first', async () => {
+    const r = await ciStages(t.store, registry, window);
+    expect(r.stages.map((x) => x.stage).sort()).toEqual(truth.ci.jobs.map((j) => j.name).sort());
+    expect(truth.ci.criticalPath).toContain(r.speedUpFirst!.stage);
+    const offPath = r.stages.filter((x) => !truth.ci.criticalPath.includes(x.stage));
+    for (const x of offPath) expect(x.critical_path_share, x.stage).toBeNull();
+  });
+
+  it('a filter gives the same value as that group of a group-by, for facts and query metrics', async () => {
+    for (const name of ['dora.change_failure.rate', 'dora.deploys.days_per_week', 'github.prs.open']) {
+      const grouped = await registry.compute(t.store, name, { ...window, by: 'team' });
+      for (const g of grouped) {
+        const [only] = await registry.compute(t.store, name, { ...window, where: { team: g.group! } });
+        expect(only?.value ?? 0, `${name} ${g.group}`).toBeCloseTo(g.value ?? 0, 9);
+      }
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerCi } from './commands/ci.js';
 import { registerCollectGit } from './commands/collect-git.js';
 import { registerCollectGitHub } from './commands/collect-github.js';
 import { registerCollectors } from './commands/collectors.js';
@@ -21,6 +22,7 @@ export const commands: RegisterCommand[] = [
   registerReport,
   registerDora,
   registerDxi,
+  registerCi,
   registerCollectGit,
   registerCollectGitHub,
   registerCollectors,

@@ -56,11 +56,11 @@ export const criticalPathDefinitions: MetricDefinition[] = [
       from critical_path_jobs j join run_critical_paths rp on rp.repo = j.repo and rp.run_id = j.run_id and rp.attempt = j.attempt`,
     query: (p) => {
       const dim = p.by && p.by !== 'job' ? p.group(p.by) : 'cast(null as text)';
-      const perJob = `with f as (
+      const perJob = `with f as (select * from (
   select rp.created_at as ts, j.exclusive_seconds as v, j.repo, rp.workflow, j.job
   from critical_path_jobs j join run_critical_paths rp on rp.repo = j.repo and rp.run_id = j.run_id and rp.attempt = j.attempt
   where rp.created_at >= $1::timestamp and rp.created_at < $2::timestamp
-), per as (select ${p.bucket('ts')} as bucket, ${dim} as grp, job, sum(v) as s from f group by 1, 2, 3),
+) x where true${p.where}), per as (select ${p.bucket('ts')} as bucket, ${dim} as grp, job, sum(v) as s from f group by 1, 2, 3),
 shares as (select bucket, grp, job, s / nullif(sum(s) over (partition by bucket, grp), 0) as share from per)`;
       return p.by === 'job'
         ? `${perJob} select bucket, job as grp, share as value from shares order by 1, 2`

@@ -28,11 +28,11 @@ export function doraDefinitions(config: Config): MetricDefinition[] {
       explain: `select ${deployedAt} as ts, cast(${deployedAt} as date) as day, d.id as deployment, d.service, d.environment,
                 d.sha, d.repo, r.team from deployments d left join repos r on r.repo = d.repo
                 where ${prod} and d.status = 'success'`,
-      query: (p) => `with d as (
+      query: (p) => `with d as (select * from (
   select cast(${deployedAt} as date) as day, d.service, d.repo, r.team
   from deployments d left join repos r on r.repo = d.repo
   where ${prod} and d.status = 'success' and ${deployedAt} >= $1::timestamp and ${deployedAt} < $2::timestamp
-), weeks as (
+) x where true${p.where}), weeks as (
   select g.week from generate_series(date_trunc('week', $1::timestamp + interval '6 days'), $2::timestamp - interval '7 days', interval '7 days') as g(week)
 ), grps as (select distinct ${p.group(p.by ?? 'null')} as grp from d),
 per_week as (

@@ -17,11 +17,11 @@ function openAsOf(p: QueryParts, minAgeDays: number): string {
     ? `select least(g.b + interval '1 ${p.unit}', $2::timestamp) as asof, g.b as bucket
        from generate_series(date_trunc('${p.unit}', $1::timestamp), $2::timestamp - interval '1 second', interval '1 ${p.unit}') as g(b)`
     : `select $2::timestamp as asof, cast(null as timestamp) as bucket where $1::timestamp < $2::timestamp`;
-  return `with points as (${points}), f as (
+  return `with points as (${points}), f as (select * from (
   select pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended, pr.repo, coalesce(p.team, r.team) as team
   from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
   where not pr.is_bot and ${notBot('pr.author')}
-)
+) x where true${p.where})
 select pt.bucket, ${p.group(p.by ?? 'null')} as grp, count(f.created_at) as value
 from points pt left join f on f.created_at < pt.asof - interval '${minAgeDays} days' and (f.ended is null or f.ended >= pt.asof)
 group by 1, 2 order by 1, 2`;

@@ -1,7 +1,13 @@
 import type { MetricDefinition, MetricRequest, QueryParts } from './types.js';
 
-/** Builds the SQL for one metric request: window [$1,$2), optional bucket and group-by. */
-export function composeQuery(def: MetricDefinition, req: MetricRequest): string {
+/**
+ * Builds the SQL for one metric request: window [$1,$2), optional bucket, group-by and filters
+ * (their values become $3, $4, ... in `params`).
+ */
+export function composeQuery(def: MetricDefinition, req: MetricRequest): { sql: string; params: string[] } {
+  const filters = Object.entries(req.where ?? {});
+  const where = filters.map(([col], i) => ` and cast(${col} as text) = $${i + 3}`).join('');
+  const params = filters.map(([, v]) => v);
   const unit = req.bucket ?? null;
   const by = req.by ?? null;
   const bucket = (col: string) => (unit ? `date_trunc('${unit}', ${col})` : `cast(null as timestamp)`);
@@ -10,12 +16,18 @@ export function composeQuery(def: MetricDefinition, req: MetricRequest): string 
     unit
       ? `(extract(epoch from (least(date_trunc('${unit}', ${col}) + interval '1 ${unit}', $2::timestamp) - greatest(date_trunc('${unit}', ${col}), $1::timestamp))) / 86400.0)`
       : `(extract(epoch from ($2::timestamp - $1::timestamp)) / 86400.0)`;
-  const parts: QueryParts = { bucket, group, by, unit, periodDays };
-  if ('query' in def) return def.query(parts);
+  const parts: QueryParts = { bucket, group, by, unit, periodDays, where };
+  if ('query' in def) {
+    const sql = def.query(parts);
+    // A query metric that forgot `p.where` would silently ignore the filter: refuse instead.
+    if (where && !sql.includes(where)) throw new Error(`metric ${def.name} does not support filters`);
+    return { sql, params };
+  }
   const groupCol = by ?? 'null';
   const agg = def.aggregate.replaceAll('{period_days}', unit ? `max(${periodDays('ts')})` : periodDays('ts'));
-  return `with f as (${def.facts})
+  const sql = `with f as (${def.facts})
 select ${bucket('ts')} as bucket, ${group(groupCol)} as grp, ${agg} as value
-from f where ts >= $1::timestamp and ts < $2::timestamp
+from f where ts >= $1::timestamp and ts < $2::timestamp${where}
 group by 1, 2 order by 1, 2`;
+  return { sql, params };
 }

@@ -43,10 +43,17 @@ export class MetricRegistry {
         `metric ${name} cannot be grouped by "${req.by}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
       );
     if (!(req.from < req.to)) throw invalidArgument(`--from must be before --to`);
-    const rows = await store.query<{ bucket: Date | null; grp: string | null; value: number | null }>(
-      composeQuery(def, req),
-      [req.from, req.to],
-    );
+    for (const k of Object.keys(req.where ?? {}))
+      if (!def.groupBy.includes(k))
+        throw invalidArgument(
+          `metric ${name} cannot be filtered by "${k}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
+        );
+    const { sql, params } = composeQuery(def, req);
+    const rows = await store.query<{ bucket: Date | null; grp: string | null; value: number | null }>(sql, [
+      req.from,
+      req.to,
+      ...params,
+    ]);
     // A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null).
     if (
       !rows.length &&

@@ -53,6 +53,11 @@ export interface QueryParts {
   by: string | null;
   /** The bucket asked for, if any. */
   unit: Bucket | null;
+  /**
+   * Filters asked for, as a SQL fragment (empty, or starting with ` and`) over the group-by
+   * columns by their bare names: add it where those columns are in scope.
+   */
+  where: string;
   /** SQL expression: length of the bucket (or window) holding `col`, in days. */
   periodDays: (col: string) => string;
 }
@@ -69,6 +74,8 @@ export interface MetricRequest {
   to: Date;
   bucket?: Bucket | null;
   by?: string | null;
+  /** Only rows whose group-by columns have these values, e.g. { team: 'payments' }. */
+  where?: Record<string, string>;
 }
 
 export interface MetricValue {
