@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'store_locked'
   | 'store_unavailable'
   | 'collector_failed'
+  /** `pitwall tests run`: failing tests that no quarantine excuses (exit 1, like the runner). */
+  | 'tests_failed'
   | 'internal';
 
 export class PitwallError extends Error {

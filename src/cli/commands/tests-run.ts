@@ -108,7 +108,7 @@ export function registerTestsRun(tests: Command, program: Command, ctx: CliConte
       );
     if (unexcused.length)
       throw new PitwallError(
-        'collector_failed',
+        'tests_failed',
         `${unexcused.length} failing test${unexcused.length === 1 ? ' is' : 's are'} not quarantined: ` +
           unexcused.slice(0, 10).map(label).join(', ') +
           (unexcused.length > 10 ? `, and ${unexcused.length - 10} more` : ''),
