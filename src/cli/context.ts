@@ -48,6 +48,10 @@ export function parseDateOption(name: string, value: string | undefined): Date |
 
 const DAY = 86_400_000;
 
+/** --from/--to for every windowed command (read back with windowFrom). */
+export const fromOption = () => new Option('--from <date>', 'window start (default: 30 days before --to)');
+export const toOption = () => new Option('--to <date>', 'window end, exclusive (default: now)');
+
 /** --from/--to, defaulting to the 30 days before now. */
 export function windowFrom(o: { from?: string; to?: string }): { from: Date; to: Date } {
   const to = parseDateOption('to', o.to) ?? new Date();

@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { registryFor } from '../../metrics/definitions/index.js';
 import { ciStages } from '../../report/ci-stages.js';
-import { config, printJson, rowsTable, windowFrom, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  fromOption,
+  toOption,
+  printJson,
+  rowsTable,
+  windowFrom,
+  withStore,
+  type CliContext,
+} from '../context.js';
 
 /** `pitwall ci stages`: the CI KPI table per workflow and stage, and the job to speed up first. */
 export function registerCi(program: Command, ctx: CliContext): void {
@@ -10,8 +19,8 @@ export function registerCi(program: Command, ctx: CliContext): void {
     .description(
       'per workflow and stage: duration and queue percentiles, success rate, share of the critical path',
     )
-    .option('--from <date>', 'window start (default: 30 days before --to)')
-    .option('--to <date>', 'window end, exclusive (default: now)')
+    .addOption(fromOption())
+    .addOption(toOption())
     .option('--json', 'print JSON')
     .action(async (o: { from?: string; to?: string; json?: boolean }) => {
       const cfg = config(ctx, program);

@@ -4,7 +4,16 @@ import { registryFor } from '../../metrics/definitions/index.js';
 import { explainMetric } from '../../metrics/registry/registry.js';
 import { DORA_KEYS, doraSummary } from '../../report/dora.js';
 import { formatNumber } from '../../report/format.js';
-import { config, printJson, rowsTable, windowFrom, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  fromOption,
+  toOption,
+  printJson,
+  rowsTable,
+  windowFrom,
+  withStore,
+  type CliContext,
+} from '../context.js';
 
 interface WindowFlags {
   from?: string;
@@ -18,8 +27,8 @@ export function registerDora(program: Command, ctx: CliContext): void {
   const dora = program
     .command('dora')
     .description('DORA metrics with their tier under the 2021 and 2023 benchmarks')
-    .option('--from <date>', 'window start (default: 30 days before --to)')
-    .option('--to <date>', 'window end, exclusive (default: now)')
+    .addOption(fromOption())
+    .addOption(toOption())
     .option('--by <group>', 'service, team or repo')
     .option('--json', 'print JSON')
     .action(async (o: WindowFlags) => {
@@ -53,8 +62,8 @@ export function registerDora(program: Command, ctx: CliContext): void {
     .command('explain')
     .description('list the rows behind a DORA number: which deployments, commits and incidents')
     .option('--metric <name>', 'which number (default: all four keys)')
-    .option('--from <date>', 'window start (default: 30 days before --to)')
-    .option('--to <date>', 'window end, exclusive (default: now)')
+    .addOption(fromOption())
+    .addOption(toOption())
     .option('--by <group>', 'with --group: service, team or repo')
     .option('--group <value>', 'only rows of this service/team/repo')
     .option('--limit <n>', 'rows per metric', '50')

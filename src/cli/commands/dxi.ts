@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { registryFor } from '../../metrics/definitions/index.js';
 import { computeDxi } from '../../report/dxi.js';
-import { config, printJson, rowsTable, windowFrom, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  fromOption,
+  toOption,
+  printJson,
+  rowsTable,
+  windowFrom,
+  withStore,
+  type CliContext,
+} from '../context.js';
 
 /** `pitwall dxi`: the composite Developer Experience Index with every term's inputs. */
 export function registerDxi(program: Command, ctx: CliContext): void {
@@ -10,8 +19,8 @@ export function registerDxi(program: Command, ctx: CliContext): void {
     .description(
       'Developer Experience Index (speed, reliability, satisfaction, efficiency) with each term’s inputs',
     )
-    .option('--from <date>', 'window start (default: 30 days before --to)')
-    .option('--to <date>', 'window end, exclusive (default: now)')
+    .addOption(fromOption())
+    .addOption(toOption())
     .option('--json', 'print JSON')
     .action(async (o: { from?: string; to?: string; json?: boolean }) => {
       const cfg = config(ctx, program);

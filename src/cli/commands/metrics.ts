@@ -3,7 +3,16 @@ import Table from 'cli-table3';
 import { registryFor } from '../../metrics/definitions/index.js';
 import { invalidArgument } from '../../errors/errors.js';
 import { explainMetric } from '../../metrics/registry/registry.js';
-import { config, printJson, rowsTable, windowFrom, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  fromOption,
+  toOption,
+  printJson,
+  rowsTable,
+  windowFrom,
+  withStore,
+  type CliContext,
+} from '../context.js';
 
 /** `pitwall metrics list`: the registry every presenter reads. */
 export function registerMetrics(program: Command, ctx: CliContext): void {
@@ -56,8 +65,8 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
   metrics
     .command('explain <name>')
     .description('list the rows behind a metric’s value in a window, so the number can be checked row by row')
-    .option('--from <date>', 'window start (default: 30 days before --to)')
-    .option('--to <date>', 'window end, exclusive (default: now)')
+    .addOption(fromOption())
+    .addOption(toOption())
     .option('--by <group>', 'with --group: a group-by the metric allows')
     .option('--group <value>', 'only rows of this group value')
     .option('--limit <n>', 'rows to print', '50')

@@ -2,15 +2,23 @@ import { Option, type Command } from 'commander';
 import { registryFor } from '../../metrics/definitions/index.js';
 import { buildReport } from '../../report/build.js';
 import { formatMarkdown, formatTable } from '../../report/format.js';
-import { config, printJson, windowFrom, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  fromOption,
+  toOption,
+  printJson,
+  windowFrom,
+  withStore,
+  type CliContext,
+} from '../context.js';
 
 /** `pitwall report`: every registered metric with value, target, traffic light and trend. */
 export function registerReport(program: Command, ctx: CliContext): void {
   program
     .command('report')
     .description('print every metric over a window with its target, status and trend vs the previous window')
-    .option('--from <date>', 'window start (default: 30 days before --to)')
-    .option('--to <date>', 'window end, exclusive (default: now)')
+    .addOption(fromOption())
+    .addOption(toOption())
     .option('--by <group>', 'group by team, repo, service, ... (each metric lists what it allows)')
     .option('--metric <name...>', 'only these metrics')
     .addOption(
