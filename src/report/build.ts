@@ -75,10 +75,12 @@ export async function buildReport(
   const perMetric = await Promise.all(
     defs.map(async (def) => {
       const groupBy = by && def.groupBy.includes(by) ? by : null;
-      const [cur, prev] = await Promise.all([
-        registry.compute(store, def.name, { from: req.from, to: req.to, by: groupBy }),
-        registry.compute(store, def.name, { from: previousFrom, to: req.from, by: groupBy }),
-      ]);
+      const { current: cur, previous: prev } = await registry.computeWindows(store, def.name, {
+        from: req.from,
+        to: req.to,
+        previousFrom,
+        by: groupBy,
+      });
       const prevBy = new Map(prev.map((r) => [r.group, r.value]));
       const rows = cur.length ? cur : [{ bucket: null, group: null, value: null }];
       return rows.map((r): ReportLine => {

@@ -4,27 +4,45 @@ import type { MetricDefinition, MetricRequest, QueryParts } from './types.js';
  * Builds the SQL for one metric request: window [$1,$2), optional bucket, group-by and filters
  * (their values become $3, $4, ... in `params`).
  */
-export function composeQuery(def: MetricDefinition, req: MetricRequest): { sql: string; params: string[] } {
+export function composeQuery(
+  def: MetricDefinition,
+  req: MetricRequest,
+  /** Facts metrics only: two equal windows [$1, split) and [split, $2) in one pass, split as the last parameter. */
+  split?: Date,
+): { sql: string; params: (string | Date)[] } {
   const filters = Object.entries(req.where ?? {});
   const where = filters.map(([col], i) => ` and cast(${col} as text) = $${i + 3}`).join('');
-  const params = filters.map(([, v]) => v);
+  const params: (string | Date)[] = filters.map(([, v]) => v);
   const unit = req.bucket ?? null;
   const by = req.by ?? null;
-  const bucket = (col: string) => (unit ? `date_trunc('${unit}', ${col})` : `cast(null as timestamp)`);
+  const splitParam = `$${params.length + 3}::timestamp`;
+  if (split) params.push(split);
+  const bucket = (col: string) =>
+    split
+      ? `case when ${col} >= ${splitParam} then ${splitParam} else $1::timestamp end`
+      : unit
+        ? `date_trunc('${unit}', ${col})`
+        : `cast(null as timestamp)`;
   const group = (col: string) => (by ? `cast(${col} as text)` : `cast(null as text)`);
   const periodDays = (col: string) =>
-    unit
-      ? `(extract(epoch from (least(date_trunc('${unit}', ${col}) + interval '1 ${unit}', $2::timestamp) - greatest(date_trunc('${unit}', ${col}), $1::timestamp))) / 86400.0)`
-      : `(extract(epoch from ($2::timestamp - $1::timestamp)) / 86400.0)`;
+    split
+      ? `(extract(epoch from ($2::timestamp - ${splitParam})) / 86400.0)`
+      : unit
+        ? `(extract(epoch from (least(date_trunc('${unit}', ${col}) + interval '1 ${unit}', $2::timestamp) - greatest(date_trunc('${unit}', ${col}), $1::timestamp))) / 86400.0)`
+        : `(extract(epoch from ($2::timestamp - $1::timestamp)) / 86400.0)`;
   const parts: QueryParts = { bucket, group, by, unit, periodDays, where };
   if ('query' in def) {
+    if (split) throw new Error(`metric ${def.name} is a query metric: compute its windows one by one`);
     const sql = def.query(parts);
     // A query metric that forgot `p.where` would silently ignore the filter: refuse instead.
     if (where && !sql.includes(where)) throw new Error(`metric ${def.name} does not support filters`);
     return { sql, params };
   }
   const groupCol = by ?? 'null';
-  const agg = def.aggregate.replaceAll('{period_days}', unit ? `max(${periodDays('ts')})` : periodDays('ts'));
+  const agg = def.aggregate.replaceAll(
+    '{period_days}',
+    unit || split ? `max(${periodDays('ts')})` : periodDays('ts'),
+  );
   const sql = `with f as (${def.facts})
 select ${bucket('ts')} as bucket, ${group(groupCol)} as grp, ${agg} as value
 from f where ts >= $1::timestamp and ts < $2::timestamp${where}

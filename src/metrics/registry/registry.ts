@@ -37,6 +37,44 @@ export class MetricRegistry {
   }
 
   async compute(store: Queryable, name: string, req: MetricRequest): Promise<MetricValue[]> {
+    const def = this.check(name, req);
+    const { sql, params } = composeQuery(def, req);
+    const rows = await store.query<Row>(sql, [req.from, req.to, ...params]);
+    if (!rows.length && !req.bucket && !req.by && countsToZero(def))
+      return [{ bucket: null, group: null, value: 0 }];
+    return rows.map(toValue);
+  }
+
+  /**
+   * The window and the equal window before it (report trends). A facts metric reads both in one
+   * query over [previousFrom, to) split at `from`, half the round trips of two queries.
+   */
+  async computeWindows(
+    store: Queryable,
+    name: string,
+    req: MetricRequest & { previousFrom: Date },
+  ): Promise<{ current: MetricValue[]; previous: MetricValue[] }> {
+    const def = this.check(name, req);
+    // Facts that read the window themselves ($1/$2) would see the joined window: query them apart.
+    if ('query' in def || req.bucket || /\$[12]\b/.test(def.facts)) {
+      const [current, previous] = await Promise.all([
+        this.compute(store, name, req),
+        this.compute(store, name, { ...req, from: req.previousFrom, to: req.from }),
+      ]);
+      return { current, previous };
+    }
+    const { sql, params } = composeQuery(def, { ...req, from: req.previousFrom }, req.from);
+    const rows = (await store.query<Row>(sql, [req.previousFrom, req.to, ...params])).map(toValue);
+    const pick = (cur: boolean) => {
+      const mine = rows
+        .filter((r) => (r.bucket!.getTime() === req.from.getTime()) === cur)
+        .map((r) => ({ ...r, bucket: null }));
+      return !mine.length && !req.by && countsToZero(def) ? [{ bucket: null, group: null, value: 0 }] : mine;
+    };
+    return { current: pick(true), previous: pick(false) };
+  }
+
+  private check(name: string, req: MetricRequest): MetricDefinition {
     const def = this.get(name);
     if (req.by && !def.groupBy.includes(req.by))
       throw invalidArgument(
@@ -48,28 +86,19 @@ export class MetricRegistry {
         throw invalidArgument(
           `metric ${name} cannot be filtered by "${k}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
         );
-    const { sql, params } = composeQuery(def, req);
-    const rows = await store.query<{ bucket: Date | null; grp: string | null; value: number | null }>(sql, [
-      req.from,
-      req.to,
-      ...params,
-    ]);
-    // A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null).
-    if (
-      !rows.length &&
-      !req.bucket &&
-      !req.by &&
-      'aggregate' in def &&
-      /^(cast\()?(count|sum)\(/.test(def.aggregate)
-    )
-      return [{ bucket: null, group: null, value: 0 }];
-    return rows.map((r) => ({
-      bucket: r.bucket,
-      group: r.grp,
-      value: r.value === null || Number.isNaN(r.value) ? null : r.value,
-    }));
+    return def;
   }
 }
+
+type Row = { bucket: Date | null; grp: string | null; value: number | null };
+const toValue = (r: Row): MetricValue => ({
+  bucket: r.bucket,
+  group: r.grp,
+  value: r.value === null || Number.isNaN(r.value) ? null : r.value,
+});
+/** A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null). */
+const countsToZero = (def: MetricDefinition) =>
+  'aggregate' in def && /^(cast\()?(count|sum)\(/.test(def.aggregate);
 
 export interface ExplainRequest {
   from: Date;
