@@ -11,7 +11,9 @@ import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerTests } from './commands/tests.js';
+import { registerToken } from './commands/token.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -29,4 +31,6 @@ export const commands: RegisterCommand[] = [
   registerCollectJunit,
   registerDemo,
   registerTests,
+  registerServe,
+  registerToken,
 ];

@@ -51,7 +51,10 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (env.DATABASE_URL) store.database_url = env.DATABASE_URL;
   if (env.PITWALL_DUCKDB_MEMORY) store.duckdb_memory_limit = env.PITWALL_DUCKDB_MEMORY;
   if (store.duckdb_path && !store.database_url) store.duckdb_path = resolve(cwd, String(store.duckdb_path));
-  const parsed = configSchema.safeParse({ ...raw, store });
+  const github = { ...((raw.github as Record<string, unknown>) ?? {}) };
+  // Secrets belong in the environment, not in a file that gets committed.
+  if (env.PITWALL_GITHUB_WEBHOOK_SECRET) github.webhook_secret = env.PITWALL_GITHUB_WEBHOOK_SECRET;
+  const parsed = configSchema.safeParse({ ...raw, store, github });
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     const key = i.path.join('.');

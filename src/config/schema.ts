@@ -17,6 +17,31 @@ const doraTiers = z
   })
   .strict();
 
+/** `server:` in pitwall.yaml: how `pitwall serve` listens and who may read. */
+const serverSection = z
+  .object({
+    /** Loopback unless told otherwise: telemetry should not be on a network by accident. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(4100),
+    /** Opens every read endpoint (and /metrics) to callers without a token, on purpose. */
+    anonymous_read: z.boolean().default(false),
+    /** Largest accepted request body, in MB. */
+    body_limit_mb: z.number().positive().max(512).default(5),
+  })
+  .strict()
+  .prefault({});
+
+/** A collector the server runs on a cron schedule (5 fields, or 6 with seconds first). */
+const scheduledCollector = z
+  .object({
+    id: z.enum(['git', 'junit']),
+    /** Distinguishes two jobs of the same collector; default `<id>#<position>`. */
+    name: z.string().min(1).optional(),
+    schedule: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     store: z
@@ -53,7 +78,17 @@ export const configSchema = z
         incident_attribution_hours: 24,
         benchmark: '2023',
       }),
-    github: githubSection,
+    /** The collector options section is the GitHub collector's; the webhook secret is the server's. */
+    github: githubSection
+      .unwrap()
+      .extend({
+        /** HMAC key of GitHub webhook deliveries; better set through PITWALL_GITHUB_WEBHOOK_SECRET. */
+        webhook_secret: z.string().min(1).nullable().default(null),
+      })
+      .prefault({}),
+    server: serverSection,
+    /** Collectors the server runs on their cron schedules (`pitwall serve`). */
+    collectors: z.array(scheduledCollector).default([]),
     /**
      * Monorepos: a service deployed from part of a repository claims only the commits that touch
      * its paths (globs), so each service's lead time counts its own changes.
@@ -84,4 +119,5 @@ export const configSchema = z
   .strict();
 
 export type Config = z.output<typeof configSchema>;
+export type ScheduledCollector = z.output<typeof scheduledCollector>;
 export type DoraTierThresholds = z.output<typeof doraTiers>;

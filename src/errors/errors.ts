@@ -12,6 +12,10 @@ export type ErrorCode =
   | 'collector_failed'
   /** `pitwall tests run`: failing tests that no quarantine excuses (exit 1, like the runner). */
   | 'tests_failed'
+  /** The server: no valid credentials, credentials without the scope, a body over the limit. */
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
   | 'internal';
 
 export class PitwallError extends Error {

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { createDemo } from '../../demo/generate.js';
+import { enrich } from '../../enrich/index.js';
+import { invalidArgument } from '../../errors/errors.js';
+import { ingestBatches } from '../../ingest/ingest.js';
+import { createLogger } from '../../server/logger.js';
+import { startServer } from '../../server/server.js';
+import { findWebRoot } from '../../server/static.js';
+import { openStore } from '../../store/open.js';
+import type { Store } from '../../store/store.js';
+import { config, type CliContext } from '../context.js';
+
+interface ServeFlags {
+  host?: string;
+  port?: string;
+  demo?: boolean;
+  anonymousRead?: boolean;
+}
+
+/** --demo: an empty store gets the demo organisation, so a first run shows populated dashboards. */
+async function loadDemoIfEmpty(
+  store: Store,
+  ctx: CliContext,
+  cfg: Parameters<typeof enrich>[1],
+): Promise<void> {
+  const [row] = await store.query<{ n: number }>('select count(*) as n from commits');
+  if (Number(row?.n ?? 0) > 0) return;
+  ctx.err('serve: the store is empty; loading the demo organisation (50 developers, 90 days)...\n');
+  await ingestBatches(store, createDemo({}).batches(10_000));
+  await enrich(store, cfg);
+}
+
+/** `pitwall serve`: the API, the web dashboards, /metrics and the collector schedule in one process. */
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description(
+      'serve the ingest and query API, the web dashboards, Prometheus /metrics and the collector schedule',
+    )
+    .option('--host <host>', 'address to bind (default 127.0.0.1: loopback only)')
+    .option('--port <port>', 'port (default 4100)')
+    .option('--demo', 'load the demo organisation first when the store is empty')
+    .option(
+      '--anonymous-read',
+      'let callers without a token read (dashboards, metrics); writes still need one',
+    )
+    .action(async (o: ServeFlags) => {
+      const cfg = config(ctx, program);
+      const port = o.port === undefined ? undefined : Number(o.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+        throw invalidArgument(`--port ${JSON.stringify(o.port)} is not a port: use 0-65535`);
+      const logger = createLogger();
+      const store = await openStore({
+        databaseUrl: cfg.store.database_url,
+        duckdbPath: cfg.store.duckdb_path,
+        duckdbMemoryLimit: cfg.store.duckdb_memory_limit,
+      });
+      try {
+        if (o.demo) await loadDemoIfEmpty(store, ctx, cfg);
+        const server = await startServer({
+          store,
+          config: cfg,
+          logger,
+          host: o.host,
+          port,
+          anonymousRead: o.anonymousRead || undefined,
+          webRoot: findWebRoot(ctx.cwd),
+        });
+        ctx.err(
+          `Pitwall on ${server.url} (store: ${store.kind} ${store.location}; reads: ${o.anonymousRead || cfg.server.anonymous_read ? 'anonymous allowed' : 'token required'}; ${server.scheduler.jobs().length} scheduled collectors)\n`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        ctx.err('serve: stopping\n');
+        await server.close();
+      } finally {
+        await store.close();
+      }
+    });
+}

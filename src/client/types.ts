@@ -1,0 +1,61 @@
+/**
+ * Response shapes of the HTTP API v1, derived from the server's own types so the two cannot
+ * drift: JSON turns every Date into an ISO string, which `Json<T>` says in the type.
+ * Type-only imports: nothing from the server is bundled into a browser.
+ */
+import type { IngestResult, RecordProblem } from '../ingest/ingest.js';
+import type { Explanation } from '../metrics/registry/registry.js';
+import type { MetricDefinition, MetricValue } from '../metrics/registry/types.js';
+import type { FlakyTest } from '../metrics/tests/flaky.js';
+import type { Report } from '../report/build.js';
+import type { CiStages } from '../report/ci-stages.js';
+import type { DoraSummary } from '../report/dora.js';
+import type { Dxi } from '../report/dxi.js';
+import type { Headline } from '../report/headline.js';
+import type { Insights } from '../report/insights.js';
+import type { HeatmapCell } from '../report/queue-heatmap.js';
+import type { SourceState } from '../collectors/sources.js';
+
+export type Json<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
+
+export type MetricInfo = Pick<
+  MetricDefinition,
+  'name' | 'version' | 'title' | 'unit' | 'description' | 'why' | 'action' | 'direction' | 'groupBy'
+> & { thresholds: MetricDefinition['thresholds'] | null };
+
+export interface MetricSeries {
+  metric: string;
+  from: string;
+  to: string;
+  bucket: 'day' | 'week' | 'month' | null;
+  by: string | null;
+  values: Json<MetricValue>[];
+}
+
+export type ReportResponse = Json<Report>;
+export type DoraResponse = Json<DoraSummary>;
+export type DxiResponse = Json<Dxi>;
+export type CiStagesResponse = Json<CiStages>;
+export type HeadlineResponse = Json<Headline>;
+export type InsightsResponse = Json<Insights>;
+export type ExplainResponse = Json<Explanation>;
+export interface FlakyResponse {
+  from: string;
+  to: string;
+  tests: Json<FlakyTest>[];
+}
+export type Source = Json<Omit<SourceState, 'cursor'>>;
+export type { HeatmapCell, IngestResult, RecordProblem };
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: unknown };
+}
+
+/** Window and filters of a read: from/to (ISO), bucket, by, and group-by filters (team=, repo=, ...). */
+export type Query = Record<string, string | number | Date | null | undefined>;

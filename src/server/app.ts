@@ -1,0 +1,72 @@
+import { Hono } from 'hono';
+import { PitwallError } from '../errors/errors.js';
+import { requireScope, type AuthOptions } from './auth.js';
+import { limitBody } from './body.js';
+import { catalogRoutes } from './catalog.js';
+import type { AppEnv, ServerContext } from './context.js';
+import { deliveryRoutes } from './delivery.js';
+import { errorResponse, toEnvelope } from './errors.js';
+import { ingestRoutes } from './ingest.js';
+import { PrometheusExporter } from './prometheus.js';
+import { queryRoutes } from './query.js';
+import { reportRoutes } from './reports.js';
+import { staticRoutes } from './static.js';
+import { tokenRoutes } from './tokens-route.js';
+import { githubWebhookRoutes } from './webhooks-github.js';
+
+export interface AppOptions extends AuthOptions {
+  /** Largest request body accepted, bytes (413 above). */
+  bodyLimitBytes: number;
+}
+
+/** The whole HTTP surface (docs/api.md) over one context: no globals, testable with app.request(). */
+export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const auth: AuthOptions = { anonymousRead: opts.anonymousRead };
+
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    // Method, path and status only: never headers (tokens) or bodies (records).
+    ctx.logger.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - t0),
+      },
+      'request',
+    );
+  });
+  app.use('/api/*', limitBody(opts.bodyLimitBytes));
+  app.onError((e, c) => {
+    const { status } = toEnvelope(e);
+    if (status >= 500) ctx.logger.error({ err: e, path: c.req.path }, 'request failed');
+    return errorResponse(c, e);
+  });
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new PitwallError('not_found', `no endpoint ${c.req.method} ${c.req.path} (see docs/api.md)`),
+    ),
+  );
+
+  app.get('/healthz', async (c) => {
+    await ctx.store.query('select 1 as ok');
+    return c.json({ ok: true, store: ctx.store.kind });
+  });
+  const exporter = new PrometheusExporter(ctx.store, ctx.registry, ctx.clock);
+  app.get('/metrics', requireScope(ctx, auth, 'read'), async (c) =>
+    c.body(await exporter.render(), 200, { 'content-type': exporter.contentType }),
+  );
+
+  ingestRoutes(app, ctx, auth);
+  deliveryRoutes(app, ctx, auth);
+  githubWebhookRoutes(app, ctx);
+  tokenRoutes(app, ctx, auth);
+  queryRoutes(app, ctx, auth);
+  reportRoutes(app, ctx, auth);
+  catalogRoutes(app, ctx, auth);
+  staticRoutes(app, ctx.webRoot);
+  return app;
+}

@@ -1,0 +1,61 @@
+import type { Hono } from 'hono';
+import { explainMetric } from '../metrics/registry/registry.js';
+import type { Bucket } from '../metrics/registry/types.js';
+import { requireScope, type AuthOptions } from './auth.js';
+import { queryOf } from './body.js';
+import type { AppEnv, ServerContext } from './context.js';
+import { filtersOf, windowOf, windowQuery } from './params.js';
+
+/** The registry and metric values: every number comes from registry.compute, never a handler. */
+export function queryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
+  const read = requireScope(ctx, auth, 'read');
+
+  app.get('/api/v1/registry', read, (c) =>
+    c.json({
+      metrics: ctx.registry.list().map((d) => ({
+        name: d.name,
+        version: d.version,
+        title: d.title,
+        unit: d.unit,
+        description: d.description,
+        why: d.why,
+        action: d.action,
+        direction: d.direction,
+        thresholds: d.thresholds ?? null,
+        groupBy: d.groupBy,
+      })),
+    }),
+  );
+
+  app.get('/api/v1/metrics/:name', read, async (c) => {
+    const metric = c.req.param('name');
+    ctx.registry.get(metric); // unknown metric: 400 naming near matches, before the window is read
+    const q = queryOf(c, windowQuery);
+    const { from, to } = windowOf(q, ctx.clock());
+    const where = filtersOf(c.req.query());
+    const bucket = (q.bucket as Bucket | undefined) ?? null;
+    const values = await ctx.registry.compute(ctx.store, metric, {
+      from,
+      to,
+      bucket,
+      by: q.by ?? null,
+      where,
+    });
+    return c.json({ metric, from, to, bucket, by: q.by ?? null, values });
+  });
+
+  app.get('/api/v1/metrics/:name/explain', read, async (c) => {
+    const metric = c.req.param('name');
+    ctx.registry.get(metric);
+    const q = queryOf(c, windowQuery);
+    const { from, to } = windowOf(q, ctx.clock());
+    const e = await explainMetric(ctx.store, ctx.registry, metric, {
+      from,
+      to,
+      by: q.by ?? null,
+      group: q.group ?? null,
+      limit: q.limit ?? 100,
+    });
+    return c.json(e);
+  });
+}

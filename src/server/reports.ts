@@ -1,0 +1,78 @@
+import type { Context, Hono } from 'hono';
+import { buildReport } from '../report/build.js';
+import { ciStages } from '../report/ci-stages.js';
+import { doraSummary } from '../report/dora.js';
+import { computeDxi } from '../report/dxi.js';
+import { buildHeadline } from '../report/headline.js';
+import { buildInsights } from '../report/insights.js';
+import { queueHeatmap } from '../report/queue-heatmap.js';
+import { flakyTests } from '../metrics/tests/flaky.js';
+import { invalidArgument } from '../errors/errors.js';
+import { requireScope, type AuthOptions } from './auth.js';
+import { queryOf } from './body.js';
+import type { AppEnv, ServerContext } from './context.js';
+import { filtersOf, windowOf, windowQuery } from './params.js';
+
+/** The dashboards' composite reads: each one a presenter over the registry, shared with the CLI. */
+export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
+  const read = requireScope(ctx, auth, 'read');
+  const { store, registry, config } = ctx;
+  const win = (c: Context<AppEnv>) => {
+    const q = queryOf(c, windowQuery);
+    return { q, ...windowOf(q, ctx.clock()) };
+  };
+  const checkBy = (by: string | undefined) => {
+    if (!by) return null;
+    const known = [...new Set(registry.list().flatMap((d) => d.groupBy))].sort();
+    if (!known.includes(by))
+      throw invalidArgument(`unknown group "${by}"; use one of: ${known.join(', ')}`, { field: 'by' });
+    return by;
+  };
+
+  app.get('/api/v1/report', read, async (c) => {
+    const { q, from, to } = win(c);
+    return c.json(await buildReport(store, registry, config, { from, to, by: checkBy(q.by) }));
+  });
+  app.get('/api/v1/dora', read, async (c) => {
+    const { q, from, to } = win(c);
+    const by = checkBy(q.by);
+    if (by && !registry.get('dora.deploys.count').groupBy.includes(by))
+      throw invalidArgument(`DORA metrics cannot be grouped by "${by}"; use service, team or repo`, {
+        field: 'by',
+      });
+    return c.json(await doraSummary(store, registry, config, { from, to, by }));
+  });
+  app.get('/api/v1/dxi', read, async (c) => {
+    const { from, to } = win(c);
+    return c.json(await computeDxi(store, registry, { from, to }));
+  });
+  app.get('/api/v1/ci/stages', read, async (c) => {
+    const { from, to } = win(c);
+    return c.json(await ciStages(store, registry, { from, to }));
+  });
+  app.get('/api/v1/ci/queue-heatmap', read, async (c) => {
+    const { from, to } = win(c);
+    return c.json(await queueHeatmap(store, registry, { from, to, where: filtersOf(c.req.query()) }));
+  });
+  app.get('/api/v1/tests/flaky', read, async (c) => {
+    const { from, to } = win(c);
+    return c.json({ from, to, tests: await flakyTests(store, { from, to }) });
+  });
+  app.get('/api/v1/testenv/failures', read, async (c) => {
+    const { from, to } = win(c);
+    const rows = await registry.compute(store, 'testenv.provision.count', { from, to, by: 'failure' });
+    const categories = rows
+      .filter((r) => r.group !== null)
+      .map((r) => ({ category: r.group!, count: r.value ?? 0 }))
+      .sort((a, b) => b.count - a.count);
+    return c.json({ from, to, categories });
+  });
+  app.get('/api/v1/insights', read, async (c) => {
+    const { q, from, to } = win(c);
+    return c.json(await buildInsights(store, registry, config, { from, to, team: q.team ?? null }));
+  });
+  app.get('/api/v1/headline', read, async (c) => {
+    const { from, to } = win(c);
+    return c.json(await buildHeadline(store, registry, { from, to }));
+  });
+}
