@@ -1,10 +1,12 @@
 import { gitIngestBench } from './git-ingest.js';
+import { githubCollectBench } from './github-collect.js';
 import { loadReportBench } from './load-report.js';
 import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
 const benches: Record<string, () => Promise<BenchResult>> = {
   'git-ingest': gitIngestBench,
+  'github-collect': githubCollectBench,
   'load-report': loadReportBench,
 };
 

@@ -1,0 +1,139 @@
+import pino from 'pino';
+import { startGitHubServer, type GitHubServer } from '../test/github/server.js';
+import { createClient } from '../src/collectors/github/client.js';
+import { collectGitHub } from '../src/collectors/github/collect-org.js';
+import { configSchema } from '../src/config/schema.js';
+import { openStore } from '../src/store/open.js';
+import { settingsFrom } from '../src/cli/commands/collect-github.js';
+import { fmt, type BenchResult } from './harness.js';
+
+/**
+ * Requests Pitwall's GitHub collector needs against the per-PR REST approach (list, then one
+ * call per PR for the PR, its reviews, review comments, commits and conversation comments, and
+ * per run its attempts' jobs), both against the same test server in the same run.
+ */
+const DEVELOPERS = Number(process.env.BENCH_GH_DEVELOPERS ?? 12);
+const DAYS = Number(process.env.BENCH_GH_DAYS ?? 14);
+
+async function pitwall(gh: GitHubServer, org: string) {
+  const store = await openStore({ duckdbPath: ':memory:' });
+  const cfg = configSchema.parse({});
+  const client = createClient({
+    auth: { type: 'token', token: 'x' },
+    apiUrl: gh.url,
+    logger: pino({ level: 'silent' }),
+  });
+  const repos = gh.truth!.records.repos.map((r) => ({ repo: r.repo, default_branch: 'main' }));
+  const run = () =>
+    collectGitHub({
+      store,
+      config: cfg,
+      client,
+      settings: settingsFrom(cfg, null),
+      repos,
+      logger: pino({ level: 'silent' }),
+      concurrency: 4,
+    });
+  gh.resetStats();
+  const first = await run();
+  const s1 = gh.stats();
+  await run(); // settles the runs cursor
+  gh.resetStats();
+  await run();
+  const s2 = gh.stats();
+  await store.close();
+  void org;
+  return { first, s1, s2 };
+}
+
+async function restBaseline(gh: GitHubServer) {
+  const { octokit } = createClient({
+    auth: { type: 'token', token: 'x' },
+    apiUrl: gh.url,
+    logger: pino({ level: 'silent' }),
+  });
+  gh.resetStats();
+  for (const { repo } of gh.truth!.records.repos) {
+    const [owner, name] = repo.split('/') as [string, string];
+    const p = { owner, repo: name, per_page: 100 };
+    const pulls = (await octokit.paginate('GET /repos/{owner}/{repo}/pulls', { ...p, state: 'all' })) as {
+      number: number;
+    }[];
+    for (const pr of pulls) {
+      const q = { ...p, pull_number: pr.number };
+      await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', q);
+      await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', q);
+      await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', q);
+      await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', q);
+      await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...p,
+        issue_number: pr.number,
+      });
+    }
+  }
+  const prRequests = gh.stats().requests;
+  gh.resetStats();
+  for (const { repo } of gh.truth!.records.repos) {
+    const [owner, name] = repo.split('/') as [string, string];
+    const runs = (await octokit.paginate('GET /repos/{owner}/{repo}/actions/runs', {
+      owner,
+      repo: name,
+      per_page: 100,
+    })) as unknown as {
+      id: number;
+      run_attempt?: number;
+    }[];
+    for (const r of runs)
+      for (let a = 1; a <= (r.run_attempt ?? 1); a++) {
+        await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}', {
+          owner,
+          repo: name,
+          run_id: r.id,
+          attempt_number: a,
+        });
+        await octokit.request(
+          'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs',
+          { owner, repo: name, run_id: r.id, attempt_number: a, per_page: 100 },
+        );
+      }
+  }
+  return { prRequests, runRequests: gh.stats().requests };
+}
+
+export async function githubCollectBench(): Promise<BenchResult> {
+  const gh = await startGitHubServer({
+    source: 'demo',
+    demoOptions: { developers: DEVELOPERS, days: DAYS, end: new Date('2024-06-03T00:00:00Z') },
+  });
+  try {
+    const t = gh.truth!.records;
+    const prs = t.pullRequests.length;
+    const merged = t.pullRequests.filter((p) => p.merged_at).length;
+    const runs = new Set(t.pipelineRuns.map((r) => `${r.repo}/${r.run_id}`)).size;
+    const repos = t.repos.length;
+    const t0 = performance.now();
+    const ours = await pitwall(gh, gh.truth!.org);
+    const wallMs = performance.now() - t0;
+    const k = ours.s1.byKind;
+    const prReq = k['POST /graphql'] ?? 0;
+    const runReq = Object.entries(k)
+      .filter(([r]) => r.includes('/actions/'))
+      .reduce((n, [, v]) => n + v, 0);
+    const base = await restBaseline(gh);
+    const firstMs = ours.first.elapsedMs;
+    return {
+      name: 'github-collect',
+      lines: [
+        `demo org: ${repos} repos, ${prs} PRs (${merged} merged), ${runs} workflow runs (${DEVELOPERS} developers x ${DAYS} days)`,
+        `PRs with reviews, comments, commits: ${fmt((prReq * 100) / merged)} requests per 100 merged PRs (GraphQL) vs ${fmt((base.prRequests * 100) / merged)} per-PR REST: ${fmt(base.prRequests / Math.max(1, prReq))}x fewer`,
+        `runs with jobs: ${fmt((runReq * 100) / runs)} requests per 100 runs vs ${fmt((base.runRequests * 100) / runs)} per-attempt REST: ${fmt(base.runRequests / Math.max(1, runReq))}x fewer`,
+        `first collection: ${ours.s1.requests} requests, ${ours.s1.points.core} core + ${ours.s1.points.graphql} GraphQL points, ${fmt(firstMs / 1000)} s`,
+        `re-run on the unchanged org: ${ours.s2.requests} requests (${fmt(ours.s2.requests / repos, 2)} per repo), ${ours.s2.points.core} core + ${ours.s2.points.graphql} GraphQL points, ${ours.s2.notModified} answered 304`,
+        `wall time: ${fmt(firstMs / 1000)} s for ${prs} PRs; at that rate 50 repos x 2,000 PRs (100,000 PRs, runs in proportion) ≈ ${fmt(((firstMs / prs) * 100_000) / 60_000)} min (extrapolated linearly, loopback server)`,
+        `(three collections in ${fmt(wallMs / 1000)} s)`,
+      ],
+    };
+  } finally {
+    await gh.stop();
+  }
+}
