@@ -1,0 +1,22 @@
+/** The API's shapes as the browser sees them, named for the dashboards; all come from the client. */
+import type {
+  CiStagesResponse,
+  DoraResponse,
+  FlakyResponse,
+  HeadlineResponse,
+  InsightsResponse,
+  MetricInfo,
+  MetricSeries,
+} from '../../client/index.js';
+import type { DoraTier } from '../../metrics/dora/tiers.js';
+import type { Direction, Status } from '../../metrics/registry/types.js';
+
+export type { DoraTier, Direction, MetricInfo, MetricSeries, Status };
+export type { HeatmapCell as HeatCell, Source } from '../../client/index.js';
+export type MetricPoint = MetricSeries['values'][number];
+export type DoraSummary = DoraResponse;
+export type StageRow = CiStagesResponse['stages'][number];
+export type FlakyTest = FlakyResponse['tests'][number];
+export type Insight = InsightsResponse['attention'][number];
+export type Headline = HeadlineResponse;
+export type HeadlineInputs = HeadlineResponse['hoursSavedInputs']['current'];

@@ -1,0 +1,186 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricInfo } from '../../src/client/index.js';
+import { show } from '../../src/web/src/format.js';
+import { launch, screenshot, settled } from './browser.js';
+import { startWebFixture, VIEW, type WebFixture } from './server.js';
+
+const iso = (d: string) => `${d}T00:00:00.000Z`;
+const WINDOW = { from: iso(VIEW.from), to: iso(VIEW.to) };
+
+let fx: WebFixture;
+let chrome: Awaited<ReturnType<typeof launch>>;
+let browser: BrowserContext;
+let registry: Map<string, MetricInfo>;
+
+beforeAll(async () => {
+  fx = await startWebFixture();
+  chrome = await launch();
+  browser = chrome.context;
+  registry = new Map((await fx.client.registry()).metrics.map((m) => [m.name, m]));
+}, 300_000);
+
+afterAll(async () => {
+  await chrome?.close();
+  await fx?.close();
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${fx.url}${path}`);
+  await settled(page);
+  expect(errors).toEqual([]);
+  expect(
+    await page.locator('.error').count(),
+    await page.locator('.error').allTextContents().then(String),
+  ).toBe(0);
+  return page;
+}
+
+/** Every registry value on the page, as shown (text) and as carried (data-value). */
+async function shownValues(page: Page) {
+  const els = await page.locator('[data-testid^="value-"][data-value]').all();
+  const out: { metric: string; value: number | null; text: string }[] = [];
+  for (const el of els) {
+    const metric = (await el.getAttribute('data-testid'))!.slice('value-'.length);
+    const raw = await el.getAttribute('data-value');
+    out.push({
+      metric,
+      value: raw === '' || raw === null ? null : Number(raw),
+      text: (await el.textContent())!.trim(),
+    });
+  }
+  return out;
+}
+
+/** The API's value of a metric over the view, with the scope filters the metric allows. */
+async function apiValue(
+  metric: string,
+  scope: { team?: string; repo?: string } = {},
+): Promise<number | null> {
+  const info = registry.get(metric)!;
+  const q: Record<string, string> = { ...WINDOW };
+  for (const [k, v] of Object.entries(scope)) if (v && info.groupBy.includes(k)) q[k] = v;
+  return (await fx.client.metric(metric, q)).values[0]?.value ?? null;
+}
+
+/** Each registry number shown equals the API's, and reads as the API's value formatted. */
+async function expectRegistryValuesMatch(page: Page, scope: { team?: string; repo?: string } = {}) {
+  const shown = (await shownValues(page)).filter((s) => registry.has(s.metric));
+  expect(shown.length).toBeGreaterThan(3);
+  for (const s of shown) {
+    const expected = await apiValue(s.metric, scope);
+    if (expected === null) expect(s.value, s.metric).toBeNull();
+    else expect(s.value, s.metric).toBeCloseTo(expected, 9);
+    expect(s.text, s.metric).toBe(show(expected, registry.get(s.metric)!.unit).text);
+  }
+  return shown;
+}
+
+const dataValue = async (page: Page, testid: string) =>
+  Number(await page.getByTestId(testid).first().getAttribute('data-value'));
+
+describe('web dashboards on the demo organisation (real server, real store, Chromium)', () => {
+  it('executive: DORA keys, DX scores, hours saved and DXI equal the API', async () => {
+    const page = await open(`/executive?from=${VIEW.from}&to=${VIEW.to}`);
+    const shown = await expectRegistryValuesMatch(page);
+    expect(shown.map((s) => s.metric)).toEqual(
+      expect.arrayContaining(['dora.deploys.days_per_week', 'dx.survey.nps']),
+    );
+    const headline = await fx.client.headline(WINDOW);
+    expect(await dataValue(page, 'value-headline.hours_saved')).toBeCloseTo(headline.hoursSaved, 9);
+    const dxi = await fx.client.dxi(WINDOW);
+    expect(dxi.dxi).not.toBeNull();
+    expect(await dataValue(page, 'value-dxi')).toBeCloseTo(dxi.dxi!, 9);
+    const dora = await fx.client.dora(WINDOW);
+    await expect(page.getByTestId('dora-overall').textContent()).resolves.toBe(
+      dora.overall['']?.tier2023 ?? 'no data',
+    );
+    // Each panel says what it shows, why and what to do, and its target.
+    const panel = page.getByTestId('tile-dx.survey.nps');
+    const nps = registry.get('dx.survey.nps')!;
+    await expect(panel.textContent()).resolves.toContain(nps.description);
+    await expect(panel.locator('details').textContent()).resolves.toContain(nps.action);
+    await expect(panel.locator('.target').textContent()).resolves.toContain(String(nps.thresholds!.green));
+    const insights = await fx.client.insights(WINDOW);
+    expect(await page.getByTestId('attention').locator('li:not(.muted)').count()).toBe(
+      Math.min(6, insights.attention.length),
+    );
+    await screenshot(page, 'executive');
+    await page.close();
+  });
+
+  it('platform: pipeline, flaky tests, queue heatmap and provisioning equal the API', async () => {
+    const page = await open(`/platform?from=${VIEW.from}&to=${VIEW.to}`);
+    const shown = await expectRegistryValuesMatch(page);
+    expect(shown.map((s) => s.metric)).toEqual(
+      expect.arrayContaining(['ci.runs.success_rate', 'testenv.provision.duration_p90_minutes']),
+    );
+    const heat = await fx.client.queueHeatmap(WINDOW);
+    expect(await dataValue(page, 'heatmap-jobs')).toBe(heat.cells.reduce((s, c) => s + c.jobs, 0));
+    expect(await dataValue(page, 'flaky-count')).toBe((await fx.client.flaky(WINDOW)).tests.length);
+    const failures = await fx.client.testenvFailures(WINDOW);
+    expect(await dataValue(page, 'testenv-failures-total')).toBe(
+      failures.categories.reduce((s, c) => s + c.count, 0),
+    );
+    const stages = await fx.client.ciStages(WINDOW);
+    if (stages.speedUpFirst)
+      await expect(page.getByTestId('speed-up-first').textContent()).resolves.toContain(
+        stages.speedUpFirst.stage,
+      );
+    await screenshot(page, 'platform');
+    await page.close();
+  });
+
+  it('team: numbers are the team’s, rows behind a panel open with the API’s total, the team filter changes URL and numbers', async () => {
+    const teams = (await fx.client.teams()).teams.map((t) => t.team);
+    expect(teams.length).toBeGreaterThan(1);
+    const [first, second] = teams as [string, string];
+    const page = await open(`/team/${first}?from=${VIEW.from}&to=${VIEW.to}`);
+    await expectRegistryValuesMatch(page, { team: first });
+    await screenshot(page, 'team');
+
+    const metric = 'github.prs.cycle_time_hours';
+    await page.getByTestId(`explain-${metric}`).click();
+    const drawer = page.getByTestId('explain-drawer');
+    await drawer.waitFor();
+    await settled(page);
+    const explained = await fx.client.explain(metric, { ...WINDOW, by: 'team', group: first, limit: 200 });
+    expect(explained.total).toBeGreaterThan(0);
+    await expect(page.getByTestId('explain-total').textContent()).resolves.toBe(String(explained.total));
+    expect(await drawer.locator('tbody tr').count()).toBe(Math.min(200, explained.total));
+    await screenshot(page, 'team-rows-behind');
+    await page.getByTestId('explain-close').click();
+
+    const before = await dataValue(page, `value-${metric}`);
+    await page.getByTestId('filter-team').selectOption(second);
+    await page.waitForURL(
+      (u) => u.pathname === `/team/${second}` && u.searchParams.get('from') === VIEW.from,
+    );
+    await page.getByRole('heading', { name: `Team ${second}` }).waitFor();
+    await settled(page);
+    await expectRegistryValuesMatch(page, { team: second });
+    const after = await dataValue(page, `value-${metric}`);
+    expect(after).toBeCloseTo((await apiValue(metric, { team: second }))!, 9);
+    expect(after).not.toBe(before);
+    await screenshot(page, 'team-second');
+    await page.close();
+  });
+
+  it('executive with a team filter: the URL carries it and the numbers become the team’s', async () => {
+    const team = (await fx.client.teams()).teams[0]!.team;
+    const page = await open(`/executive?from=${VIEW.from}&to=${VIEW.to}`);
+    await page.getByTestId('filter-team').selectOption(team);
+    await page.waitForURL((u) => u.searchParams.get('team') === team);
+    await page
+      .getByTestId('scope')
+      .filter({ hasText: `team ${team}` })
+      .waitFor();
+    await settled(page);
+    await expectRegistryValuesMatch(page, { team });
+    await screenshot(page, 'executive-team');
+    await page.close();
+  });
+});
