@@ -39,6 +39,11 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
     );
   });
   app.use('/api/*', limitBody(opts.bodyLimitBytes));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    // Any accepted write may change any answer: drop every cached read.
+    if (c.req.method !== 'GET' && c.res.status < 300) ctx.readCache.invalidate();
+  });
   app.onError((e, c) => {
     const { status } = toEnvelope(e);
     if (status >= 500) ctx.logger.error({ err: e, path: c.req.path }, 'request failed');

@@ -40,3 +40,13 @@ export function requireScope(ctx: ServerContext, opts: AuthOptions, scope: Scope
     return next();
   };
 }
+
+/** The read scope, then the shared read cache: a cached answer is only ever given after auth. */
+export function readAccess(ctx: ServerContext, opts: AuthOptions): MiddlewareHandler<AppEnv> {
+  const auth = requireScope(ctx, opts, 'read');
+  const cache = ctx.readCache.middleware();
+  return (c, next) =>
+    auth(c, async () => {
+      await cache(c, next);
+    });
+}

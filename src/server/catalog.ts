@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import type { SourceState } from '../collectors/sources.js';
-import { requireScope, type AuthOptions } from './auth.js';
+import { readAccess, type AuthOptions } from './auth.js';
 import type { AppEnv, ServerContext } from './context.js';
 
 /** Teams, repositories and the health of every source, for pickers and the platform dashboard. */
 export function catalogRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
-  const read = requireScope(ctx, auth, 'read');
+  const read = readAccess(ctx, auth);
   app.get('/api/v1/teams', read, async (c) => {
     const teams = await ctx.store.query<{ team: string; name: string | null }>(
       'select team, name from teams order by team',

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { Store } from '../store/store.js';
 import type { EnrichQueue } from './enrich-queue.js';
+import type { ReadCache } from './read-cache.js';
 import type { TokenStore } from './tokens.js';
 
 /** Everything a route needs arrives here; no route imports a global store, config or clock. */
@@ -15,6 +16,8 @@ export interface ServerContext {
   logger: Logger;
   tokens: TokenStore;
   enrich: EnrichQueue;
+  /** Shared answers of identical reads; cleared by every write. */
+  readCache: ReadCache;
   /** Where the built web app lives, or null to serve the plain API page. */
   webRoot: string | null;
 }

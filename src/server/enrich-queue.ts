@@ -17,6 +17,8 @@ export class EnrichQueue {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly delayMs = 2_000,
+    /** Called after each enrich: derived tables changed, so cached answers are stale. */
+    private readonly onEnriched: () => void = () => undefined,
   ) {}
 
   request(): void {
@@ -39,7 +41,10 @@ export class EnrichQueue {
     if (!this.again) return;
     this.again = false;
     this.running = enrich(this.store, this.config)
-      .then((s) => this.logger.debug({ enrich: s }, 'enriched'))
+      .then((s) => {
+        this.onEnriched();
+        this.logger.debug({ enrich: s }, 'enriched');
+      })
       .catch((e: unknown) => this.logger.error({ err: e }, 'enrich failed'))
       .finally(() => (this.running = null));
     await this.running;

@@ -1,14 +1,14 @@
 import type { Hono } from 'hono';
 import { explainMetric } from '../metrics/registry/registry.js';
 import type { Bucket } from '../metrics/registry/types.js';
-import { requireScope, type AuthOptions } from './auth.js';
+import { readAccess, type AuthOptions } from './auth.js';
 import { queryOf } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
 import { filtersOf, windowOf, windowQuery } from './params.js';
 
 /** The registry and metric values: every number comes from registry.compute, never a handler. */
 export function queryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
-  const read = requireScope(ctx, auth, 'read');
+  const read = readAccess(ctx, auth);
 
   app.get('/api/v1/registry', read, (c) =>
     c.json({

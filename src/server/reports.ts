@@ -8,14 +8,14 @@ import { buildInsights } from '../report/insights.js';
 import { queueHeatmap } from '../report/queue-heatmap.js';
 import { flakyTests } from '../metrics/tests/flaky.js';
 import { invalidArgument } from '../errors/errors.js';
-import { requireScope, type AuthOptions } from './auth.js';
+import { readAccess, type AuthOptions } from './auth.js';
 import { queryOf } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
 import { filtersOf, windowOf, windowQuery } from './params.js';
 
 /** The dashboards' composite reads: each one a presenter over the registry, shared with the CLI. */
 export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
-  const read = requireScope(ctx, auth, 'read');
+  const read = readAccess(ctx, auth);
   const { store, registry, config } = ctx;
   const win = (c: Context<AppEnv>) => {
     const q = queryOf(c, windowQuery);

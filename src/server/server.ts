@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import type { ServerContext } from './context.js';
 import { EnrichQueue } from './enrich-queue.js';
+import { ReadCache } from './read-cache.js';
 import { Scheduler } from './scheduler.js';
 import { TokenStore } from './tokens.js';
 
@@ -35,6 +36,7 @@ export interface RunningServer {
 
 export function createContext(o: StartOptions): ServerContext {
   const clock = o.clock ?? (() => new Date());
+  const readCache = new ReadCache();
   return {
     store: o.store,
     config: o.config,
@@ -42,7 +44,8 @@ export function createContext(o: StartOptions): ServerContext {
     clock,
     logger: o.logger,
     tokens: new TokenStore(o.store, clock),
-    enrich: new EnrichQueue(o.store, o.config, o.logger, o.enrichDelayMs),
+    enrich: new EnrichQueue(o.store, o.config, o.logger, o.enrichDelayMs, () => readCache.invalidate()),
+    readCache,
     webRoot: o.webRoot ?? null,
   };
 }

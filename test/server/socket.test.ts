@@ -149,7 +149,7 @@ describe.each(ENGINES)('HTTP API over a real socket with the typed client on %s'
     );
     expect(run).toEqual({ conclusion: 'success', workflow: 'ci' });
     expect((await send(payload, sign(payload))).status).toBe(200); // redelivery: idempotent
-    expect((await tableCounts(f)).pipeline_runs).toBe(before.pipeline_runs + 1);
+    expect((await tableCounts(f)).pipeline_runs).toBe(before.pipeline_runs! + 1);
 
     const pr = JSON.stringify({
       repository: { full_name: 'demo/payments-api' },
