@@ -1,6 +1,7 @@
 import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
 import { loadReportBench } from './load-report.js';
+import { serverBench } from './server.js';
 import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
@@ -8,6 +9,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'git-ingest': gitIngestBench,
   'github-collect': githubCollectBench,
   'load-report': loadReportBench,
+  server: serverBench,
 };
 
 const wanted = process.argv.slice(2);
