@@ -129,16 +129,14 @@ describe.each(ENGINES)('pitwall collect github on %s', (engine) => {
     expect(r.code).toBe(0);
     const st = gh.stats();
     const repos = gh.truth!.records.repos.length;
-    expect(st.points.core).toBe(0); // every REST request was a free 304
-    if ((st.byKind['GET /repos/{owner}/{repo}/events'] ?? 0) > 0) {
-      // With the events feed as the change probe: one free request per repository, plus the org listing.
-      expect(st.requests).toBeLessThanOrEqual(repos + 1);
-      expect(st.points.graphql).toBe(0);
-    } else {
-      // Without it each stream asks once: REST answers 304, the one GraphQL page per repository costs.
-      expect(st.byKind['POST /graphql']).toBe(repos);
-      expect(st.requests).toBeLessThanOrEqual(repos * 4 + 1);
-    }
+    // The events feed is the change probe: one free 304 per repository, plus the org listing's.
+    expect(st.byKind['GET /repos/{owner}/{repo}/events']).toBe(repos);
+    expect(st.requests).toBeLessThanOrEqual(repos + 1);
+    expect(st.notModified).toBe(st.requests);
+    expect(st.points.core).toBe(0);
+    expect(st.points.graphql).toBe(0);
+    const out = JSON.parse(r.stdout) as { repos: { skipped: boolean }[] };
+    expect(out.repos.every((x) => x.skipped)).toBe(true);
   }, 60_000);
 
   it('lists the github sources and their health', async () => {

@@ -182,6 +182,8 @@ export interface RepoModel {
   issueComments: Map<number, RestIssueComment[]>;
   releases: Json[];
   tags: Json[];
+  /** The Events API feed, when a source computes it itself (else derived from the lists above). */
+  events?: () => Json[];
 }
 
 export interface ServerData {

@@ -103,6 +103,50 @@ describe('GitHub test server: REST over the demo org', () => {
     expect(next.headers.get('x-ratelimit-resource')).toBe('core');
   });
 
+  it('serves the events feed newest first, conditional, and changes it when the data changes', async () => {
+    const url = `${gh.url}/repos/${repo}/events?per_page=100`;
+    const first = await fetch(url, { headers: auth });
+    expect(first.status).toBe(200);
+    const events = (await first.json()) as {
+      id: string;
+      type: string;
+      created_at: string;
+      repo: { name: string };
+      actor: { login: string };
+    }[];
+    expect(events.length).toBe(100);
+    for (const t of ['PushEvent', 'PullRequestEvent', 'PullRequestReviewEvent'])
+      expect(events.some((e) => e.type === t)).toBe(true);
+    for (const e of events) {
+      expect(e.id).toMatch(/^\d+$/);
+      expect(e.repo.name).toBe(repo);
+    }
+    const times = events.map((e) => ms(e.created_at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const etag = first.headers.get('etag')!;
+    const again = await fetch(url, { headers: { ...auth, 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    // A new review is a new event: the feed, and so its ETag, moves.
+    const model = gh.data.repos.get(repo.toLowerCase())!;
+    const pull = model.pulls.at(-1)!;
+    const review = {
+      id: 99_999_999,
+      user: { login: 'late-reviewer', id: 1, type: 'User' },
+      state: 'APPROVED',
+      submitted_at: '2030-01-01T00:00:00Z',
+    };
+    pull.reviews.push(review);
+    try {
+      const changed = await fetch(url, { headers: { ...auth, 'if-none-match': etag } });
+      expect(changed.status).toBe(200);
+      const top = ((await changed.json()) as { type: string; actor: { login: string } }[])[0]!;
+      expect(top).toMatchObject({ type: 'PullRequestReviewEvent', actor: { login: 'late-reviewer' } });
+    } finally {
+      pull.reviews.pop();
+    }
+    expect((await fetch(url, { headers: { ...auth, 'if-none-match': etag } })).status).toBe(304);
+  });
+
   it('requires a token and serves Enterprise Server paths', async () => {
     expect((await fetch(`${gh.url}/orgs/demo/repos`)).status).toBe(401);
     const ghes = await fetch(`${gh.enterpriseUrl}/orgs/demo/repos`, {

@@ -15,6 +15,7 @@ import { RateLimits, type RateLimitOptions } from './rate-limit.js';
 import { registerActions } from './rest-actions.js';
 import { registerAppAndDeployments } from './rest-app.js';
 import { registerPulls } from './rest-pulls.js';
+import { registerEvents } from './rest-events.js';
 import { registerRepos } from './rest-repos.js';
 import { emptyStats, snapshot, type ServerStats } from './stats.js';
 
@@ -71,6 +72,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   registerPulls(routes, { maxPerPage });
   registerActions(routes, { maxPerPage, searchCap: options.searchCap ?? 1_000 });
   registerAppAndDeployments(routes, { maxPerPage, auth });
+  registerEvents(routes, { maxPerPage });
   routes.post(
     '/graphql',
     (ctx) => handleGraphQL(ctx.body, { data: () => data, limits, faults: () => faults }),

@@ -42,9 +42,12 @@ const hasUnfinished = (c: GitHubCursor) =>
   Object.values(c.runs_seen).some((s) => (s.split('|')[2] ?? '').toLowerCase() !== 'completed');
 
 /**
- * One conditional request that changes whenever the repository sees a push, a PR, a review,
- * a comment, an issue or a release. A 304 with nothing left unfinished and a recent full read
- * means the repository is skipped: one free request instead of one per stream.
+ * One conditional request (the repository's Events API feed, newest event only) that changes
+ * whenever the repository sees a push, a PR, a review, a comment, an issue or a release. A 304
+ * with nothing left unfinished and a recent full read means the repository is skipped: one free
+ * request instead of one per stream. Workflow re-runs, scheduled runs and deployment statuses
+ * are not events on GitHub, which is why unfinished runs or deployments force a read and
+ * `sweep_minutes` bounds how stale a skipped repository can get.
  */
 async function unchanged(ctx: RepoContext): Promise<boolean> {
   try {
