@@ -15,7 +15,7 @@ export function FlakyTests() {
   const tests = f.repo ? all.filter((t) => t.repo === f.repo) : all;
   const sorted = [...tests].sort((a, b) => b.last_at.localeCompare(a.last_at));
   return (
-    <Panel title="Flaky tests" info={info} explain="ci.tests.flaky_count" testid="flaky-tests">
+    <Panel title="Flaky tests" info={info} explain="ci.tests.flaky_count" testid="flaky-tests" span={2}>
       {error && <p className="error">{error}</p>}
       <p>
         <b data-testid="flaky-count" data-value={tests.length} data-loaded={data ? '1' : '0'}>

@@ -14,7 +14,7 @@ export function InsightsPanels() {
   return (
     <>
       <Panel
-        title="🚨 Attention required"
+        title="Attention required"
         testid="attention"
         about={{
           what: 'Metrics off target, or close to it and getting worse than the previous period.',
@@ -26,7 +26,7 @@ export function InsightsPanels() {
         <InsightList items={data?.attention} empty="Nothing needs attention." kind="attention" />
       </Panel>
       <Panel
-        title="🎉 Wins"
+        title="Wins"
         testid="wins"
         about={{
           what: 'Metrics on target and better than the previous period.',

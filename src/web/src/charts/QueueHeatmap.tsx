@@ -43,7 +43,7 @@ function build(cells: HeatCell[]): ChartOption {
   const hours = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, '0')}h`);
   const max = Math.max(1, ...cells.map((c) => c.p50_seconds ?? 0));
   return {
-    grid: { left: 44, right: 16, top: 8, bottom: 64 },
+    grid: { left: 44, right: 80, top: 8, bottom: 28 },
     tooltip: {
       formatter: (p: { data: [number, number, number | null, number] }) =>
         `${DAYS[p.data[1]]} ${hours[p.data[0]]}: median wait ${p.data[2] ?? '—'} s over ${p.data[3]} jobs`,
@@ -54,9 +54,9 @@ function build(cells: HeatCell[]): ChartOption {
       min: 0,
       max: Math.ceil(max),
       calculable: true,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
+      orient: 'vertical',
+      right: 0,
+      top: 'middle',
       text: [`${Math.ceil(max)} s`, '0 s'],
       inRange: { color: ['#eff6ff', '#93c5fd', '#f59e0b', '#dc2626'] },
     },

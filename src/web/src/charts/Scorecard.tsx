@@ -11,11 +11,13 @@ export function Scorecard({
   metrics,
   about,
   testid,
+  span,
 }: {
   title: string;
   metrics: string[];
   about: { what: string; why: string; action: string; target?: string };
   testid?: string;
+  span?: 2 | 3;
 }) {
   const [filters] = useFilters();
   const registry = useRegistry();
@@ -27,7 +29,7 @@ export function Scorecard({
     ),
   );
   return (
-    <Panel title={title} about={about} testid={testid}>
+    <Panel title={title} about={about} testid={testid} span={span}>
       {error && <p className="error">{error}</p>}
       <table className="scorecard">
         <tbody>

@@ -21,6 +21,7 @@ interface SeriesProps {
   about?: { what: string; why: string; action: string; target?: string };
   testid?: string;
   wide?: boolean;
+  span?: 2 | 3;
 }
 
 const DAY = 86_400_000;
@@ -64,6 +65,7 @@ export function SeriesPanel(p: SeriesProps) {
       explain={p.metrics[0]}
       testid={p.testid}
       wide={p.wide}
+      span={p.span}
       note={
         ignored.length ? `Whole organisation: no ${ignored.join('/')} breakdown for this chart.` : undefined
       }
@@ -77,10 +79,14 @@ export function SeriesPanel(p: SeriesProps) {
 function build(p: SeriesProps, infos: MetricInfo[], values: MetricPoint[][]): ChartOption {
   const unit = infos[0]!.unit;
   const scale = unit === 'ratio' ? 100 : 1;
-  const buckets = [...new Set(values.flat().map((v) => v.bucket ?? ''))].sort();
+  const all = [...new Set(values.flat().map((v) => v.bucket ?? ''))].sort();
+  // A trend starts where the data starts: months before the first record read as zero, not as news.
+  const first = all.findIndex((b) => values.some((vs) => vs.some((v) => v.bucket === b && v.value)));
+  const buckets = first > 0 ? all.slice(first) : all;
   const series: { name: string; points: Map<string, number | null> }[] = p.by
     ? [...new Set(values[0]!.map((v) => v.group ?? '(none)'))].sort().map((g) => ({
-        name: g,
+        // Group values like "testenv.checks" read better without the shared prefix.
+        name: g.split('.').pop() ?? g,
         points: new Map(
           values[0]!.filter((v) => (v.group ?? '(none)') === g).map((v) => [v.bucket ?? '', v.value]),
         ),
@@ -98,7 +104,7 @@ function build(p: SeriesProps, infos: MetricInfo[], values: MetricPoint[][]): Ch
       trigger: 'axis',
       valueFormatter: (v: unknown) => (typeof v === 'number' ? `${show(v / scale, unit).text} ${u}` : '—'),
     },
-    xAxis: { type: 'category', data: buckets.map((b) => b.slice(5, 10)) },
+    xAxis: { type: 'category', data: buckets.map((b) => label(b, p.bucket ?? 'week')) },
     yAxis: { type: 'value', name: u, nameTextStyle: { align: 'right' } },
     series: series.map((s, i) => ({
       name: s.name,
@@ -116,10 +122,18 @@ function build(p: SeriesProps, infos: MetricInfo[], values: MetricPoint[][]): Ch
               silent: true,
               symbol: 'none',
               lineStyle: { color: '#16a34a', type: 'dashed' },
-              label: { formatter: 'target' },
+              label: { formatter: 'target', position: 'insideEndTop' },
               data: [{ yAxis: t.green * scale }],
             }
           : undefined,
     })),
   };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Month buckets read as "Feb 2025"; week and day buckets as their first day, "Feb 3". */
+function label(bucket: string, unit: string): string {
+  const m = MONTHS[Number(bucket.slice(5, 7)) - 1] ?? '';
+  return unit === 'month' ? `${m} ${bucket.slice(0, 4)}` : `${m} ${Number(bucket.slice(8, 10))}`;
 }

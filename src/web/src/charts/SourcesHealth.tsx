@@ -24,6 +24,7 @@ export function SourcesHealth() {
     <Panel
       title="Collectors' health"
       testid="sources"
+      span={2}
       about={{
         what: 'Each data source (git, GitHub, JUnit, demo…): when it last ran, last succeeded, and its last error.',
         why: 'A stale or failing collector makes every number downstream quietly wrong.',

@@ -13,19 +13,21 @@ interface PanelProps {
   explain?: string;
   testid?: string;
   wide?: boolean;
+  /** Grid columns to take (of 4 on a wide screen). */
+  span?: 2 | 3;
   children: ReactNode;
   note?: string | undefined;
 }
 
 /** A dashboard card: every one says what it shows, why it matters, what to do, and its target. */
-export function Panel({ title, info, about, explain, testid, wide, children, note }: PanelProps) {
+export function Panel({ title, info, about, explain, testid, wide, span, children, note }: PanelProps) {
   const openExplain = useExplain();
   const what = about?.what ?? info?.description;
   const why = about?.why ?? info?.why;
   const action = about?.action ?? info?.action;
   const target = about?.target ?? (info ? targetText(info.thresholds, info.direction, info.unit) : undefined);
   return (
-    <section className={wide ? 'panel wide' : 'panel'} data-testid={testid}>
+    <section className={`panel${wide ? ' wide' : ''}${span ? ` span${span}` : ''}`} data-testid={testid}>
       <header className="panel-head">
         <h3>{title}</h3>
         {target && <span className="target">{target}</span>}

@@ -23,6 +23,7 @@ export function Executive() {
         <DoraPanel />
         <Scorecard
           title="Developer experience vs target"
+          span={2}
           testid="dx-scorecard"
           metrics={[
             'dx.survey.satisfaction',
@@ -57,6 +58,12 @@ export function Executive() {
         <SeriesPanel
           title="Trend by month: developer NPS"
           metrics={['dx.survey.nps']}
+          bucket="month"
+          days={365}
+        />
+        <SeriesPanel
+          title="Trend by month: change failure rate"
+          metrics={['dora.change_failure.rate']}
           bucket="month"
           days={365}
         />

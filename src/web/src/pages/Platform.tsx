@@ -39,11 +39,13 @@ export function Platform() {
             target: 'Target p50 ≤ 10 min, p90 ≤ 20 min, p99 ≤ 30 min',
           }}
           testid="ci-duration-series"
+          span={2}
         />
         <SeriesPanel
           title="CI success rate per week"
           metrics={['ci.runs.success_rate']}
           testid="ci-success-series"
+          span={2}
         />
         <CriticalPath />
         <FlakyTests />
@@ -70,6 +72,7 @@ export function Platform() {
             target: 'Target p50 ≤ 10 min, p90 ≤ 15 min, p99 ≤ 25 min',
           }}
           testid="testenv-series"
+          span={2}
         />
         <SeriesPanel
           title="Provisioning phases (median minutes per week)"
