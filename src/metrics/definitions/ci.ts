@@ -1,30 +1,25 @@
 import type { MetricDefinition } from '../registry/types.js';
+import {
+  JOB_GROUPS,
+  RUN_GROUPS,
+  finalAttempt,
+  jobFacts,
+  percentileMetrics,
+  pctLabel,
+  runFacts,
+} from './ci-sql.js';
 import { median, minutesBetween, pct, secondsBetween } from './sql.js';
 
-const RUN_GROUPS = ['repo', 'team', 'workflow'] as const;
-const JOB_GROUPS = ['repo', 'team', 'workflow', 'job'] as const;
+const runs = runFacts;
 
-/** Completed runs, each attempt separately (a re-run is another wait for the developer). */
-const runs = (v: string, where = 'true') => `select r.created_at as ts, ${v} as v, r.repo, rp.team, r.workflow
-  from pipeline_runs r left join repos rp on rp.repo = r.repo
-  where r.completed_at is not null and ${where}`;
-
-/** The last attempt of each run: what the run finally concluded. */
-const finalAttempt = `not exists (select 1 from pipeline_runs r2 where r2.repo = r.repo and r2.run_id = r.run_id and r2.attempt > r.attempt)`;
-
-/** Jobs that actually ran; queue time is never negative (clock skew, skipped jobs). */
-const jobs = (
-  v: string,
-  where = 'true',
-  extra = '',
-) => `select j.created_at as ts, ${v} as v,${extra} j.repo, rp.team, j.workflow, j.name as job
-  from pipeline_jobs j left join repos rp on rp.repo = j.repo
-  where j.started_at is not null and j.created_at is not null and coalesce(j.conclusion, '') <> 'skipped' and ${where}`;
+/** Jobs that ran and know when they were queued; queue time is never negative (clock skew). */
+const jobs = (v: string, where = 'true', extra = '') =>
+  jobFacts(v, { ts: 'j.created_at', job: 'j.name', where: `j.created_at is not null and ${where}`, extra });
 
 const durationPct = (p: number, green: number, yellow: number): MetricDefinition => ({
-  name: `ci.runs.duration_p${Math.round(p * 100)}_minutes`,
+  name: `ci.runs.duration_${pctLabel(p)}_minutes`,
   version: 1,
-  title: `CI run duration (p${Math.round(p * 100)})`,
+  title: `CI run duration (${pctLabel(p)})`,
   unit: 'minutes',
   description: `${Math.round(p * 100)}th percentile of wall-clock time from a run being created (queued) to completing, per attempt.`,
   why: 'How long a developer waits for CI feedback; the tail decides how often people context-switch.',
@@ -87,10 +82,10 @@ export const ciDefinitions: MetricDefinition[] = [
     facts: runs('1'),
     aggregate: 'count(*)',
   },
-  ...([0.5, 0.95] as const).map((p): MetricDefinition => ({
-    name: `ci.jobs.queue_p${Math.round(p * 100)}_seconds`,
+  ...percentileMetrics([0.5, 0.95], (p, label) => ({
+    name: `ci.jobs.queue_${label}_seconds`,
     version: 1,
-    title: `CI queue time (p${Math.round(p * 100)})`,
+    title: `CI queue time (${label})`,
     unit: 'seconds',
     description: `${Math.round(p * 100)}th percentile of the time a job waited for a runner (started − created, never negative).`,
     why: 'Queue time is pure waiting: capacity, not code, decides it.',

@@ -1,31 +1,25 @@
 import type { MetricDefinition } from '../registry/types.js';
+import { JOB_GROUPS, RUN_GROUPS, finalAttempt, jobFacts, pctLabel, rate, runFacts } from './ci-sql.js';
 import { median, minutesBetween, pct, secondsBetween } from './sql.js';
 
-const RUN_GROUPS = ['repo', 'team', 'workflow'] as const;
-const JOB_GROUPS = ['repo', 'team', 'workflow', 'job'] as const;
+/*
+ * `github.ci.*` reads every pipeline run, whichever CI wrote it: the warehouse keeps no source
+ * marker on runs or jobs (a numeric run id or the event name also fit other CIs), so a store
+ * fed by GitHub and another CI mixes both here. Filtering needs a `provider` column first.
+ */
 
-/** Completed attempts of GitHub Actions runs (a re-run is another wait, so each attempt counts). */
-const runs = (v: string, where = 'true') => `select r.created_at as ts, ${v} as v, r.repo, rp.team, r.workflow
-  from pipeline_runs r left join repos rp on rp.repo = r.repo
-  where r.completed_at is not null and ${where}`;
+/** Completed attempts of the runs (a re-run is another wait, so each attempt counts). */
+const runs = runFacts;
+const final = finalAttempt;
 
-/** The final attempt: what a run concluded after its re-runs. */
-const final = `not exists (select 1 from pipeline_runs r2 where r2.repo = r.repo and r2.run_id = r.run_id and r2.attempt > r.attempt)`;
-
-/** Jobs that ran; queue = started − created is clamped at 0 (skipped jobs are "created" late). */
-const jobs = (
-  v: string,
-  where = 'true',
-) => `select j.started_at as ts, ${v} as v, j.repo, rp.team, j.workflow, coalesce(j.stage, j.name) as job
-  from pipeline_jobs j left join repos rp on rp.repo = j.repo
-  where j.started_at is not null and coalesce(j.conclusion, '') <> 'skipped' and ${where}`;
-
-const rate = (cond: string) => `case when ${cond} then 1.0 else 0.0 end`;
+/** Jobs that ran, by start; a job's stage groups matrix legs. Queue = started − created, clamped at 0. */
+const jobs = (v: string, where = 'true') =>
+  jobFacts(v, { ts: 'j.started_at', job: 'coalesce(j.stage, j.name)', where });
 
 const runDuration = (p: number, green: number, yellow: number): MetricDefinition => ({
-  name: `github.ci.duration_p${Math.round(p * 100)}_minutes`,
+  name: `github.ci.duration_${pctLabel(p)}_minutes`,
   version: 1,
-  title: `Workflow run duration (p${Math.round(p * 100)})`,
+  title: `Workflow run duration (${pctLabel(p)})`,
   unit: 'minutes',
   description: `${Math.round(p * 100)}th percentile of a workflow run attempt's wall-clock time, from created (queued) to completed.`,
   why:
@@ -42,9 +36,9 @@ const runDuration = (p: number, green: number, yellow: number): MetricDefinition
 });
 
 const queue = (p: number, green: number, yellow: number): MetricDefinition => ({
-  name: `github.ci.queue_p${Math.round(p * 100)}_seconds`,
+  name: `github.ci.queue_${pctLabel(p)}_seconds`,
   version: 1,
-  title: `Job queue time (p${Math.round(p * 100)})`,
+  title: `Job queue time (${pctLabel(p)})`,
   unit: 'seconds',
   description: `${Math.round(p * 100)}th percentile of the time a job waited for a runner (started − created; never negative; jobs without a created time are left out).`,
   why: 'Queue time is pure waiting that runner capacity, not code, decides.',
@@ -57,9 +51,9 @@ const queue = (p: number, green: number, yellow: number): MetricDefinition => ({
 });
 
 const jobDuration = (p: number): MetricDefinition => ({
-  name: `github.ci.job_duration_p${Math.round(p * 100)}_minutes`,
+  name: `github.ci.job_duration_${pctLabel(p)}_minutes`,
   version: 1,
-  title: `Job duration (p${Math.round(p * 100)})`,
+  title: `Job duration (${pctLabel(p)})`,
   unit: 'minutes',
   description: `${Math.round(p * 100)}th percentile of job execution time (started to completed); group by job to compare stages (matrix legs are one stage).`,
   why: 'Finds the stage (lint, unit, integration, build, deploy) that costs the most.',
