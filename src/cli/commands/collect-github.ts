@@ -122,7 +122,13 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
         };
       } else auth = resolved;
       const retryBase = Number(ctx.env.PITWALL_GITHUB_RETRY_BASE_MS ?? '') || undefined;
-      const client = createClient({ auth, apiUrl, logger, retryAfterBaseMs: retryBase });
+      const client = createClient({
+        auth,
+        apiUrl,
+        logger,
+        retryAfterBaseMs: retryBase,
+        graphqlMinIntervalMs: cfg.github.graphql_min_interval_ms,
+      });
       const run = async (store: Store) => {
         const list = repos.length
           ? repos.map((repo) => ({ repo, default_branch: null }))

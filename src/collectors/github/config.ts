@@ -30,6 +30,12 @@ export const githubSection = z
     rerun_lookback_hours: z.number().positive().default(72),
     /** An unchanged repository (per its events feed) is still fully re-read this often. */
     sweep_minutes: z.number().nonnegative().default(60),
+    /**
+     * Least milliseconds between two GraphQL requests. Unset: Octokit's pacing (1 s, which
+     * GitHub asks for between mutations; the collector sends only queries). Lower it for a
+     * GitHub Enterprise Server or a test server that allows more.
+     */
+    graphql_min_interval_ms: z.number().int().nonnegative().nullable().default(null),
     /** Repositories collected at once. */
     concurrency: z.number().int().min(1).max(32).default(4),
   })
