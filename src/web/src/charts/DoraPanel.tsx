@@ -41,7 +41,7 @@ export function DoraPanel() {
       wide
       testid="dora-panel"
       about={{
-        what: 'How often we ship to production, how long a change takes to get there, how often a deployment fails, and how fast we recover.',
+        what: 'How often we ship to production, how long a change takes to get there, how often a deployment fails, and how fast we recover. Click a key for the rows behind it.',
         why: 'Together they measure delivery speed and stability; the DORA research ties elite scores to better business outcomes.',
         action: 'Improve the weakest key first: the overall tier is the lowest of the four.',
         target: 'Target: elite on every key',
