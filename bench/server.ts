@@ -73,7 +73,18 @@ async function dashboard(lines: string[]): Promise<void> {
     try {
       const client = new PitwallClient({ baseUrl: server.url });
       const calls = executiveCalls(client);
-      for (const call of calls) await call(); // warm caches
+      // Cold: the read cache emptied before every call, calls one after another: the computation itself.
+      const cold: number[] = [];
+      for (let i = 0; i < 5; i++)
+        for (const call of calls) {
+          server.ctx.readCache.invalidate();
+          cold.push((await timeIt(call)).ms);
+        }
+      cold.sort((a, b) => a - b);
+      lines.push(
+        `executive dashboard, uncached (read cache emptied before each call), ${cold.length} calls: p50 ${fmt(percentile(cold, 0.5), 0)} ms, p95 ${fmt(percentile(cold, 0.95), 0)} ms, max ${fmt(cold[cold.length - 1]!, 0)} ms (goal p95 < 250 ms)`,
+      );
+      for (const call of calls) await call(); // warm the read cache, as a first viewer does
       const per: number[] = [];
       const page: number[] = [];
       for (let i = 0; i < 10; i++) {
@@ -84,7 +95,7 @@ async function dashboard(lines: string[]): Promise<void> {
       per.sort((a, b) => a - b);
       page.sort((a, b) => a - b);
       lines.push(
-        `executive dashboard: ${calls.length} API calls per page view, 10 views: per call p50 ${fmt(percentile(per, 0.5), 0)} ms, p95 ${fmt(percentile(per, 0.95), 0)} ms (goal < 250 ms); whole page (calls in parallel) p95 ${fmt(percentile(page, 0.95), 0)} ms`,
+        `executive dashboard, read cache warm: ${calls.length} API calls per page view, 10 views: per call p50 ${fmt(percentile(per, 0.5), 0)} ms, p95 ${fmt(percentile(per, 0.95), 0)} ms; whole page (calls in parallel) p95 ${fmt(percentile(page, 0.95), 0)} ms`,
       );
       const readers = 200;
       const perReader = 5;
