@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubServer, type GitHubServer } from '../github/server.js';
 import { cli } from '../helpers/cli.js';
@@ -10,11 +13,15 @@ describe.each(ENGINES)('pitwall collect github under faults on %s', (engine) => 
   let t: TestStore;
   let gh: GitHubServer;
   let env: NodeJS.ProcessEnv;
+  let dir: string;
   beforeAll(async () => {
     t = await openTestStore(engine);
     await t.store.close();
     gh = await startGitHubServer({ source: 'demo', demoOptions: { developers: 8, days: 7, end: END } });
+    dir = mkdtempSync(join(tmpdir(), 'pitwall-faults-'));
+    writeFileSync(join(dir, 'pitwall.yaml'), 'github:\n  concurrency: 1\n');
     env = {
+      PITWALL_CONFIG: join(dir, 'pitwall.yaml'),
       GITHUB_TOKEN: 'ghp_test',
       PITWALL_GITHUB_RETRY_BASE_MS: '5',
       ...(t.config.databaseUrl
@@ -25,10 +32,15 @@ describe.each(ENGINES)('pitwall collect github under faults on %s', (engine) => 
   afterAll(async () => {
     await gh?.stop();
     await t?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('retries 502s and secondary-limit 403s, skips a failing repository and records it on its source', async () => {
-    const [bad, ...good] = gh.truth!.records.repos.map((r) => r.repo);
+    // One repository at a time and the failing one last: its requests never take the ordinals
+    // the injected faults are aimed at, whatever order concurrent repositories would interleave in.
+    const all = gh.truth!.records.repos.map((r) => r.repo).sort();
+    const bad = all.at(-1)!;
+    const good = all.slice(0, -1);
     gh.setFaults({
       badGatewayOn: [2, 5, 9],
       secondaryLimitOn: [3, 12],
