@@ -20,7 +20,6 @@ const eventId = (key: string) =>
 const prRef = (p: PullModel) => ({
   id: p.rest.id,
   number: p.rest.number,
-  url: typeof p.rest.url === 'string' ? p.rest.url : undefined,
   state: p.rest.state,
   merged: !!p.rest.merged_at,
   head: { ref: p.rest.head.ref, sha: p.rest.head.sha },
@@ -59,7 +58,7 @@ function pullEvents(p: PullModel, out: Event[]): void {
   for (const c of p.issueComments)
     push('IssueCommentEvent', c.created_at, c.user, {
       action: 'created',
-      issue: { number: r.number, pull_request: { url: r.url } },
+      issue: { number: r.number, pull_request: {} },
       comment: { id: c.id },
     });
   if (r.merged_at && r.merge_commit_sha)

@@ -7,6 +7,7 @@ import type { DemoQuirks } from './demo-common.js';
 import { loadDemo, type DemoGroundTruth } from './demo-source.js';
 import { FaultPlan, type Faults } from './faults.js';
 import { loadFixtures } from './fixture-source.js';
+import { loadSynthetic, type SyntheticOptions } from './synthetic-source.js';
 import { handleGraphQL } from './graphql-handler.js';
 import { Routes, type Route } from './http-kit.js';
 import type { ServerData } from './model.js';
@@ -20,9 +21,13 @@ import { registerRepos } from './rest-repos.js';
 import { emptyStats, snapshot, type ServerStats } from './stats.js';
 
 export interface GitHubServerOptions {
-  /** The demo organisation, the recorded fixtures, or nothing (a test fills `server.data`). */
-  source?: 'demo' | 'fixtures' | 'empty';
+  /**
+   * The demo organisation, the recorded fixtures, a large lean organisation built per request
+   * from a seed (benchmarks), or nothing (a test fills `server.data`).
+   */
+  source?: 'demo' | 'fixtures' | 'synthetic' | 'empty';
   demoOptions?: Partial<DemoOptions>;
+  syntheticOptions?: SyntheticOptions;
   quirks?: DemoQuirks;
   faults?: Faults;
   /** The largest `per_page` served (GitHub: 100); lower it to make small data span pages. */
@@ -118,6 +123,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const source = options.source ?? 'demo';
   if (source === 'demo') ({ data, truth } = loadDemo(options.demoOptions ?? {}, options.quirks ?? {}, url));
   else if (source === 'fixtures') data = loadFixtures();
+  else if (source === 'synthetic') data = loadSynthetic(options.syntheticOptions ?? {}, url);
 
   return {
     url,
