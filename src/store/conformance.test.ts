@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { recordKinds } from '../domain/records.js';
 import { ingest } from '../ingest/ingest.js';
+import { appliesTo } from './open.js';
 
 /** One suite, every engine: the same SQL must give the same answers on DuckDB and PostgreSQL. */
 describe.each(ENGINES)('store conformance on %s', (engine) => {
@@ -90,5 +91,23 @@ describe.each(ENGINES)('store conformance on %s', (engine) => {
       }),
     ).rejects.toThrow();
     expect(await t.store.query(`select * from teams where team = 't1'`)).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)('engine-specific migration statements on %s', (engine) => {
+  it('applies the PostgreSQL-only indexes on PostgreSQL and skips them on DuckDB', async () => {
+    const t = await openTestStore(engine);
+    try {
+      const sql =
+        engine === 'postgres'
+          ? `select count(*) as n from pg_indexes where indexname = 'test_results_executed_brin'`
+          : `select count(*) as n from duckdb_indexes() where index_name = 'test_results_executed_brin'`;
+      const [row] = await t.store.query<{ n: number }>(sql);
+      expect(row!.n).toBe(engine === 'postgres' ? 1 : 0);
+      expect(appliesTo('/* postgres only */ create index x on y (z)', engine)).toBe(engine === 'postgres');
+      expect(appliesTo('create table q (a int)', engine)).toBe(true);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

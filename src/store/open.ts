@@ -40,7 +40,7 @@ export async function migrate(store: Store): Promise<number[]> {
   for (const m of loadMigrations()) {
     if (done.has(m.version)) continue;
     await store.transaction(async (tx) => {
-      for (const s of m.statements) await tx.query(s);
+      for (const s of m.statements) if (appliesTo(s, store.kind)) await tx.query(s);
       await tx.query(
         'insert into schema_migrations (version, name, applied_at) values ($1, $2, $3::timestamp)',
         [m.version, m.name, new Date()],
@@ -49,4 +49,12 @@ export async function migrate(store: Store): Promise<number[]> {
     applied.push(m.version);
   }
   return applied;
+}
+
+/**
+ * A statement marked `/* postgres only *\/` (indexes DuckDB does not use, see 006) runs only
+ * there; everything else runs on both engines.
+ */
+export function appliesTo(statement: string, engine: Store['kind']): boolean {
+  return !statement.startsWith('/* postgres only */') || engine === 'postgres';
 }
