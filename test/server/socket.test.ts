@@ -84,6 +84,7 @@ describe.each(ENGINES)('HTTP API over a real socket with the typed client on %s'
   });
 
   it('lets `pitwall report --server` read through the same client', async () => {
+    await server.ctx.enrich.flush(); // the writes above may still be enriching: compare settled data
     const r = await cli([
       'report',
       '--server',
