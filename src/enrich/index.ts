@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
+import { deriveCommitDeliveries } from './commit-deliveries.js';
 import { deriveCriticalPaths } from './critical-path.js';
 import { linkDeploymentCommits } from './deployment-commits.js';
 import { deriveDeploymentOutcomes } from './deployment-outcomes.js';
@@ -7,6 +8,7 @@ import { derivePrCycles } from './pr-cycles.js';
 
 export interface EnrichSummary {
   deploymentCommits: number;
+  commitDeliveries: number;
   failedDeployments: number;
   prCycles: number;
   criticalPaths: number;
@@ -20,8 +22,9 @@ export interface EnrichSummary {
  */
 export async function enrich(store: Store, config: Config): Promise<EnrichSummary> {
   const deploymentCommits = await linkDeploymentCommits(store, config);
+  const commitDeliveries = await deriveCommitDeliveries(store, config);
   const failedDeployments = await deriveDeploymentOutcomes(store, config);
   const prCycles = await derivePrCycles(store, config);
   const criticalPaths = await deriveCriticalPaths(store);
-  return { deploymentCommits, failedDeployments, prCycles, criticalPaths };
+  return { deploymentCommits, commitDeliveries, failedDeployments, prCycles, criticalPaths };
 }

@@ -70,14 +70,10 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'lower_is_better',
       thresholds: { green: t.lead_time_hours.elite, yellow: t.lead_time_hours.high },
       groupBy: GROUPS,
-      // With several production environments a commit counts once, at its first production deployment.
-      facts: `select ts, v, commit, committed_at, deployment, environment, service, repo, team from (
-                select ${deployedAt} as ts, ${hours('c.committed_at', deployedAt)} as v, dc.sha as commit, c.committed_at,
-                  d.id as deployment, d.environment, d.service, d.repo, r.team,
-                  row_number() over (partition by dc.repo, dc.sha, d.service order by ${deployedAt}, d.id) as k
-                from deployment_commits dc join deployments d on d.id = dc.deployment_id
-                join commits c on c.repo = dc.repo and c.sha = dc.sha left join repos r on r.repo = d.repo
-                where ${prod} and not c.is_merge) x where k = 1`,
+      // One row per commit and service, at its first production deployment in any production
+      // environment (derived by enrich into commit_deliveries).
+      facts: `select deployed_at as ts, lead_hours as v, sha as commit, committed_at, deployment_id as deployment,
+                environment, service, repo, team from commit_deliveries`,
       aggregate: `percentile_cont(${q === 'median' ? 0.5 : 0.9}) within group (order by v)`,
     })),
     {
