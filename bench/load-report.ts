@@ -15,23 +15,32 @@ export async function loadReportBench(): Promise<BenchResult> {
   const child = fileURLToPath(new URL('./load-child.ts', import.meta.url));
   const run = (args: string[]) =>
     JSON.parse(
-      execFileSync(process.execPath, ['--import', 'tsx', child, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] })
+      execFileSync(process.execPath, ['--import', 'tsx', child, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
         .trim()
         .split('\n')
         .pop()!,
     ) as Record<string, number>;
   const pgUrl = engines.includes('postgres')
-    ? execFileSync('bash', [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))], { encoding: 'utf8' }).trim()
+    ? execFileSync('bash', [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))], {
+        encoding: 'utf8',
+      }).trim()
     : '';
   const lines = [`demo org: ${developers} developers × ${days} days`];
   const gen = run(['generate', '-', developers, days]);
-  lines.push(`baseline: generate + validate only ${gen.records!.toLocaleString('en')} records in ${fmt(gen.ms! / 1000)} s (${Math.round(gen.records! / (gen.ms! / 1000)).toLocaleString('en')} records/s), peak RSS ${fmt(gen.maxRssMb!, 0)} MB`);
+  lines.push(
+    `baseline: generate + validate only ${gen.records!.toLocaleString('en')} records in ${fmt(gen.ms! / 1000)} s (${Math.round(gen.records! / (gen.ms! / 1000)).toLocaleString('en')} records/s), peak RSS ${fmt(gen.maxRssMb!, 0)} MB`,
+  );
   for (const engine of engines) {
     const r = run(['load', engine, developers, days, pgUrl]);
     const perSec = r.records! / (r.loadMs! / 1000);
     lines.push(
       `${engine}: loaded ${r.records!.toLocaleString('en')} records in ${fmt(r.loadMs! / 1000)} s = ${Math.round(perSec).toLocaleString('en')} records/s (${fmt(r.loadMs! / gen.ms!, 2)}x the no-store baseline); enrich ${fmt(r.enrichMs! / 1000)} s; peak RSS during load ${fmt(r.loadRssMb!, 0)} MB (goal < 400)`,
       `${engine}: report of ${r.metrics} metrics × 2 windows: p50 ${fmt(r.reportP50!, 0)} ms, p95 ${fmt(r.reportP95!, 0)} ms (goal ${engine === 'duckdb' ? '< 250' : '< 1500'} ms); baseline count over every table ${fmt(r.scanP50!, 0)} ms; ratio p95/baseline ${fmt(r.reportP95! / r.scanP50!, 1)}x; peak RSS overall ${fmt(r.maxRssMb!, 0)} MB`,
+      `${engine}: report of the ${r.foundationMetrics} foundation metrics (dora.*, git.*) × 2 windows: p50 ${fmt(r.foundationP50!, 0)} ms, p95 ${fmt(r.foundationP95!, 0)} ms`,
     );
   }
   return { name: 'load-report', lines };
