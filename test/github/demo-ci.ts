@@ -85,6 +85,9 @@ export function buildRuns(
         run_attempt: n,
         run_started_at: b.time(a.created_at),
         jobs_url: `${base}/actions/runs/${id}/jobs`,
+        // Every workflow run is a check suite (one per run, across its attempts).
+        check_suite_id: 9_000_000_000 + id,
+        check_suite_node_id: `CS_${id}`,
         previous_attempt_url: n > 1 ? `${base}/actions/runs/${id}/attempts/${n - 1}` : null,
         workflow_url: `${base}/actions/workflows/${workflowId}`,
         repository: { id: repo.id, name: repo.full.split('/')[1], full_name: repo.full },

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { z } from 'zod';
 import type { FaultPlan } from './faults.js';
+import { nodeById } from './graphql-checks.js';
 import { queryCost } from './graphql-limits.js';
 import { connection, prState, pullView, type PageArgs } from './graphql-views.js';
 import type { Reply } from './http-kit.js';
@@ -156,6 +157,8 @@ export function handleGraphQL(raw: unknown, deps: GraphQLDeps): Reply {
         resetAt: s.resetAt,
       };
     },
+    node: ({ id }: { id: string }) => nodeById(data, id),
+    nodes: ({ ids }: { ids: string[] }) => ids.map((id) => nodeById(data, id)),
     viewer: () => ({
       __typename: 'User',
       login: 'pitwall-test',

@@ -50,6 +50,55 @@ describe('GitHub test server: GraphQL', () => {
   });
   afterAll(() => gh.stop());
 
+  it('serves workflow runs as check suites and their jobs as check runs, by node id', async () => {
+    const { octokit } = testOctokit(gh.url);
+    const model = [...gh.data.repos.values()][0]!;
+    const rerun = model.runs.find((r) => r.attempts.length > 1)!;
+    const single = model.runs.find((r) => r.attempts.length === 1)!;
+    const suiteId = (r: typeof rerun) => String(r.attempts.at(-1)!.check_suite_node_id);
+    const q = `query($ids: [ID!]!, $type: CheckRunType) {
+      rateLimit { cost }
+      nodes(ids: $ids) {
+        __typename
+        ... on CheckSuite {
+          workflowRun { runNumber event }
+          checkRuns(first: 100, filterBy: { checkType: $type }) {
+            totalCount
+            nodes { resourcePath name status conclusion startedAt completedAt }
+          }
+        }
+      }
+    }`;
+    type Res = {
+      rateLimit: { cost: number };
+      nodes: ({
+        __typename: string;
+        workflowRun: { runNumber: number };
+        checkRuns: {
+          totalCount: number;
+          nodes: { resourcePath: string; status: string; startedAt: string }[];
+        };
+      } | null)[];
+    };
+    const latest = await octokit.graphql<Res>(q, {
+      ids: [suiteId(rerun), suiteId(single), 'nope'],
+      type: 'LATEST',
+    });
+    expect(latest.rateLimit.cost).toBe(1);
+    expect(latest.nodes[2]).toBeNull();
+    const [a, b] = latest.nodes as NonNullable<Res['nodes'][number]>[];
+    expect(a!.__typename).toBe('CheckSuite');
+    expect(a!.workflowRun.runNumber).toBe(rerun.attempts[0]!.run_number);
+    const top = rerun.attempts.length;
+    expect(a!.checkRuns.totalCount).toBe(rerun.jobs.filter((j) => j.run_attempt === top).length);
+    expect(b!.checkRuns.nodes.map((c) => Number(/\/runs\/(\d+)$/.exec(c.resourcePath)![1]))).toEqual(
+      single.jobs.map((j) => j.id),
+    );
+    expect(b!.checkRuns.nodes.every((c) => c.status === 'COMPLETED')).toBe(true);
+    const all = await octokit.graphql<Res>(q, { ids: [suiteId(rerun)], type: 'ALL' });
+    expect(all.nodes[0]!.checkRuns.totalCount).toBe(rerun.jobs.length);
+  });
+
   it('paginates PRs with nested reviews and commits that match the demo records', async () => {
     const { octokit } = testOctokit(gh.url);
     for (const { repo } of gh.truth!.records.repos) {

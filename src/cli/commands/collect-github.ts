@@ -56,6 +56,7 @@ export function settingsFrom(cfg: Config, since: Date | null): GitHubSettings {
     sweepMinutes: g.sweep_minutes,
     since,
     pageSize: 100,
+    jobsVia: g.jobs_via,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AnyRecordInput } from '../../domain/records.js';
 import { conditionalGet } from './conditional.js';
+import { checkRunJobs } from './graphql-jobs.js';
 import { mapJob, mapRun } from './map-actions.js';
 import { deploymentFromRun } from './map-delivery.js';
 import { anyMatch } from './normalize.js';
@@ -85,15 +86,18 @@ export async function* workflowRuns(ctx: RepoContext): Batches {
       continue;
     }
     const batch: AnyRecordInput[] = [];
-    for (const run of r.data.workflow_runs) {
+    const changed = r.data.workflow_runs.filter((run) => seen[String(run.id)] !== signature(run));
+    // One GraphQL request for the jobs of up to 100 runs, when configured (no queue time).
+    const bulk =
+      ctx.settings.jobsVia === 'graphql' ? await checkRunJobs(ctx, changed) : new Map<number, RestJob[]>();
+    for (const run of changed) {
       const sig = signature(run);
       const before = seen[String(run.id)];
-      if (before === sig) continue;
       const workflow = run.name || run.path || 'workflow';
       for (const a of await earlierAttempts(ctx, run, before ? parseSig(before).attempt : null))
         batch.push(mapRun(ctx.repo, a));
       batch.push(mapRun(ctx.repo, run));
-      const jobs = await jobsOf(ctx, run);
+      const jobs = bulk.get(run.id) ?? (await jobsOf(ctx, run));
       for (const j of jobs) batch.push(mapJob(ctx.repo, workflow, j));
       if (isDeploy) batch.push(...deploymentFromRun(ctx, run, jobs, isDeploy));
       seen[String(run.id)] = sig;

@@ -36,6 +36,12 @@ export const githubSection = z
      * GitHub Enterprise Server or a test server that allows more.
      */
     graphql_min_interval_ms: z.number().int().nonnegative().nullable().default(null),
+    /**
+     * Jobs from REST (default: one request per new run, keeps job created_at and so queue time)
+     * or from GraphQL check runs (one request per 100 runs; GitHub's GraphQL has no job creation
+     * time, runner or attempt, so queue-time metrics go empty and re-run runs still use REST).
+     */
+    jobs_via: z.enum(['rest', 'graphql']).default('rest'),
     /** Repositories collected at once. */
     concurrency: z.number().int().min(1).max(32).default(4),
   })

@@ -22,6 +22,11 @@ export interface GitHubSettings {
   /** Only data created (PRs: updated) at or after this, on a first run. */
   since: Date | null;
   pageSize: number;
+  /**
+   * Where jobs come from: REST (one listing per new run, with created_at for queue time) or
+   * GraphQL check runs (100 runs a request, no queue time; re-run runs still use REST).
+   */
+  jobsVia: 'rest' | 'graphql';
 }
 
 /** Everything one repository's collection needs; `next` is the cursor being built. */

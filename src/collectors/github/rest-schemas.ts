@@ -26,6 +26,8 @@ export const restRun = z.object({
   run_started_at: optStr,
   actor: login,
   pull_requests: z.array(z.object({ number: z.number().int() })).nullish(),
+  /** The run's check suite: its jobs are the suite's check runs (GraphQL reads them in bulk). */
+  check_suite_node_id: optStr,
 });
 export type RestRun = z.output<typeof restRun>;
 export const restRunList = z.object({
