@@ -34,7 +34,8 @@ const serverSection = z
 /** A collector the server runs on a cron schedule (5 fields, or 6 with seconds first). */
 const scheduledCollector = z
   .object({
-    id: z.enum(['git', 'junit']),
+    /** github options: org, repos (owner/name), since; its token comes from the environment (GITHUB_TOKEN or the App variables). */
+    id: z.enum(['git', 'junit', 'github']),
     /** Distinguishes two jobs of the same collector; default `<id>#<position>`. */
     name: z.string().min(1).optional(),
     schedule: z.string().min(1),

@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { gitCollector } from '../collectors/git/collector.js';
 import { junitCollector } from '../collectors/junit/collector.js';
+import { prepareGitHub } from './scheduled-github.js';
 import { prepareCollector, type CollectSummary, type PreparedRun } from '../collectors/run.js';
 import { readSource, writeSource } from '../collectors/sources.js';
 import type { Config, ScheduledCollector } from '../config/schema.js';
@@ -20,6 +21,7 @@ const PREPARE: Record<ScheduledCollector['id'], (options: unknown, config: Confi
   {
     git: (o, cfg) => prepareCollector(gitCollector, o, cfg),
     junit: (o, cfg) => prepareCollector(junitCollector, o, cfg),
+    github: (o, cfg) => prepareGitHub(o, cfg),
   };
 /** Namespace of our advisory locks, so they cannot collide with another application's. */
 const LOCK_NAMESPACE = 7_411_011;

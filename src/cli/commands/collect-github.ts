@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { resolveAuth } from '../../collectors/github/auth.js';
-import { createClient, findInstallation, type GitHubAuth } from '../../collectors/github/client.js';
-import { collectGitHub, listOrgRepos, type GitHubCollection } from '../../collectors/github/collect-org.js';
-import type { GitHubSettings } from '../../collectors/github/repo-context.js';
-import type { Config } from '../../config/schema.js';
-import { PitwallError, invalidArgument } from '../../errors/errors.js';
+import type { GitHubCollection } from '../../collectors/github/collect-org.js';
+import { githubClientFor, githubTarget, runGitHub, settingsFrom } from '../../collectors/github/prepare.js';
+import { PitwallError } from '../../errors/errors.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
 import { config, jsonOption, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
@@ -24,41 +21,8 @@ interface Options {
   installationId?: string;
 }
 
-const REPO = /^(?:([^\s/]+)\/)?([^\s/]+)$/;
-
-function targetRepos(o: Options): { org: string | null; repos: string[] } {
-  const repos = o.repo.map((r) => {
-    const m = REPO.exec(r.trim());
-    if (!m)
-      throw invalidArgument(
-        `--repo ${JSON.stringify(r)} is not a repository: use owner/name, or name with --org`,
-      );
-    const owner = m[1] ?? o.org;
-    if (!owner) throw invalidArgument(`--repo ${r}: give it as owner/name, or pass --org`);
-    return `${owner}/${m[2]}`;
-  });
-  if (!o.org && repos.length === 0)
-    throw invalidArgument('--org is required (or one --repo owner/name per repository)');
-  return { org: o.org ?? null, repos };
-}
-
-export function settingsFrom(cfg: Config, since: Date | null): GitHubSettings {
-  const g = cfg.github;
-  return {
-    botLogins: cfg.bots.logins,
-    hotfixPatterns: cfg.git.hotfix_patterns,
-    deployEnvironmentPattern: g.deploy_environment_pattern,
-    deployWorkflowPattern: g.deploy_workflow_pattern,
-    deployWorkflowEnvironment: g.deploy_workflow_environment,
-    releasesAsDeployments: g.releases_as_deployments,
-    incidentLabels: g.incident_labels,
-    rerunLookbackHours: g.rerun_lookback_hours,
-    sweepMinutes: g.sweep_minutes,
-    since,
-    pageSize: 100,
-    jobsVia: g.jobs_via,
-  };
-}
+/** Kept for callers that imported it from here. */
+export { settingsFrom };
 
 function summary(c: GitHubCollection, dryRun: boolean): string {
   const lines = c.repos.map((r) =>
@@ -96,55 +60,22 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
     .action(async (o: Options) => {
       const cfg = config(ctx, program);
       const since = parseDateOption('since', o.since) ?? null;
-      const { org, repos } = targetRepos(o);
-      const apiUrl = o.apiUrl ?? cfg.github.api_url;
-      if (!/^https?:\/\/\S+$/.test(apiUrl))
-        throw invalidArgument(`--api-url ${JSON.stringify(apiUrl)} is not an http(s) URL`);
-      const resolved = resolveAuth({
-        env: ctx.env,
-        cwd: ctx.cwd,
-        tokenFile: o.tokenFile,
-        installationId: o.installationId,
-      });
+      const target = githubTarget(o.org ?? null, o.repo);
       const logger = pino(
         { level: o.verbose ? 'info' : (ctx.env.PITWALL_LOG_LEVEL ?? 'warn'), base: { source: 'github' } },
         { write: (line: string) => ctx.err(line) },
       );
-      let auth: GitHubAuth;
-      if (resolved.type === 'app-lookup') {
-        if (!org)
-          throw invalidArgument(
-            '--installation-id is required with --repo alone (or pass --org to look it up)',
-          );
-        auth = {
-          ...resolved,
-          type: 'app',
-          installationId: await findInstallation(apiUrl, resolved.appId, resolved.privateKey, org),
-        };
-      } else auth = resolved;
-      const retryBase = Number(ctx.env.PITWALL_GITHUB_RETRY_BASE_MS ?? '') || undefined;
-      const client = createClient({
-        auth,
-        apiUrl,
+      const client = await githubClientFor({
+        env: ctx.env,
+        cwd: ctx.cwd,
+        config: cfg,
+        target,
         logger,
-        retryAfterBaseMs: retryBase,
-        graphqlMinIntervalMs: cfg.github.graphql_min_interval_ms,
+        apiUrl: o.apiUrl,
+        tokenFile: o.tokenFile,
+        installationId: o.installationId,
       });
-      const run = async (store: Store) => {
-        const list = repos.length
-          ? repos.map((repo) => ({ repo, default_branch: null }))
-          : await listOrgRepos(client, store, org!);
-        return collectGitHub({
-          store,
-          config: cfg,
-          client,
-          settings: settingsFrom(cfg, since),
-          repos: list,
-          logger,
-          concurrency: cfg.github.concurrency,
-          onRepo: (r) => logger.info({ repo: r.repo, ok: r.ok, records: r.records }, 'repository done'),
-        });
-      };
+      const run = (store: Store) => runGitHub({ store, config: cfg, client, target, since, logger });
       if (o.dryRun) {
         // Nothing touches the configured store: collection and metrics live in memory.
         const store = await openStore({ duckdbPath: ':memory:' });
