@@ -74,3 +74,10 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** JSON of a Hono response as plain data (dates as ISO strings), to compare with compute(). */
 export const asJson = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
+
+/**
+ * JSON with every number rounded to 12 significant digits: a parallel aggregate may add the same
+ * values in another order and differ in the last bits, which is not a difference in the answer.
+ */
+export const asRoundedJson = <T>(v: T): unknown =>
+  JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'number' ? Number(x.toPrecision(12)) : x));
