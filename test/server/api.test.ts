@@ -4,7 +4,6 @@ import { buildReport } from '../../src/report/build.js';
 import { buildApp } from '../../src/server/app.js';
 import { ENGINES } from '../helpers/stores.js';
 import {
-  asJson,
   asRoundedJson,
   bearer,
   serverFixture,
