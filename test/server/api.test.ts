@@ -3,14 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build.js';
 import { buildApp } from '../../src/server/app.js';
 import { ENGINES } from '../helpers/stores.js';
-import {
-  asRoundedJson,
-  bearer,
-  serverFixture,
-  tableCounts,
-  WINDOW,
-  type ServerFixture,
-} from './setup.js';
+import { asRoundedJson, bearer, serverFixture, tableCounts, WINDOW, type ServerFixture } from './setup.js';
 
 interface Envelope {
   error: { code: string; message: string; details: unknown };
