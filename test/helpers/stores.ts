@@ -46,8 +46,24 @@ export async function openTestStore(engine: Engine): Promise<TestStore> {
       await store.close().catch(() => undefined);
       const c2 = new pg.Client(admin);
       await c2.connect();
-      await c2.query(`drop database if exists ${name} with (force)`);
-      await c2.end();
+      try {
+        // An autovacuum worker (a superuser process our role may not terminate) can be busy in the
+        // fresh database for a moment: retry, then leave the database for the next cluster reset.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c2.query(`drop database if exists ${name} with (force)`);
+            break;
+          } catch (e) {
+            if (attempt >= 20) {
+              console.warn(`test database ${name} left behind: ${(e as Error).message}`);
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await c2.end();
+      }
     },
   };
 }
