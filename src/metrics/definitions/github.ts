@@ -1,26 +1,14 @@
 import type { MetricDefinition } from '../registry/types.js';
 import { githubCiDefinitions } from './github-ci.js';
-import { hoursBetween, median, notBot, pct } from './sql.js';
+import { hoursBetween, humanPrs, median, notBot, pct, prFacts } from './sql.js';
 
 const GROUPS = ['repo', 'team'] as const;
 
-/** Human pull requests with their team (author's, else the repository's), as in prs.ts. */
-const prs = (
-  ts: string,
-  v: string,
-  where = 'true',
-) => `select ${ts} as ts, ${v} as v, pr.repo, coalesce(p.team, r.team) as team
-  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
-  where not pr.is_bot and ${notBot('pr.author')} and ${where}`;
 const merged = 'pr.merged_at is not null';
 /** The commit that landed the PR (merge, squash or rebase), as the collector linked it. */
 const landing = `left join commits lc on lc.repo = pr.repo and lc.sha = pr.merge_sha`;
-const mergedWithLanding = (
-  v: string,
-  where: string,
-) => `select pr.merged_at as ts, ${v} as v, pr.repo, coalesce(p.team, r.team) as team
-  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo ${landing}
-  where not pr.is_bot and ${notBot('pr.author')} and ${merged} and ${where}`;
+const mergedWithLanding = (v: string, where: string) =>
+  humanPrs(`pr.merged_at as ts, ${v} as v`, `${merged} and ${where}`, landing);
 const rate = (cond: string) => `case when ${cond} then 1.0 else 0.0 end`;
 const isRevert = `(lower(pr.title) like 'revert%' or lc.reverts_sha is not null)`;
 
@@ -42,7 +30,7 @@ const sum = (
   action,
   direction: 'higher_is_better',
   groupBy: GROUPS,
-  facts: prs('pr.merged_at', col, merged),
+  facts: prFacts('pr.merged_at', col, merged),
   aggregate: 'cast(sum(v) as double precision)',
 });
 
@@ -57,7 +45,7 @@ export const githubDefinitions: MetricDefinition[] = [
     action: 'If opened keeps exceeding merged, reviews are the bottleneck: limit WIP.',
     direction: 'higher_is_better',
     groupBy: GROUPS,
-    facts: prs('pr.created_at', '1'),
+    facts: prFacts('pr.created_at', '1'),
     aggregate: 'cast(count(*) as double precision)',
   },
   {
@@ -71,7 +59,7 @@ export const githubDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 72, yellow: 168 },
     groupBy: GROUPS,
-    facts: prs('pr.merged_at', hoursBetween('pr.created_at', 'pr.merged_at'), merged),
+    facts: prFacts('pr.merged_at', hoursBetween('pr.created_at', 'pr.merged_at'), merged),
     aggregate: pct(0.9),
   },
   {
@@ -85,7 +73,7 @@ export const githubDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 8, yellow: 48 },
     groupBy: GROUPS,
-    facts: prs(
+    facts: prFacts(
       'pr.first_approval_at',
       hoursBetween('coalesce(pr.ready_at, pr.created_at)', 'pr.first_approval_at'),
       'pr.first_approval_at is not null',
@@ -103,7 +91,7 @@ export const githubDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 0.1, yellow: 0.25 },
     groupBy: GROUPS,
-    facts: prs('pr.closed_at', rate('pr.merged_at is null'), 'pr.closed_at is not null'),
+    facts: prFacts('pr.closed_at', rate('pr.merged_at is null'), 'pr.closed_at is not null'),
     aggregate: 'avg(v)',
   },
   {
@@ -116,7 +104,7 @@ export const githubDefinitions: MetricDefinition[] = [
     action: 'Zero: require a review on protected branches. Many: smaller PRs and earlier design talks.',
     direction: 'higher_is_better',
     groupBy: GROUPS,
-    facts: prs(
+    facts: prFacts(
       'pr.merged_at',
       '(select cast(count(*) as double precision) from reviews rv where rv.repo = pr.repo and rv.pr_number = pr.number)',
       merged,
@@ -221,9 +209,7 @@ export const githubDefinitions: MetricDefinition[] = [
     action: 'Few active developers on a critical repository is a bus-factor risk: rotate reviewers, pair.',
     direction: 'higher_is_better',
     groupBy: GROUPS,
-    facts: `select pr.created_at as ts, pr.author as v, pr.repo, coalesce(p.team, r.team) as team
-        from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
-        where not pr.is_bot and ${notBot('pr.author')}
+    facts: `${humanPrs('pr.created_at as ts, pr.author as v')}
       union all
       select rv.submitted_at as ts, rv.reviewer as v, rv.repo, coalesce(p.team, r.team) as team
         from reviews rv left join people p on p.login = rv.reviewer left join repos r on r.repo = rv.repo

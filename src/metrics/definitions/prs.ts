@@ -1,16 +1,7 @@
 import type { MetricDefinition, QueryParts } from '../registry/types.js';
-import { hoursBetween, median, notBot } from './sql.js';
+import { hoursBetween, humanPrs, median, prFacts } from './sql.js';
 
 const GROUPS = ['repo', 'team'] as const;
-/** Pull requests by humans, with the author's team (falling back to the repository's). */
-const prs = (
-  ts: string,
-  v: string,
-  where = 'true',
-) => `select ${ts} as ts, ${v} as v, pr.repo, coalesce(p.team, r.team) as team
-  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
-  where not pr.is_bot and ${notBot('pr.author')} and ${where}`;
-
 /** Open PRs as of each bucket's end (or the window's end): a gauge, not a count of events. */
 function openAsOf(p: QueryParts, minAgeDays: number): string {
   const points = p.unit
@@ -18,9 +9,7 @@ function openAsOf(p: QueryParts, minAgeDays: number): string {
        from generate_series(date_trunc('${p.unit}', $1::timestamp), $2::timestamp - interval '1 second', interval '1 ${p.unit}') as g(b)`
     : `select $2::timestamp as asof, cast(null as timestamp) as bucket where $1::timestamp < $2::timestamp`;
   return `with points as (${points}), f as (select * from (
-  select pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended, pr.repo, coalesce(p.team, r.team) as team
-  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo
-  where not pr.is_bot and ${notBot('pr.author')}
+  ${humanPrs('pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended')}
 ) x where true${p.where})
 select pt.bucket, ${p.group(p.by ?? 'null')} as grp, count(f.created_at) as value
 from points pt left join f on f.created_at < pt.asof - interval '${minAgeDays} days' and (f.ended is null or f.ended >= pt.asof)
@@ -38,7 +27,7 @@ export const prDefinitions: MetricDefinition[] = [
     action: 'A drop with steady open PRs means review or CI is the bottleneck.',
     direction: 'higher_is_better',
     groupBy: GROUPS,
-    facts: prs('pr.merged_at', '1', 'pr.merged_at is not null'),
+    facts: prFacts('pr.merged_at', '1', 'pr.merged_at is not null'),
     aggregate: 'count(*)',
   },
   {
@@ -54,7 +43,7 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 24, yellow: 72 },
     groupBy: GROUPS,
-    facts: prs('pr.merged_at', hoursBetween('pr.created_at', 'pr.merged_at'), 'pr.merged_at is not null'),
+    facts: prFacts('pr.merged_at', hoursBetween('pr.created_at', 'pr.merged_at'), 'pr.merged_at is not null'),
     aggregate: median,
   },
   {
@@ -69,7 +58,7 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 4, yellow: 24 },
     groupBy: GROUPS,
-    facts: prs(
+    facts: prFacts(
       'pr.first_review_at',
       hoursBetween('coalesce(pr.ready_at, pr.created_at)', 'pr.first_review_at'),
       'pr.first_review_at is not null',
@@ -87,7 +76,7 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 200, yellow: 400 },
     groupBy: GROUPS,
-    facts: prs('pr.merged_at', 'pr.additions + pr.deletions', 'pr.merged_at is not null'),
+    facts: prFacts('pr.merged_at', 'pr.additions + pr.deletions', 'pr.merged_at is not null'),
     aggregate: median,
   },
   {
@@ -102,7 +91,7 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'higher_is_better',
     thresholds: { green: 0.5, yellow: 0.3 },
     groupBy: GROUPS,
-    facts: prs(
+    facts: prFacts(
       'pr.merged_at',
       'case when pr.review_comments > 0 then 1.0 else 0.0 end',
       'pr.merged_at is not null',
@@ -119,7 +108,7 @@ export const prDefinitions: MetricDefinition[] = [
     action: 'Pair it with PR size: many comments on large PRs means they should be split.',
     direction: 'higher_is_better',
     groupBy: GROUPS,
-    facts: prs(
+    facts: prFacts(
       'pr.merged_at',
       'cast(pr.comments + pr.review_comments as double precision)',
       'pr.merged_at is not null',

@@ -9,3 +9,15 @@ export const pct = (p: number) => `percentile_cont(${p}) within group (order by 
 /** Humans only: a PR or commit whose author is flagged as a bot never counts. */
 export const notBot = (loginCol: string) =>
   `not exists (select 1 from people b where b.login = ${loginCol} and b.is_bot)`;
+
+/** Pull requests by people (not bots), with the author's team, else the repository's. */
+export const humanPrs = (
+  columns: string,
+  where = 'true',
+  join = '',
+) => `select ${columns}, pr.repo, coalesce(p.team, r.team) as team
+  from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo ${join}
+  where not pr.is_bot and ${notBot('pr.author')} and ${where}`;
+
+/** Facts over human pull requests: `ts`, `v`, repo and team. */
+export const prFacts = (ts: string, v: string, where = 'true') => humanPrs(`${ts} as ts, ${v} as v`, where);
