@@ -1,17 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { deploymentStatus } from '../domain/kinds/delivery.js';
 import { instant } from '../domain/time.js';
-import { PitwallError, invalidArgument } from '../errors/errors.js';
-import { ingest } from '../ingest/ingest.js';
+import { invalidArgument } from '../errors/errors.js';
+import { openIncident, recordDeployment, resolveIncident } from '../ingest/delivery.js';
 import { requireScope, type AuthOptions } from './auth.js';
 import { jsonBody } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
-
-/** Same derivation as `pitwall record`: a CD tool that retries the call records nothing twice. */
-const shortId = (...parts: string[]) =>
-  createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
 const deploymentBody = z
   .object({
@@ -49,21 +44,17 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
     const at = b.at ?? ctx.clock();
     const startedAt = b.started_at ?? at;
     if (startedAt > at) throw invalidArgument('started_at must not be after at', { field: 'started_at' });
-    const id = b.id ?? `api-${shortId(b.service, b.environment, b.sha, at.toISOString())}`;
-    await ingest(ctx.store, [
-      {
-        kind: 'deployment',
-        id,
-        service: b.service,
-        environment: b.environment,
-        repo: b.repo ?? null,
-        sha: b.sha,
-        started_at: startedAt,
-        finished_at: b.status === 'in_progress' ? null : at,
-        status: b.status,
-        source: 'api',
-      },
-    ]);
+    const id = await recordDeployment(ctx.store, {
+      service: b.service,
+      environment: b.environment,
+      sha: b.sha,
+      at,
+      startedAt,
+      status: b.status,
+      repo: b.repo ?? null,
+      id: b.id,
+      source: 'api',
+    });
     ctx.enrich.request();
     return c.json({ id }, 201);
   });
@@ -71,25 +62,15 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
   app.post('/api/v1/incidents', ingestScope, async (c) => {
     const b = await jsonBody(c, incidentBody);
     const at = b.at ?? ctx.clock();
-    if (b.deployment) {
-      const found = await ctx.store.query('select id from deployments where id = $1', [b.deployment]);
-      if (!found.length)
-        throw invalidArgument(`no deployment with id ${b.deployment}`, { field: 'deployment' });
-    }
-    const id = b.id ?? `inc-${shortId(b.service, at.toISOString(), b.title)}`;
-    await ingest(ctx.store, [
-      {
-        kind: 'incident',
-        id,
-        service: b.service,
-        severity: b.severity ?? null,
-        title: b.title,
-        opened_at: at,
-        resolved_at: null,
-        caused_by_deployment: b.deployment ?? null,
-        source: 'api',
-      },
-    ]);
+    const id = await openIncident(ctx.store, {
+      service: b.service,
+      at,
+      severity: b.severity ?? null,
+      title: b.title,
+      deployment: b.deployment ?? null,
+      id: b.id,
+      source: 'api',
+    });
     ctx.enrich.request();
     return c.json({ id }, 201);
   });
@@ -98,19 +79,7 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
     const id = c.req.param('id');
     const b = await jsonBody(c, resolveBody);
     const at = b.at ?? ctx.clock();
-    const [row] = await ctx.store.query<Record<string, unknown> & { opened_at: Date }>(
-      'select * from incidents where id = $1',
-      [id],
-    );
-    if (!row) throw new PitwallError('not_found', `no incident with id ${id}`);
-    if (at < row.opened_at)
-      throw invalidArgument(
-        `at ${at.toISOString()} is before the incident opened (${row.opened_at.toISOString()})`,
-        {
-          field: 'at',
-        },
-      );
-    await ingest(ctx.store, [{ ...row, kind: 'incident', resolved_at: at }]);
+    await resolveIncident(ctx.store, id, at);
     ctx.enrich.request();
     return c.json({ id, resolved_at: at }, 200);
   });

@@ -1,12 +1,8 @@
 import { Option, type Command } from 'commander';
-import { createHash } from 'node:crypto';
 import { enrich } from '../../enrich/index.js';
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
-import { ingest } from '../../ingest/ingest.js';
+import { openIncident, recordDeployment, resolveIncident } from '../../ingest/delivery.js';
 import { config, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
-
-const shortId = (...parts: string[]) =>
-  createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
 /** `pitwall record deployment|incident`: DORA inputs by hand (or from any CD tool's script). */
 export function registerRecord(program: Command, ctx: CliContext): void {
@@ -49,22 +45,20 @@ export function registerRecord(program: Command, ctx: CliContext): void {
         const at = parseDateOption('at', o.at) ?? new Date();
         const startedAt = parseDateOption('started-at', o.startedAt) ?? at;
         if (startedAt > at) throw invalidArgument('--started-at must not be after --at');
-        const id = o.id ?? `manual-${shortId(o.service, o.env, o.sha, at.toISOString())}`;
-        const rec = {
-          kind: 'deployment',
-          id,
-          service: o.service,
-          environment: o.env,
-          repo: o.repo ?? null,
-          sha: o.sha,
-          started_at: startedAt,
-          finished_at: o.status === 'in_progress' ? null : at,
-          status: o.status,
-          source: 'manual',
-        };
-        await withStore(cfg, async (store) => {
-          await ingest(store, [rec]).catch(rethrowAsArgument);
+        const id = await withStore(cfg, async (store) => {
+          const recorded = await recordDeployment(store, {
+            service: o.service,
+            environment: o.env,
+            sha: o.sha,
+            at,
+            startedAt,
+            status: o.status,
+            repo: o.repo ?? null,
+            id: o.id,
+            source: 'manual',
+          }).catch(rethrowAsArgument);
           await enrich(store, cfg);
+          return recorded;
         });
         if (o.json)
           printJson(ctx, { id, service: o.service, environment: o.env, sha: o.sha, at, status: o.status });
@@ -98,26 +92,18 @@ export function registerRecord(program: Command, ctx: CliContext): void {
       }) => {
         const cfg = config(ctx, program);
         const at = parseDateOption('at', o.at) ?? new Date();
-        const id = o.id ?? `inc-${shortId(o.service, at.toISOString(), o.title)}`;
-        await withStore(cfg, async (store) => {
-          if (o.deployment) {
-            const found = await store.query(`select id from deployments where id = $1`, [o.deployment]);
-            if (!found.length)
-              throw invalidArgument(
-                `--deployment ${o.deployment}: no such deployment (list them with pitwall dora explain)`,
-              );
-          }
-          const rec = {
-            kind: 'incident',
-            id,
+        const id = await withStore(cfg, async (store) => {
+          const opened = await openIncident(store, {
             service: o.service,
+            at,
             severity: o.severity ?? null,
             title: o.title,
-            opened_at: at,
-            caused_by_deployment: o.deployment ?? null,
-          };
-          await ingest(store, [rec]).catch(rethrowAsArgument);
+            deployment: o.deployment ?? null,
+            id: o.id,
+            source: 'manual',
+          }).catch(rethrowAsArgument);
           await enrich(store, cfg);
+          return opened;
         });
         if (o.json) printJson(ctx, { id, service: o.service, opened_at: at });
         else ctx.out(`opened incident ${id} on ${o.service} at ${at.toISOString()}\n`);
@@ -133,20 +119,7 @@ export function registerRecord(program: Command, ctx: CliContext): void {
       const cfg = config(ctx, program);
       const at = parseDateOption('at', o.at) ?? new Date();
       await withStore(cfg, async (store) => {
-        const [row] = await store.query<Record<string, unknown> & { opened_at: Date }>(
-          `select * from incidents where id = $1`,
-          [o.id],
-        );
-        if (!row)
-          throw new PitwallError(
-            'not_found',
-            `no incident with id ${o.id}: open it first with pitwall record incident open`,
-          );
-        if (at < row.opened_at)
-          throw invalidArgument(
-            `--at ${at.toISOString()} is before the incident was opened (${row.opened_at.toISOString()})`,
-          );
-        await ingest(store, [{ ...row, kind: 'incident', resolved_at: at }]);
+        await resolveIncident(store, o.id, at);
         await enrich(store, cfg);
       });
       if (o.json) printJson(ctx, { id: o.id, resolved_at: at });
