@@ -48,6 +48,34 @@ export function parseDateOption(name: string, value: string | undefined): Date |
 
 const DAY = 86_400_000;
 
+export interface WindowFlags {
+  from?: string;
+  to?: string;
+  json?: boolean;
+}
+
+/** A read command over a window: --from, --to and --json. */
+export function windowedCommand(parent: Command, name: string, description: string): Command {
+  return parent
+    .command(name)
+    .description(description)
+    .addOption(fromOption())
+    .addOption(toOption())
+    .option('--json', 'print JSON');
+}
+
+/** Runs `fn` over the configured store, the config and the window of --from/--to. */
+export function readWindow<T>(
+  ctx: CliContext,
+  program: Command,
+  o: WindowFlags,
+  fn: (store: Store, cfg: Config, window: { from: Date; to: Date }) => Promise<T>,
+): Promise<T> {
+  const cfg = config(ctx, program);
+  const window = windowFrom(o);
+  return withStore(cfg, (store) => fn(store, cfg, window));
+}
+
 /** --from/--to for every windowed command (read back with windowFrom). */
 export const fromOption = () => new Option('--from <date>', 'window start (default: 30 days before --to)');
 export const toOption = () => new Option('--to <date>', 'window end, exclusive (default: now)');

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { invalidArgument } from '../errors/errors.js';
+import type { MetricRegistry } from '../metrics/registry/registry.js';
+import { explainMetric, type Explanation } from '../metrics/registry/registry.js';
+import type { Store } from '../store/store.js';
+import { printJson, rowsTable, type CliContext, type WindowFlags } from './context.js';
+
+export type ExplainFlags = WindowFlags & { by?: string; group?: string; limit: string };
+
+/** --by/--group/--limit of the commands that list the rows behind a number. */
+export function withExplainOptions(cmd: Command): Command {
+  return cmd
+    .option('--by <group>', 'with --group: a group-by the metric allows')
+    .option('--group <value>', 'only rows of this group value')
+    .option('--limit <n>', 'rows per metric', '50');
+}
+
+/** The rows behind each named metric over the window. */
+export function explainAll(
+  store: Store,
+  registry: MetricRegistry,
+  names: readonly string[],
+  window: { from: Date; to: Date },
+  o: ExplainFlags,
+): Promise<Explanation[]> {
+  const limit = Number(o.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw invalidArgument(`--limit ${o.limit} must be a positive integer`);
+  return Promise.all(
+    names.map((n) =>
+      explainMetric(store, registry, n, { ...window, by: o.by ?? null, group: o.group ?? null, limit }),
+    ),
+  );
+}
+
+/** Text, or JSON: the list, or its one element for a command that explains one metric. */
+export function printExplanations(
+  ctx: CliContext,
+  explained: Explanation[],
+  json: { json?: boolean; single: boolean },
+): void {
+  if (json.json) return printJson(ctx, json.single ? explained[0] : explained);
+  for (const e of explained) {
+    const shown = e.total > e.rows.length ? ` (first ${e.rows.length})` : '';
+    ctx.out(`${e.metric}: ${e.total} row${e.total === 1 ? '' : 's'}${shown}\n`);
+    if (e.rows.length) ctx.out(rowsTable(e.rows));
+  }
+}
