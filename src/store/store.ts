@@ -19,6 +19,23 @@ export interface TableWrite {
   rows: readonly (readonly SqlValue[])[];
   /** Derived tables are rebuilt whole: delete every row first, in the same transaction. */
   replace?: boolean;
+  /**
+   * Columns an existing row takes from the write (default: every non-key column). A source that
+   * does not know a column leaves it out here, so its upsert never wipes what another wrote.
+   */
+  update?: readonly string[];
+}
+
+/** A transaction's handle: queries and upserts that commit or roll back together. */
+export interface Tx extends Queryable {
+  upsert(writes: readonly TableWrite[]): Promise<void>;
+}
+
+/** The `on conflict` clause of an upsert: update the columns the write owns, or nothing. */
+export function onConflict(w: TableWrite): string {
+  const updates = (w.update ?? w.columns).filter((c) => !w.key.includes(c));
+  const set = updates.map((c) => `${c} = excluded.${c}`).join(', ');
+  return `on conflict (${w.key.join(', ')}) ${updates.length ? `do update set ${set}` : 'do nothing'}`;
 }
 
 export interface Store extends Queryable {
@@ -28,6 +45,6 @@ export interface Store extends Queryable {
   /** Insert or update by natural key, all of `writes` in one transaction. */
   upsert(writes: readonly TableWrite[]): Promise<void>;
   /** Runs `fn` in a transaction: everything or nothing. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

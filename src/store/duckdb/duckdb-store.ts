@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PitwallError } from '../../errors/errors.js';
-import type { Queryable, ResultRow, SqlValue, Store, TableWrite } from '../store.js';
+import { onConflict, type Queryable, type ResultRow, type SqlValue, type Store, type TableWrite, type Tx } from '../store.js';
 import { fromDriverValue, toParam } from '../values.js';
 import { lockHeldError } from './lock.js';
 import { Mutex } from '../mutex.js';
@@ -51,13 +51,8 @@ async function upsertOne(c: DuckConn, w: TableWrite): Promise<void> {
     ap.endRow();
   }
   ap.closeSync();
-  const updates = w.columns.filter((col) => !w.key.includes(col));
-  const onConflict = updates.length
-    ? `do update set ${updates.map((col) => `${col} = excluded.${col}`).join(', ')}`
-    : 'do nothing';
   await c.queryUnlocked(
-    `insert into ${w.table} (${w.columns.join(', ')}) select ${w.columns.join(', ')} from ${stage} ` +
-      `on conflict (${w.key.join(', ')}) ${onConflict}`,
+    `insert into ${w.table} (${w.columns.join(', ')}) select ${w.columns.join(', ')} from ${stage} ${onConflict(w)}`,
   );
   await c.queryUnlocked(`delete from ${stage}`);
 }
@@ -99,12 +94,17 @@ export class DuckDbStore implements Store {
     return c.query<T>(sql, params);
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const w = this.writer;
     return w.lock.run(async () => {
       await w.queryUnlocked('begin transaction');
       try {
-        const tx: Queryable = { query: (sql, params) => w.queryUnlocked(sql, params) };
+        const tx: Tx = {
+          query: (sql, params) => w.queryUnlocked(sql, params),
+          upsert: async (writes) => {
+            for (const write of writes) await upsertOne(w, write);
+          },
+        };
         const out = await fn(tx);
         await w.queryUnlocked('commit');
         return out;

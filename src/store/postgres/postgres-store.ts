@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PitwallError } from '../../errors/errors.js';
-import type { Queryable, ResultRow, SqlValue, Store, TableWrite } from '../store.js';
+import { onConflict, type ResultRow, type SqlValue, type Store, type TableWrite, type Tx } from '../store.js';
 import { toParam } from '../values.js';
 
 /**
@@ -37,14 +37,9 @@ async function run<T>(
 /** One statement per table: the batch travels as a single JSON parameter and PostgreSQL expands it. */
 async function upsertOne(client: pg.ClientBase, w: TableWrite): Promise<void> {
   if (w.replace) await client.query(`delete from ${w.table}`);
-  const updates = w.columns.filter((c) => !w.key.includes(c));
-  const onConflict = updates.length
-    ? `do update set ${updates.map((c) => `${c} = excluded.${c}`).join(', ')}`
-    : 'do nothing';
   const cols = w.columns.join(', ');
   const sql =
-    `insert into ${w.table} (${cols}) select ${cols} from json_populate_recordset(null::${w.table}, $1::json) ` +
-    `on conflict (${w.key.join(', ')}) ${onConflict}`;
+    `insert into ${w.table} (${cols}) select ${cols} from json_populate_recordset(null::${w.table}, $1::json) ${onConflict(w)}`;
   // Slices keep each JSON parameter a few MB however large the batch.
   for (let i = 0; i < w.rows.length; i += PG_SLICE) {
     const objects = w.rows
@@ -83,11 +78,16 @@ export class PostgresStore implements Store {
     return run<T>(this.pool, sql, params);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      const tx: Queryable = { query: (sql, params) => run(client, sql, params) };
+      const tx: Tx = {
+        query: (sql, params) => run(client, sql, params),
+        upsert: async (writes) => {
+          for (const w of writes) await upsertOne(client, w);
+        },
+      };
       const out = await fn(tx);
       await client.query('commit');
       return out;
