@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { invalidArgument } from '../errors/errors.js';
 import { parseInstant } from '../domain/time.js';
+import { ensureFresh } from '../enrich/index.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
@@ -34,6 +35,18 @@ export async function withStore<T>(cfg: Config, fn: (store: Store) => Promise<T>
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Opens the store for a command that writes: after `fn`, the derived tables are brought up to
+ * date (ensureFresh), so every write path leaves them fresh when the command returns.
+ */
+export function withWritableStore<T>(cfg: Config, fn: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(cfg, async (store) => {
+    const out = await fn(store);
+    await ensureFresh(store, cfg);
+    return out;
+  });
 }
 
 export function parseDateOption(name: string, value: string | undefined): Date | undefined {

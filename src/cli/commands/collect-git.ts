@@ -4,7 +4,7 @@ import pino from 'pino';
 import { gitCollector } from '../../collectors/git/collector.js';
 import type { CollectProgress } from '../../collectors/collector.js';
 import { prepareCollector, type CollectSummary } from '../../collectors/run.js';
-import { config, jsonOption, printJson, withStore, type CliContext } from '../context.js';
+import { config, jsonOption, printJson, withWritableStore, type CliContext } from '../context.js';
 import { collectCommand } from './collect.js';
 
 interface Options {
@@ -60,7 +60,7 @@ export function registerCollectGit(program: Command, ctx: CliContext): void {
         { write: (line: string) => ctx.err(line) },
       );
       const bar = progressBar(ctx);
-      const summary = await withStore(cfg, (store) =>
+      const summary = await withWritableStore(cfg, (store) =>
         job.run({ store, config: cfg, logger, progress: bar.update }).finally(() => bar.stop()),
       );
       if (o.json)

@@ -2,10 +2,18 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import type { GitHubCollection } from '../../collectors/github/collect-org.js';
 import { githubClientFor, githubTarget, runGitHub, settingsFrom } from '../../collectors/github/prepare.js';
+import { ensureFresh } from '../../enrich/index.js';
 import { PitwallError } from '../../errors/errors.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
-import { config, jsonOption, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  jsonOption,
+  parseDateOption,
+  printJson,
+  withWritableStore,
+  type CliContext,
+} from '../context.js';
 import { collectCommand } from './collect.js';
 import { githubMetrics, printMetrics } from './github-dry-run.js';
 
@@ -81,6 +89,7 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
         const store = await openStore({ duckdbPath: ':memory:' });
         try {
           const c = await run(store);
+          await ensureFresh(store, cfg);
           const metrics = await githubMetrics(store, cfg, since);
           if (o.json) printJson(ctx, { ...jsonOf(c), dry_run: true, metrics });
           else ctx.out(summary(c, true) + printMetrics(metrics));
@@ -90,7 +99,7 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
         }
         return;
       }
-      const c = await withStore(cfg, run);
+      const c = await withWritableStore(cfg, run);
       if (o.json) printJson(ctx, jsonOf(c));
       else ctx.out(summary(c, false));
       failIfAny(c);

@@ -3,7 +3,14 @@ import pino from 'pino';
 import { z } from 'zod';
 import { junitCollector } from '../../collectors/junit/collector.js';
 import { prepareCollector } from '../../collectors/run.js';
-import { config, jsonOption, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
+import {
+  config,
+  jsonOption,
+  parseDateOption,
+  printJson,
+  withWritableStore,
+  type CliContext,
+} from '../context.js';
 import { collectCommand } from './collect.js';
 import { invalidArgument } from '../../errors/errors.js';
 
@@ -82,7 +89,7 @@ export function registerCollectJunit(program: Command, ctx: CliContext): void {
         { level: ctx.env.PITWALL_LOG_LEVEL ?? 'warn', base: { source: job.sourceId } },
         { write: (line: string) => ctx.err(line) },
       );
-      const summary = await withStore(cfg, (store) => job.run({ store, config: cfg, logger }));
+      const summary = await withWritableStore(cfg, (store) => job.run({ store, config: cfg, logger }));
       const files = perFile.parse(JSON.parse(String(summary.facts.per_file ?? '[]')));
       for (const w of files.flatMap((f) => f.warnings)) ctx.err(`pitwall: warning: ${w} (tolerated)\n`);
       if (o.json) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { recordKinds, type RecordKind } from '../../domain/records.js';
 import { createDemo } from '../../demo/generate.js';
 import { DEMO_LIMITS, resolveDemoOptions, type DemoOptions } from '../../demo/options.js';
-import { enrich } from '../../enrich/index.js';
+import { ensureFresh } from '../../enrich/index.js';
 import { invalidArgument } from '../../errors/errors.js';
 import { ingestBatches } from '../../ingest/ingest.js';
 import { config, jsonOption, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
@@ -81,7 +81,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           }
         });
         if (showProgress) ctx.err('demo: enriching (deployment commits, outcomes)\n');
-        return enrich(store, cfg);
+        return ensureFresh(store, cfg);
       });
       const elapsedMs = Date.now() - started;
       const realised = run.realised();

@@ -1,8 +1,7 @@
 import { Option, type Command } from 'commander';
-import { enrich } from '../../enrich/index.js';
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import { openIncident, recordDeployment, resolveIncident } from '../../ingest/delivery.js';
-import { config, parseDateOption, printJson, withStore, type CliContext } from '../context.js';
+import { config, parseDateOption, printJson, withWritableStore, type CliContext } from '../context.js';
 
 /** `pitwall record deployment|incident`: DORA inputs by hand (or from any CD tool's script). */
 export function registerRecord(program: Command, ctx: CliContext): void {
@@ -45,7 +44,7 @@ export function registerRecord(program: Command, ctx: CliContext): void {
         const at = parseDateOption('at', o.at) ?? new Date();
         const startedAt = parseDateOption('started-at', o.startedAt) ?? at;
         if (startedAt > at) throw invalidArgument('--started-at must not be after --at');
-        const id = await withStore(cfg, async (store) => {
+        const id = await withWritableStore(cfg, async (store) => {
           const recorded = await recordDeployment(store, {
             service: o.service,
             environment: o.env,
@@ -57,7 +56,6 @@ export function registerRecord(program: Command, ctx: CliContext): void {
             id: o.id,
             source: 'manual',
           }).catch(rethrowAsArgument);
-          await enrich(store, cfg);
           return recorded;
         });
         if (o.json)
@@ -92,7 +90,7 @@ export function registerRecord(program: Command, ctx: CliContext): void {
       }) => {
         const cfg = config(ctx, program);
         const at = parseDateOption('at', o.at) ?? new Date();
-        const id = await withStore(cfg, async (store) => {
+        const id = await withWritableStore(cfg, async (store) => {
           const opened = await openIncident(store, {
             service: o.service,
             at,
@@ -102,7 +100,6 @@ export function registerRecord(program: Command, ctx: CliContext): void {
             id: o.id,
             source: 'manual',
           }).catch(rethrowAsArgument);
-          await enrich(store, cfg);
           return opened;
         });
         if (o.json) printJson(ctx, { id, service: o.service, opened_at: at });
@@ -118,10 +115,7 @@ export function registerRecord(program: Command, ctx: CliContext): void {
     .action(async (o: { id: string; at?: string; json?: boolean }) => {
       const cfg = config(ctx, program);
       const at = parseDateOption('at', o.at) ?? new Date();
-      await withStore(cfg, async (store) => {
-        await resolveIncident(store, o.id, at);
-        await enrich(store, cfg);
-      });
+      await withWritableStore(cfg, (store) => resolveIncident(store, o.id, at));
       if (o.json) printJson(ctx, { id: o.id, resolved_at: at });
       else ctx.out(`resolved incident ${o.id} at ${at.toISOString()}\n`);
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createDemo } from '../../demo/generate.js';
-import { enrich } from '../../enrich/index.js';
+import { ensureFresh } from '../../enrich/index.js';
+import type { Config } from '../../config/schema.js';
 import { invalidArgument } from '../../errors/errors.js';
 import { ingestBatches } from '../../ingest/ingest.js';
 import { createLogger } from '../../server/logger.js';
@@ -18,16 +19,12 @@ interface ServeFlags {
 }
 
 /** --demo: an empty store gets the demo organisation, so a first run shows populated dashboards. */
-async function loadDemoIfEmpty(
-  store: Store,
-  ctx: CliContext,
-  cfg: Parameters<typeof enrich>[1],
-): Promise<void> {
+async function loadDemoIfEmpty(store: Store, ctx: CliContext, cfg: Config): Promise<void> {
   const [row] = await store.query<{ n: number }>('select count(*) as n from commits');
   if (Number(row?.n ?? 0) > 0) return;
   ctx.err('serve: the store is empty; loading the demo organisation (50 developers, 90 days)...\n');
   await ingestBatches(store, createDemo({}).batches(10_000));
-  await enrich(store, cfg);
+  await ensureFresh(store, cfg);
 }
 
 /** `pitwall serve`: the API, the web dashboards, /metrics and the collector schedule in one process. */

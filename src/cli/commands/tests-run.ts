@@ -8,7 +8,7 @@ import { sha as shaSchema } from '../../domain/kinds/common.js';
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import { ingest } from '../../ingest/ingest.js';
 import { listQuarantine, quarantinedBy } from '../../quarantine/quarantine.js';
-import { config, parseDateOption, withStore, type CliContext } from '../context.js';
+import { config, parseDateOption, withWritableStore, type CliContext } from '../context.js';
 import { parseAttempt, reportOptions } from './collect-junit.js';
 
 interface Options {
@@ -82,7 +82,7 @@ export function registerTestsRun(tests: Command, program: Command, ctx: CliConte
       at,
       cwd: ctx.cwd,
     });
-    const quarantine = await withStore(cfg, async (store) => {
+    const quarantine = await withWritableStore(cfg, async (store) => {
       await ingest(store, records);
       return listQuarantine(store, new Date());
     });

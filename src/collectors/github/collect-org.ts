@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import type { RecordKind } from '../../domain/records.js';
-import { enrich } from '../../enrich/index.js';
 import type { Store } from '../../store/store.js';
 import type { CollectorLogger } from '../collector.js';
 import { prepareCollector, type CollectSummary } from '../run.js';
-import { readSource, writeSource, type SourceState } from '../sources.js';
+import { readSource, writeSource } from '../sources.js';
 import type { GitHubClient, RequestStats } from './client.js';
 import { conditionalGet } from './conditional.js';
 import { githubCollector } from './collector.js';
@@ -92,50 +91,6 @@ export async function listOrgRepos(
   return repos;
 }
 
-/** What the derived tables (deployment links and outcomes, PR cycles, critical paths) are made of. */
-const ENRICH_INPUTS: RecordKind[] = [
-  'deployment',
-  'commit',
-  'incident',
-  'pull_request',
-  'review',
-  'pipeline_run',
-  'pipeline_job',
-];
-const ENRICH_ID = 'github-enrich';
-
-/**
- * Marks enrichment as owed before any repository writes. A repository's cursor is saved as soon
- * as its data is in, so a collection killed after that but before enrichment would leave the
- * next run with nothing new to write and the derived tables stale: the marker makes it enrich.
- * Returns whether a previous collection left it owed.
- */
-async function owe(store: Store): Promise<boolean> {
-  const before = await readSource(store, ENRICH_ID);
-  if (before?.cursor === 'owed') return true;
-  await writeSource(store, { ...enrichState(before), cursor: 'owed' });
-  return false;
-}
-
-/** Enrichment ran (or nothing needed it): the next collection owes nothing. */
-async function settle(store: Store): Promise<void> {
-  await writeSource(store, { ...enrichState(await readSource(store, ENRICH_ID)), cursor: 'done' });
-}
-
-function enrichState(before: SourceState | null): SourceState {
-  const now = new Date();
-  return {
-    id: ENRICH_ID,
-    kind: 'github',
-    cursor: null,
-    last_run_at: now,
-    last_success_at: now,
-    last_error: null,
-    last_error_at: before?.last_error_at ?? null,
-    records: 0,
-  };
-}
-
 export interface CollectGitHubOptions {
   store: Store;
   config: Config;
@@ -149,8 +104,8 @@ export interface CollectGitHubOptions {
 
 /**
  * Every repository is its own run with its own `sources` row: a failing repository is
- * recorded there (last_error) and skipped while the others proceed. Enrichment runs once at
- * the end, when anything that feeds DORA was written.
+ * recorded there (last_error) and skipped while the others proceed. The caller brings the
+ * derived tables up to date afterwards (collectors never enrich).
  */
 export async function collectGitHub(o: CollectGitHubOptions): Promise<GitHubCollection> {
   const t0 = performance.now();
@@ -163,12 +118,8 @@ export async function collectGitHub(o: CollectGitHubOptions): Promise<GitHubColl
       o.onRepo?.(outcome);
     }
   };
-  const owed = await owe(o.store);
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, queue.length)) }, worker));
   outcomes.sort((a, b) => a.repo.localeCompare(b.repo));
-  const wrote = outcomes.some((r) => ENRICH_INPUTS.some((k) => r.written[k]));
-  if (wrote || owed) await enrich(o.store, o.config);
-  await settle(o.store);
   return { repos: outcomes, requests: { ...o.client.stats }, elapsedMs: performance.now() - t0 };
 }
 
