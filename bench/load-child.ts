@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
 import { createDemo } from '../src/demo/generate.js';
-import { enrich } from '../src/enrich/index.js';
+import { ensureFresh } from '../src/enrich/index.js';
 import { ingestBatches, prepareWrites } from '../src/ingest/ingest.js';
 import { registryFor } from '../src/metrics/definitions/index.js';
 import { buildReport } from '../src/report/build.js';
@@ -59,7 +59,7 @@ try {
   const records = await ingestBatches(store, createDemo(options).batches(10_000));
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
-  await enrich(store, config);
+  await ensureFresh(store, config);
   const enrichMs = performance.now() - t1;
   const loadRssMb = maxRssMb();
 

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { PitwallClient } from '../src/client/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { createDemo } from '../src/demo/generate.js';
-import { enrich } from '../src/enrich/index.js';
+import { ensureFresh } from '../src/enrich/index.js';
 import { ingest, ingestBatches } from '../src/ingest/ingest.js';
 import { startServer } from '../src/server/server.js';
 import { openStore } from '../src/store/open.js';
@@ -56,7 +56,7 @@ async function dashboard(lines: string[]): Promise<void> {
     const load = await timeIt(() =>
       ingestBatches(store, createDemo({ developers, days, seed: 42, end: END }).batches(10_000)),
     );
-    await enrich(store, config);
+    await ensureFresh(store, config);
     lines.push(
       `executive dashboard: demo org ${developers} developers × ${days} days, ${load.value.toLocaleString('en')} records (loaded in ${fmt(load.ms / 1000)} s)`,
     );

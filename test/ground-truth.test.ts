@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config/load.js';
 import { createDemo } from '../src/demo/generate.js';
 import type { RealisedTruth } from '../src/demo/summary.js';
 import type { DemoTruth } from '../src/demo/truth.js';
-import { enrich } from '../src/enrich/index.js';
+import { ensureFresh } from '../src/enrich/index.js';
 import { ingest } from '../src/ingest/ingest.js';
 import { registryFor } from '../src/metrics/definitions/index.js';
 import type { MetricValue } from '../src/metrics/registry/types.js';
@@ -36,7 +36,7 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
     t = await openTestStore(engine);
     const demo = createDemo(OPTIONS, { detail: true });
     for (const batch of demo.batches(20_000)) await ingest(t.store, batch);
-    await enrich(t.store, config);
+    await ensureFresh(t.store, config);
     truth = demo.truth;
     real = demo.realised();
     window = { from: new Date(truth.window.from), to: new Date(truth.window.to) };

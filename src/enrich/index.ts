@@ -1,38 +1,36 @@
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
-import { deriveCommitDeliveries } from './commit-deliveries.js';
-import { deriveCriticalPaths } from './critical-path.js';
-import { linkDeploymentCommits } from './deployment-commits.js';
-import { deriveDeploymentOutcomes } from './deployment-outcomes.js';
-import { derivePrCycles } from './pr-cycles.js';
+import { checkOrder, ensureFreshWith, type EnrichSummary } from './fresh.js';
+import type { EnrichStep } from './step.js';
+import { commitDeliveries } from './steps/commit-deliveries.js';
+import { criticalPaths } from './steps/critical-paths.js';
+import { deploymentCommits, deploymentShas } from './steps/deployment-commits.js';
+import { deploymentOutcomes } from './steps/deployment-outcomes.js';
+import { prCycles } from './steps/pr-cycles.js';
+import { productionDeployments } from './steps/production-deployments.js';
 
-export interface EnrichSummary {
-  deploymentCommits: number;
-  commitDeliveries: number;
-  failedDeployments: number;
-  prCycles: number;
-  criticalPaths: number;
-}
+export type { EnrichSummary } from './fresh.js';
+export type { EnrichStep } from './step.js';
 
 /**
- * Derives the linked tables from what was ingested: deployment ↔ commits (ancestry), deployment
- * outcomes, the per-PR cycle breakdown and each CI run's critical path. Every writer that changes
- * deployments, commits, PRs, incidents or CI runs calls this afterwards. Order matters: outcomes
- * and PR cycles read the deployment links.
+ * The registry of enrichment steps, in dependency order (checked at load: a step comes after
+ * every step that writes what it reads).
  */
-export async function enrich(store: Store, config: Config): Promise<EnrichSummary> {
-  const deploymentCommits = await linkDeploymentCommits(store, config);
-  const commitDeliveries = await deriveCommitDeliveries(store, config);
-  const failedDeployments = await deriveDeploymentOutcomes(store, config);
-  const prCycles = await derivePrCycles(store, config);
-  const criticalPaths = await deriveCriticalPaths(store);
-  return { deploymentCommits, commitDeliveries, failedDeployments, prCycles, criticalPaths };
-}
+export const enrichSteps: readonly EnrichStep[] = [
+  deploymentShas,
+  productionDeployments,
+  deploymentCommits,
+  commitDeliveries,
+  deploymentOutcomes,
+  prCycles,
+  criticalPaths,
+];
+checkOrder(enrichSteps);
 
 /**
- * Leaves every derived table fresh: the one call every writer makes after it wrote.
- * (Being reworked into declared steps that run only when their inputs changed.)
+ * Leaves every derived table fresh: the one call every writer (CLI, server, scheduler,
+ * listeners, agent) makes after it wrote. Runs only the steps whose inputs or config changed.
  */
 export function ensureFresh(store: Store, config: Config): Promise<EnrichSummary> {
-  return enrich(store, config);
+  return ensureFreshWith(store, config, enrichSteps);
 }

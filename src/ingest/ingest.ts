@@ -1,6 +1,7 @@
 import { PitwallError } from '../errors/errors.js';
 import { recordKinds, type RecordKind } from '../domain/records.js';
 import type { SqlValue, Store, TableWrite } from '../store/store.js';
+import { changeMarks } from './changes.js';
 
 export interface RecordProblem {
   index: number;
@@ -64,11 +65,14 @@ export function describeProblems(problems: readonly RecordProblem[]): string {
   return `record ${first.index}${first.kind ? ` (${first.kind})` : ''}: ${first.field}: ${first.reason}${more}; nothing was written`;
 }
 
+/** A store, or a transaction's handle (several batches that commit together). */
+export type Writer = Pick<Store, 'upsert'>;
+
 /**
  * The one write path: validate -> normalise -> upsert by natural key, all in one transaction.
  * A batch with any bad record is rejected whole, naming the record index, field and reason.
  */
-export async function ingest(store: Store, records: readonly unknown[]): Promise<IngestResult> {
+export async function ingest(store: Writer, records: readonly unknown[]): Promise<IngestResult> {
   const prepared = prepareWrites(records);
   await store.upsert(prepared.writes);
   return prepared.result;
@@ -104,5 +108,6 @@ export function prepareWrites(records: readonly unknown[]): { writes: TableWrite
     written[kind] = byKey.size;
     total += byKey.size;
   }
+  if (writes.length) writes.push(changeMarks(writes.map((w) => w.table)));
   return { writes, result: { written, total } };
 }

@@ -55,7 +55,7 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
       id: b.id,
       source: 'api',
     });
-    ctx.enrich.request();
+    await ctx.enrich.ensure();
     return c.json({ id }, 201);
   });
 
@@ -71,7 +71,7 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
       id: b.id,
       source: 'api',
     });
-    ctx.enrich.request();
+    await ctx.enrich.ensure();
     return c.json({ id }, 201);
   });
 
@@ -80,7 +80,7 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
     const b = await jsonBody(c, resolveBody);
     const at = b.at ?? ctx.clock();
     await resolveIncident(ctx.store, id, at);
-    ctx.enrich.request();
+    await ctx.enrich.ensure();
     return c.json({ id, resolved_at: at }, 200);
   });
 }

@@ -4,7 +4,6 @@ import { ingest } from '../ingest/ingest.js';
 import { requireScope, type AuthOptions } from './auth.js';
 import { jsonBody } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
-import { LINKED_KINDS } from './enrich-queue.js';
 
 /** Records are validated one by one by ingest (per-record problems); here only the envelope. */
 const batch = z.object({ records: z.array(z.unknown()).max(100_000) }).strict();
@@ -14,7 +13,7 @@ export function ingestRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
   app.post('/api/v1/ingest', requireScope(ctx, auth, 'ingest'), async (c) => {
     const { records } = await jsonBody(c, batch);
     const result = await ingest(ctx.store, records);
-    if (Object.keys(result.written).some((k) => LINKED_KINDS.has(k))) ctx.enrich.request();
+    await ctx.enrich.ensure();
     return c.json(result, 200);
   });
 }

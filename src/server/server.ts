@@ -23,7 +23,6 @@ export interface StartOptions {
   clock?: () => Date;
   /** Run the `collectors:` schedule (default true). */
   schedule?: boolean;
-  enrichDelayMs?: number;
 }
 
 export interface RunningServer {
@@ -44,7 +43,7 @@ export function createContext(o: StartOptions): ServerContext {
     clock,
     logger: o.logger,
     tokens: new TokenStore(o.store, clock),
-    enrich: new EnrichQueue(o.store, o.config, o.logger, o.enrichDelayMs, () => readCache.invalidate()),
+    enrich: new EnrichQueue(o.store, o.config, o.logger, () => readCache.invalidate()),
     readCache,
     webRoot: o.webRoot ?? null,
   };
@@ -81,7 +80,6 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
       await ctx.enrich.flush();
-      ctx.enrich.stop();
     },
   };
 }

@@ -47,7 +47,7 @@ export function githubWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
       throw e;
     }
     const result = records.length ? await ingest(ctx.store, records) : { written: {}, total: 0 };
-    if (result.total) ctx.enrich.request();
+    await ctx.enrich.ensure();
     return c.json({ ok: true, event, records: result.total, written: result.written }, 200);
   });
 }

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { createDemo } from '../../src/demo/generate.js';
-import { enrich } from '../../src/enrich/index.js';
+import { ensureFresh } from '../../src/enrich/index.js';
 import { ingestBatches } from '../../src/ingest/ingest.js';
 import type { Config } from '../../src/config/schema.js';
 import { buildApp } from '../../src/server/app.js';
@@ -32,13 +32,12 @@ export async function serverFixture(
     t.store,
     createDemo({ developers: 16, days: 30, seed: 7, end: DEMO_END }).batches(10_000),
   );
-  await enrich(t.store, config);
+  await ensureFresh(t.store, config);
   const ctx = createContext({
     store: t.store,
     config,
     logger: silent,
     clock: () => DEMO_END,
-    enrichDelayMs: 10,
   });
   const app = buildApp(ctx, {
     anonymousRead: opts.anonymousRead ?? false,

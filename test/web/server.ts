@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { build } from 'vite';
 import { PitwallClient } from '../../src/client/index.js';
 import { createDemo } from '../../src/demo/generate.js';
-import { enrich } from '../../src/enrich/index.js';
+import { ensureFresh } from '../../src/enrich/index.js';
 import { ingestBatches } from '../../src/ingest/ingest.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { testConfig } from '../helpers/collect-git.js';
@@ -43,7 +43,7 @@ export async function startWebFixture(): Promise<WebFixture> {
     t.store,
     createDemo({ developers: 16, days: 56, seed: 7, end: DEMO_END }).batches(10_000),
   );
-  await enrich(t.store, config);
+  await ensureFresh(t.store, config);
   let running: RunningServer;
   try {
     running = await startServer({

@@ -81,7 +81,11 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           }
         });
         if (showProgress) ctx.err('demo: enriching (deployment commits, outcomes)\n');
-        return ensureFresh(store, cfg);
+        const steps = await ensureFresh(store, cfg);
+        const [failed] = await store.query<{ n: number }>(
+          'select count(*) as n from deployment_outcomes where failed',
+        );
+        return { steps, failedDeployments: Number(failed?.n ?? 0) };
       });
       const elapsedMs = Date.now() - started;
       const realised = run.realised();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../../../test/helpers/stores.js';
 import { loadConfig } from '../../config/load.js';
 import { configSchema } from '../../config/schema.js';
-import { enrich } from '../../enrich/index.js';
+import { ensureFresh } from '../../enrich/index.js';
 import { ingest } from '../../ingest/ingest.js';
 import { registryFor } from './index.js';
 
@@ -69,7 +69,7 @@ describe.each(ENGINES)('DORA on %s', (engine) => {
   beforeAll(async () => {
     t = await openTestStore(engine);
     await ingest(t.store, history());
-    await enrich(t.store, config);
+    await ensureFresh(t.store, config);
   });
   afterAll(async () => t?.cleanup());
   const value = async (name: string) => (await registry.compute(t.store, name, window))[0]?.value ?? null;
@@ -143,7 +143,7 @@ describe.each(ENGINES)('DORA on %s', (engine) => {
     await ingest(t.store, [
       { kind: 'incident', id: 'i2', service: 'api', opened_at: at(81), resolved_at: at(82) },
     ]);
-    await enrich(t.store, config);
+    await ensureFresh(t.store, config);
     const [row] = await t.store.query(
       `select failed, reason, evidence, restored_at from deployment_outcomes where deployment_id = 'd5'`,
     );
@@ -200,7 +200,7 @@ describe.each(ENGINES)('DORA for a monorepo with two production regions on %s', 
       dep('web-eu', 'web', 'prod-eu', 4, 12),
       dep('web-stg', 'web', 'staging', 4, 5),
     ]);
-    await enrich(t.store, cfg);
+    await ensureFresh(t.store, cfg);
   });
   afterAll(async () => t?.cleanup());
 

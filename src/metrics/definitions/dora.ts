@@ -1,5 +1,4 @@
 import type { Config } from '../../config/schema.js';
-import { productionCondition } from '../../enrich/production.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { doraTiers } from '../dora/tiers.js';
 
@@ -9,7 +8,6 @@ const GROUPS = ['service', 'team', 'repo'] as const;
 
 /** DORA's four keys over production deployments; "production" and the tiers come from config. */
 export function doraDefinitions(config: Config): MetricDefinition[] {
-  const prod = productionCondition(config, 'd.environment');
   const t = doraTiers(config);
   return [
     {
@@ -27,11 +25,11 @@ export function doraDefinitions(config: Config): MetricDefinition[] {
       groupBy: GROUPS,
       explain: `select ${deployedAt} as ts, cast(${deployedAt} as date) as day, d.id as deployment, d.service, d.environment,
                 d.sha, d.repo, r.team from deployments d left join repos r on r.repo = d.repo
-                where ${prod} and d.status = 'success'`,
+                where d.is_production and d.status = 'success'`,
       query: (p) => `with d as (select * from (
   select cast(${deployedAt} as date) as day, d.service, d.repo, r.team
   from deployments d left join repos r on r.repo = d.repo
-  where ${prod} and d.status = 'success' and ${deployedAt} >= $1::timestamp and ${deployedAt} < $2::timestamp
+  where d.is_production and d.status = 'success' and ${deployedAt} >= $1::timestamp and ${deployedAt} < $2::timestamp
 ) x where true${p.where}), weeks as (
   select g.week from generate_series(date_trunc('week', $1::timestamp + interval '6 days'), $2::timestamp - interval '7 days', interval '7 days') as g(week)
 ), grps as (select distinct ${p.group(p.by ?? 'null')} as grp from d),
@@ -54,7 +52,7 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'higher_is_better',
       groupBy: GROUPS,
       facts: `select ${deployedAt} as ts, d.id as deployment, d.service, d.environment, d.sha, d.repo, r.team
-              from deployments d left join repos r on r.repo = d.repo where ${prod} and d.status = 'success'`,
+              from deployments d left join repos r on r.repo = d.repo where d.is_production and d.status = 'success'`,
       aggregate: 'count(*)',
     },
     ...(['median', 'p90'] as const).map((q): MetricDefinition => ({
@@ -110,7 +108,7 @@ from per_week group by 1, 2 order by 1, 2`,
       facts: `select ${deployedAt} as ts, case when exists (select 1 from deployment_commits dc join commits c on c.repo = dc.repo and c.sha = dc.sha
                 where dc.deployment_id = d.id and (c.is_hotfix or c.reverts_sha is not null)) then 1.0 else 0.0 end as v,
               d.id as deployment, d.service, d.sha, d.repo, r.team
-              from deployments d left join repos r on r.repo = d.repo where ${prod} and d.status = 'success'`,
+              from deployments d left join repos r on r.repo = d.repo where d.is_production and d.status = 'success'`,
       aggregate: 'avg(v)',
     },
     {

@@ -1,6 +1,6 @@
-import type { Config } from '../config/schema.js';
-import type { SqlValue, Store } from '../store/store.js';
-import { productionCondition } from './production.js';
+import type { Config } from '../../config/schema.js';
+import type { SqlValue, Store } from '../../store/store.js';
+import type { EnrichStep } from '../step.js';
 
 interface Deploy {
   id: string;
@@ -20,10 +20,9 @@ interface Deploy {
  * deployment of the same service and environment finished.
  */
 export async function deriveDeploymentOutcomes(store: Store, config: Config): Promise<number> {
-  const prod = productionCondition(config);
   const deploys = await store.query<Deploy>(
     `select id, service, environment, status, coalesce(finished_at, started_at) as at from deployments
-     where ${prod} and status in ('success', 'failure') order by service, environment, coalesce(finished_at, started_at), id`,
+     where is_production and status in ('success', 'failure') order by service, environment, coalesce(finished_at, started_at), id`,
   );
   const incidents = await store.query<{
     id: string;
@@ -113,3 +112,12 @@ export async function deriveDeploymentOutcomes(store: Store, config: Config): Pr
   ]);
   return failedCount;
 }
+
+export const deploymentOutcomes = {
+  id: 'deployment-outcomes',
+  description: 'whether each production deployment failed, why, and when service was restored',
+  reads: ['deployments', 'deployments.is_production', 'incidents', 'deployment_commits', 'commits', 'commits.is_hotfix'],
+  writes: ['deployment_outcomes'],
+  config: (c) => ({ incident_attribution_hours: c.dora.incident_attribution_hours }),
+  run: ({ store, config }) => deriveDeploymentOutcomes(store, config),
+} satisfies EnrichStep;

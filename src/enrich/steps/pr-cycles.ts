@@ -1,6 +1,5 @@
-import type { Config } from '../config/schema.js';
-import type { Store } from '../store/store.js';
-import { productionCondition } from './production.js';
+import type { Store } from '../../store/store.js';
+import type { EnrichStep } from '../step.js';
 
 const hours = (a: string, b: string) => `(extract(epoch from (${b} - ${a})) / 3600.0)`;
 
@@ -15,8 +14,7 @@ const hours = (a: string, b: string) => `(extract(epoch from (${b} - ${a})) / 36
  * (squash "(#123)" or "Merge pull request #123"). A phase whose start is unknown stays null.
  * Incremental: only PRs whose row is missing, not yet deployed, or older than the PR's version.
  */
-export async function derivePrCycles(store: Store, config: Config): Promise<number> {
-  const prod = productionCondition(config, 'd.environment');
+export async function derivePrCycles(store: Store): Promise<number> {
   const stale = `not exists (select 1 from pr_cycles c where c.repo = pr.repo and c.number = pr.number
       and c.deployed_at is not null and c.pr_updated_at is not distinct from pr.updated_at)`;
   return store.transaction(async (tx) => {
@@ -37,7 +35,7 @@ export async function derivePrCycles(store: Store, config: Config): Promise<numb
         select dc.repo, dc.sha, d.id as deployment_id, coalesce(d.finished_at, d.started_at) as at,
                row_number() over (partition by dc.repo, dc.sha order by coalesce(d.finished_at, d.started_at), d.id) as k
         from deployment_commits dc join deployments d on d.id = dc.deployment_id
-        where ${prod} and d.status = 'success' and exists (select 1 from prs where prs.repo = dc.repo and prs.msha = dc.sha)
+        where d.is_production and d.status = 'success' and exists (select 1 from prs where prs.repo = dc.repo and prs.msha = dc.sha)
       )
       select pr.repo, pr.number, coalesce(p.team, r.team), pr.author, pr.first_commit_at, pr.created_at,
         coalesce(pr.ready_at, pr.created_at), pr.first_review_at, pr.first_approval_at, pr.merged_at, pr.msha,
@@ -53,3 +51,11 @@ export async function derivePrCycles(store: Store, config: Config): Promise<numb
     return n;
   });
 }
+
+export const prCycles = {
+  id: 'pr-cycles',
+  description: 'per pull request: coding, pickup, review, merge and deploy phases',
+  reads: ['pull_requests', 'pull_requests.review_facts', 'commits', 'deployment_commits', 'deployments', 'deployments.is_production', 'people', 'repos'],
+  writes: ['pr_cycles'],
+  run: ({ store }) => derivePrCycles(store),
+} satisfies EnrichStep;

@@ -1,6 +1,5 @@
-import type { Config } from '../config/schema.js';
-import type { Store } from '../store/store.js';
-import { productionCondition } from './production.js';
+import type { Store } from '../../store/store.js';
+import type { EnrichStep } from '../step.js';
 
 const deployedAt = 'coalesce(d.finished_at, d.started_at)';
 
@@ -10,8 +9,7 @@ const deployedAt = 'coalesce(d.finished_at, d.started_at)';
  * of their own and are left out. Rebuilt whole in one statement: set-based and cheap next to the
  * ancestry walk that feeds it.
  */
-export async function deriveCommitDeliveries(store: Store, config: Config): Promise<number> {
-  const prod = productionCondition(config, 'd.environment');
+export async function deriveCommitDeliveries(store: Store): Promise<number> {
   return store.transaction(async (tx) => {
     await tx.query(`delete from commit_deliveries`);
     await tx.query(`insert into commit_deliveries (repo, sha, service, team, committed_at, deployment_id, environment, deployed_at, lead_hours)
@@ -21,9 +19,17 @@ export async function deriveCommitDeliveries(store: Store, config: Config): Prom
           row_number() over (partition by dc.repo, dc.sha, d.service order by ${deployedAt}, d.id) as k
         from deployment_commits dc join deployments d on d.id = dc.deployment_id
         join commits c on c.repo = dc.repo and c.sha = dc.sha left join repos r on r.repo = d.repo
-        where ${prod} and d.status = 'success' and not c.is_merge
+        where d.is_production and d.status = 'success' and not c.is_merge
       ) x where k = 1 order by deployed_at`);
     const [row] = await tx.query<{ n: number }>(`select count(*) as n from commit_deliveries`);
     return row?.n ?? 0;
   });
 }
+
+export const commitDeliveries = {
+  id: 'commit-deliveries',
+  description: "each commit's first successful production deployment per service: lead time for changes",
+  reads: ['deployment_commits', 'deployments', 'deployments.is_production', 'commits', 'repos'],
+  writes: ['commit_deliveries'],
+  run: ({ store }) => deriveCommitDeliveries(store),
+} satisfies EnrichStep;

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
-import type { Config } from '../config/schema.js';
-import type { Store } from '../store/store.js';
+import type { Config } from '../../config/schema.js';
+import type { Store } from '../../store/store.js';
+import type { EnrichStep } from '../step.js';
 
 interface DeploymentRow {
   id: string;
@@ -11,7 +12,8 @@ interface DeploymentRow {
 }
 
 /** Full shas for deployments recorded with a short sha or no repo, from the commits we know. */
-async function resolveDeploymentShas(store: Store): Promise<void> {
+async function resolveDeploymentShas(store: Store): Promise<number> {
+  let resolved = 0;
   const open = await store.query<{ id: string; sha: string; repo: string | null }>(
     `select id, sha, repo from deployments where repo is null or length(sha) < 40`,
   );
@@ -26,7 +28,9 @@ async function resolveDeploymentShas(store: Store): Promise<void> {
         matches[0]!.sha,
         d.id,
       ]);
+    if (matches.length === 1) resolved++;
   }
+  return resolved;
 }
 
 /**
@@ -37,7 +41,6 @@ async function resolveDeploymentShas(store: Store): Promise<void> {
  * so memory stays bounded by the largest repository's history.
  */
 export async function linkDeploymentCommits(store: Store, config: Config): Promise<number> {
-  await resolveDeploymentShas(store);
   const repos = await store.query<{ repo: string }>(
     `select distinct repo from deployments where repo is not null and status = 'success' order by repo`,
   );
@@ -97,3 +100,20 @@ function serviceRules(config: Config, repo: string): Map<string, (path: string) 
     if (!s.repo || s.repo === repo) m.set(s.name, picomatch(s.paths, { dot: true }));
   return m;
 }
+
+export const deploymentShas = {
+  id: 'deployment-shas',
+  description: 'full sha and repository of deployments recorded with a short sha or none',
+  reads: ['deployments', 'commits'],
+  writes: ['deployments'],
+  run: ({ store }) => resolveDeploymentShas(store),
+} satisfies EnrichStep;
+
+export const deploymentCommits = {
+  id: 'deployment-commits',
+  description: 'the commits each successful deployment shipped first to its service and environment (ancestry)',
+  reads: ['deployments', 'commits'],
+  writes: ['deployment_commits'],
+  config: (c) => c.services,
+  run: ({ store, config }) => linkDeploymentCommits(store, config),
+} satisfies EnrichStep;

@@ -1,5 +1,6 @@
-import type { SqlValue, Store } from '../store/store.js';
-import { criticalPathOf, type JobTiming } from './job-graph.js';
+import type { SqlValue, Store } from '../../store/store.js';
+import { criticalPathOf, type JobTiming } from '../job-graph.js';
+import type { EnrichStep } from '../step.js';
 
 interface JobRow {
   repo: string;
@@ -109,3 +110,11 @@ export async function deriveCriticalPaths(store: Store): Promise<number> {
     total += runs.length;
   }
 }
+
+export const criticalPaths = {
+  id: 'critical-paths',
+  description: "each completed CI run attempt's critical path of jobs",
+  reads: ['pipeline_runs', 'pipeline_jobs'],
+  writes: ['run_critical_paths', 'critical_path_jobs'],
+  run: ({ store }) => deriveCriticalPaths(store),
+} satisfies EnrichStep;

@@ -1,0 +1,105 @@
+import type { Config } from '../config/schema.js';
+import { changeMarks } from '../ingest/changes.js';
+import type { Store } from '../store/store.js';
+import type { EnrichStep } from './step.js';
+
+/** Rows (or units) each step derived in this call; steps that were fresh are absent. */
+export type EnrichSummary = Record<string, number>;
+
+interface StepState {
+  step: string;
+  seen: string;
+  fingerprint: string;
+}
+
+const fingerprintOf = (s: EnrichStep, c: Config) => JSON.stringify(s.config?.(c) ?? null);
+
+/** One pass: each step whose inputs or config changed since it last ran, in declared order. */
+async function runOwed(store: Store, config: Config, steps: readonly EnrichStep[]): Promise<EnrichSummary> {
+  const tokens = new Map(
+    (await store.query<{ table_name: string; token: string }>('select table_name, token from table_changes')).map(
+      (r) => [r.table_name, r.token],
+    ),
+  );
+  const states = new Map(
+    (await store.query<StepState>('select step, seen, fingerprint from enrich_steps')).map((r) => [r.step, r]),
+  );
+  const summary: EnrichSummary = {};
+  for (const step of steps) {
+    const state = states.get(step.id);
+    const fingerprint = fingerprintOf(step, config);
+    const seen = state ? (JSON.parse(state.seen) as Record<string, string>) : {};
+    const full = !state || state.fingerprint !== fingerprint;
+    const changed = new Set(step.reads.filter((t) => full || seen[t] !== tokens.get(t)));
+    if (!full && changed.size === 0) continue;
+    // Tokens as they were before the step read its inputs: a write landing meanwhile stays owed.
+    const before = new Map(step.reads.map((t) => [t, tokens.get(t)]));
+    const rows = await step.run({ store, config, changed, full });
+    const marks = changeMarks(step.writes);
+    for (const [t, token] of marks.rows) tokens.set(t as string, token as string);
+    const nowSeen = Object.fromEntries(
+      step.reads.map((t) => [t, step.writes.includes(t) ? tokens.get(t) : before.get(t)]),
+    );
+    await store.upsert([
+      marks,
+      {
+        table: 'enrich_steps',
+        columns: ['step', 'seen', 'fingerprint', 'ran_at', 'rows'],
+        key: ['step'],
+        rows: [[step.id, JSON.stringify(nowSeen), fingerprint, new Date(), rows]],
+      },
+    ]);
+    summary[step.id] = rows;
+  }
+  return summary;
+}
+
+interface Lane {
+  running: Promise<EnrichSummary> | null;
+  queued: Promise<EnrichSummary> | null;
+}
+const lanes = new WeakMap<Store, Lane>();
+
+/**
+ * Brings every derived table up to date. Calls on one store are serialised and coalesced: a
+ * call made while a pass runs waits for one more pass (it may have written after the running
+ * pass read its tokens), and every call made meanwhile shares that same next pass.
+ */
+export function ensureFreshWith(
+  store: Store,
+  config: Config,
+  steps: readonly EnrichStep[],
+): Promise<EnrichSummary> {
+  let lane = lanes.get(store);
+  if (!lane) lanes.set(store, (lane = { running: null, queued: null }));
+  const l = lane;
+  const start = (): Promise<EnrichSummary> => {
+    const p = runOwed(store, config, steps).finally(() => {
+      if (l.running === p) l.running = null;
+    });
+    l.running = p;
+    return p;
+  };
+  if (!l.running) return start();
+  if (!l.queued)
+    l.queued = l.running
+      .catch(() => undefined)
+      .then(() => {
+        l.queued = null;
+        return start();
+      });
+  return l.queued;
+}
+
+/** Every step's inputs written by an earlier step, so a misordered registry fails at load. */
+export function checkOrder(steps: readonly EnrichStep[]): void {
+  const ids = new Set<string>();
+  steps.forEach((s, i) => {
+    if (ids.has(s.id)) throw new Error(`enrichment step ${s.id} is registered twice`);
+    ids.add(s.id);
+    for (const later of steps.slice(i + 1))
+      for (const t of s.reads)
+        if (later.writes.includes(t) && !s.writes.includes(t))
+          throw new Error(`enrichment step ${s.id} reads ${t}, which ${later.id} writes after it: reorder them`);
+  });
+}

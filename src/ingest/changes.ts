@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import type { TableWrite } from '../store/store.js';
+
+/**
+ * The write that marks `tables` as changed: a fresh token per table, in the same transaction as
+ * the rows, so enrichment can tell (even after a crash) which derived state is owed.
+ */
+export function changeMarks(tables: Iterable<string>, token = randomUUID(), at = new Date()): TableWrite {
+  return {
+    table: 'table_changes',
+    columns: ['table_name', 'token', 'changed_at'],
+    key: ['table_name'],
+    rows: [...new Set(tables)].map((t) => [t, token, at]),
+  };
+}
