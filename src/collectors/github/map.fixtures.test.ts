@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateRecords } from '../../ingest/ingest.js';
 import { mapJob, mapRun } from './map-actions.js';
 import { mapPr } from './map-prs.js';
@@ -84,7 +84,8 @@ describe.skipIf(!present)('recorded GitHub Actions responses', () => {
   });
 });
 
-describe.skipIf(!present)('recorded GitHub pull request responses', () => {
+/** Read when a test runs, not when the suite is collected: a skipped suite's body still runs. */
+function loadPrs() {
   const pulls = rows('_raw_github_api_pull_requests.csv').map((r) => restPull.parse(r.data));
   const number = (input: string) => (JSON.parse(input || 'null') as { Number?: number } | null)?.Number;
   const reviews = rows('_raw_github_api_pull_request_reviews.csv').map((r) => ({
@@ -111,6 +112,16 @@ describe.skipIf(!present)('recorded GitHub pull request responses', () => {
       commits.filter((c) => c.n === p.number).map((c) => c.v),
     ),
   );
+  return { pulls, commits, facts };
+}
+
+describe.skipIf(!present)('recorded GitHub pull request responses', () => {
+  let pulls: ReturnType<typeof loadPrs>['pulls'];
+  let commits: ReturnType<typeof loadPrs>['commits'];
+  let facts: ReturnType<typeof loadPrs>['facts'];
+  beforeAll(() => {
+    ({ pulls, commits, facts } = loadPrs());
+  });
 
   it('maps every PR with its reviews into valid records; duplicate rows collapse to one PR', () => {
     const records = facts.flatMap((f) => mapPr(REPO, f, RULES));
