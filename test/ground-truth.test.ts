@@ -221,8 +221,9 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
   it('every PR cycle phase per team equals the phase recomputed from the generated PRs', async () => {
     type Pr = {
       kind: string;
+      repo: string;
+      number: number;
       author: string;
-      is_bot?: boolean;
       created_at: Date;
       ready_at: Date | null;
       first_commit_at: Date | null;
@@ -233,13 +234,27 @@ describe.each(ENGINES)('the metrics recover the demo organisation’s ground tru
     const teamOf = new Map<string, string>();
     const bots = new Set<string>();
     const prs: Pr[] = [];
+    type Review = { kind: string; repo: string; pr_number: number; state: string; submitted_at: Date };
+    const reviews: Review[] = [];
+    type Rec = Pr & Review & { login?: string; team?: string; is_bot?: boolean };
     for (const batch of createDemo(OPTIONS).batches(20_000))
-      for (const r of batch as (Pr & { login?: string; team?: string })[]) {
+      for (const r of batch as Rec[]) {
         if (r.kind === 'person') {
           teamOf.set(r.login!, r.team!);
           if (r.is_bot) bots.add(r.login!);
-        } else if (r.kind === 'pull_request' && !r.is_bot) prs.push(r);
+        } else if (r.kind === 'pull_request')
+          prs.push({ ...r, first_review_at: null, first_approval_at: null });
+        else if (r.kind === 'review') reviews.push(r);
       }
+    // First review and approval as the generator's reviews give them (enrichment derives the same).
+    const byPr = new Map(prs.map((p) => [`${p.repo}#${p.number}`, p]));
+    const earliest = (a: Date | null, b: Date) => (a && a <= b ? a : b);
+    for (const r of reviews) {
+      const p = byPr.get(`${r.repo}#${r.pr_number}`);
+      if (!p) continue;
+      p.first_review_at = earliest(p.first_review_at, r.submitted_at);
+      if (r.state === 'approved') p.first_approval_at = earliest(p.first_approval_at, r.submitted_at);
+    }
     const h = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 3_600_000;
     const inWindow = (d: Date | null): d is Date => !!d && d >= window.from && d < window.to;
     const phases: Record<string, (p: Pr) => [Date | null, number | null]> = {

@@ -18,6 +18,7 @@ export interface StepContext {
 export interface EnrichStep {
   id: string;
   description: string;
+  /** Tables, or `table.column` for a column a step derives on a source's table. */
   reads: readonly string[];
   writes: readonly string[];
   /** The config the result depends on; a change re-derives without re-collecting. */

@@ -16,16 +16,22 @@ export interface IngestResult {
   total: number;
 }
 
+/** A validated record: its row, and the columns its source sent (the only ones it may update). */
+export interface ValidRow {
+  values: SqlValue[];
+  known: readonly string[];
+}
+
 /** Validates and normalises a batch; every problem is reported, nothing is written. */
 export function validateRecords(records: readonly unknown[]): {
-  rows: Map<RecordKind, Map<string, SqlValue[]>>;
+  rows: Map<RecordKind, Map<string, ValidRow>>;
   problems: RecordProblem[];
 } {
-  const rows = new Map<RecordKind, Map<string, SqlValue[]>>();
+  const rows = new Map<RecordKind, Map<string, ValidRow>>();
   const problems: RecordProblem[] = [];
   records.forEach((rec, index) => {
     const kindName = rec && typeof rec === 'object' ? (rec as { kind?: unknown }).kind : undefined;
-    if (typeof kindName !== 'string' || !(kindName in recordKinds)) {
+    if (typeof kindName !== 'string' || !Object.hasOwn(recordKinds, kindName)) {
       problems.push({
         index,
         kind: typeof kindName === 'string' ? kindName : null,
@@ -48,12 +54,16 @@ export function validateRecords(records: readonly unknown[]): {
     }
     const data = parsed.data as Record<string, SqlValue>;
     const values = k.columns.map((c) => data[c] ?? null);
+    // A field the record left out is one its source does not know: a new row takes the
+    // default, an existing row keeps what it has (another source, or enrichment, wrote it).
+    const sent = rec as Record<string, unknown>;
+    const known = k.columns.filter((c) => sent[c] !== undefined);
     const key = JSON.stringify(k.key.map((c) => data[c] ?? null));
     let byKey = rows.get(kindName as RecordKind);
     if (!byKey) rows.set(kindName as RecordKind, (byKey = new Map()));
     // The same natural key twice in a batch: the later record is the newer version.
     byKey.delete(key);
-    byKey.set(key, values);
+    byKey.set(key, { values, known });
   });
   return { rows, problems };
 }
@@ -104,7 +114,16 @@ export function prepareWrites(records: readonly unknown[]): { writes: TableWrite
   let total = 0;
   for (const [kind, byKey] of rows) {
     const k = recordKinds[kind];
-    writes.push({ table: k.table, columns: k.columns, key: k.key, rows: [...byKey.values()] });
+    // One write per set of sent columns, so each row updates only what its source knows.
+    const bySent = new Map<string, { known: readonly string[]; rows: SqlValue[][] }>();
+    for (const r of byKey.values()) {
+      const sig = r.known.join(',');
+      let group = bySent.get(sig);
+      if (!group) bySent.set(sig, (group = { known: r.known, rows: [] }));
+      group.rows.push(r.values);
+    }
+    for (const g of bySent.values())
+      writes.push({ table: k.table, columns: k.columns, key: k.key, rows: g.rows, update: g.known });
     written[kind] = byKey.size;
     total += byKey.size;
   }

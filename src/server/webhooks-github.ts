@@ -41,7 +41,7 @@ export function githubWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
     }
     let records;
     try {
-      records = await recordsFromWebhook(event as WebhookEvent, payload, ctx.store, ctx.config);
+      records = await recordsFromWebhook(event as WebhookEvent, payload, ctx.config);
     } catch (e) {
       if (e instanceof z.ZodError) throw fromZod(`${event} payload`, e);
       throw e;

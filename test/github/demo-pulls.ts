@@ -23,7 +23,7 @@ export function buildPull(
 ): PullModel {
   const author = b.user(pr.author);
   const base = `${b.apiUrl}/repos/${repo}`;
-  const branch = pr.is_bot
+  const branch = pr.author.endsWith('[bot]')
     ? `${pr.author.replace('[bot]', '')}/deps-${pr.number}`
     : `${pr.author}/pr-${pr.number}`;
   const created = b.time(pr.created_at);
@@ -134,7 +134,7 @@ export function buildPull(
       deletions: pr.deletions ?? 0,
       changed_files: pr.changed_files ?? 0,
       comments: n,
-      review_comments: pr.review_comments ?? 0,
+      review_comments: reviews.reduce((n, r) => n + (r.comments ?? 0), 0),
     },
     reviews: restReviews,
     reviewComments,

@@ -123,7 +123,7 @@ describe('GitHub test server: GraphQL', () => {
         expect(ms(p.createdAt)).toBe(ms(t.created_at));
         expect(p.mergedAt ? ms(p.mergedAt) : null).toBe(t.merged_at ? ms(t.merged_at) : null);
         expect(p.state).toBe(t.state.toUpperCase());
-        expect(p.author.__typename).toBe(t.is_bot ? 'Bot' : 'User');
+        expect(p.author.__typename).toBe(t.author.endsWith('[bot]') ? 'Bot' : 'User');
         expect(p.commits.nodes.reduce((s, c) => s + c.commit.additions, 0)).toBe(t.additions);
         expect(ms(p.commits.nodes[0]!.commit.authoredDate)).toBe(ms(t.first_commit_at!));
         const reviews = gh.truth!.records.reviews.filter((r) => r.repo === repo && r.pr_number === p.number);

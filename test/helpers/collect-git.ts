@@ -1,8 +1,9 @@
-import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { gitCollector } from '../../src/collectors/git/collector.js';
 import { prepareCollector, type CollectSummary } from '../../src/collectors/run.js';
+import { loadConfig } from '../../src/plugins.js';
 import type { Store } from '../../src/store/store.js';
+import { ensureFresh } from '../../src/enrich/index.js';
 
 export const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -22,7 +23,9 @@ export async function collectGit(
   const job = await prepareCollector(
     gitCollector,
     { path, name: opts.name, ...(opts.batchSize ? { batch_size: opts.batchSize } : {}) },
-    config,
+    { config, env: {}, cwd: process.cwd(), logger: silentLogger },
   );
-  return job.run({ store, config, logger: silentLogger });
+  const summary = await job.run({ store, config, logger: silentLogger });
+  await ensureFresh(store, config); // as every writer does: derived flags (hotfixes) included
+  return summary;
 }

@@ -1,23 +1,16 @@
 import type { RecordInput } from '../../domain/records.js';
-import { botMatcher, identityOf } from './identity.js';
+import { looksLikeBot } from '../../domain/rules.js';
+import { identityOf } from './identity.js';
 import type { ParsedCommit } from './log-parser.js';
-import { hotfixMatcher, readMessage } from './messages.js';
+import { readMessage } from './messages.js';
 
 /** Turns parsed commits into commit and person records for one repository. */
 export class CommitMapper {
-  private readonly isHotfix: ReturnType<typeof hotfixMatcher>;
-  private readonly isBot: ReturnType<typeof botMatcher>;
-
   /** `knownPeople`: identities already stored or emitted; git never overwrites a person (their team comes from elsewhere). */
   constructor(
     private readonly repo: string,
-    hotfixPatterns: readonly string[],
-    botLogins: readonly string[],
     private readonly knownPeople: Set<string>,
-  ) {
-    this.isHotfix = hotfixMatcher(hotfixPatterns);
-    this.isBot = botMatcher(botLogins);
-  }
+  ) {}
 
   /** Appends the commit's record (and its author's, when new) to `out`. */
   map(c: ParsedCommit, out: { push(r: RecordInput<'commit'> | RecordInput<'person'>): unknown }): void {
@@ -31,7 +24,8 @@ export class CommitMapper {
         login: author,
         name: c.authorName || null,
         email: c.authorEmail || null,
-        is_bot: this.isBot(c.authorName, c.authorEmail),
+        // What the commit itself shows; `bots.logins` is applied in enrichment.
+        is_bot: looksLikeBot(c.authorName, c.authorEmail),
       });
     }
     out.push({
@@ -50,7 +44,7 @@ export class CommitMapper {
       files: c.files,
       parents: c.parents,
       is_merge: isMerge,
-      is_hotfix: this.isHotfix(c.subject, msg.mergedBranch),
+      merged_branch: msg.mergedBranch,
       reverts_sha: msg.revertsSha,
       pr_number: msg.prNumber,
       subject: c.subject,

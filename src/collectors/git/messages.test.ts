@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { botMatcher, identityOf } from './identity.js';
+import { botMatcher, hotfixMatcher } from '../../domain/rules.js';
+import { identityOf } from './identity.js';
 import { LogParser, type ParsedCommit } from './log-parser.js';
-import { hotfixMatcher, readMessage } from './messages.js';
+import { readMessage } from './messages.js';
 import { nameFromRemote } from './repo.js';
 
 describe('commit messages', () => {

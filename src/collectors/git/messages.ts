@@ -46,14 +46,3 @@ export function readMessage(subject: string, body: string, isMerge: boolean): Me
   const revertsSha = REVERT.exec(body)?.[1]?.toLowerCase() ?? null;
   return { prNumber, mergedBranch, revertsSha };
 }
-
-/**
- * Compiles `git.hotfix_patterns` (case-insensitive). A commit is a hotfix when its subject
- * matches, or, for a merge, when the branch it merged does (hotfix/login merged as a PR).
- */
-export function hotfixMatcher(
-  patterns: readonly string[],
-): (subject: string, branch: string | null) => boolean {
-  const res = patterns.map((p) => new RegExp(p, 'i'));
-  return (subject, branch) => res.some((re) => re.test(subject) || (branch !== null && re.test(branch)));
-}

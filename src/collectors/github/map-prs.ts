@@ -1,21 +1,12 @@
 import type { AnyRecordInput } from '../../domain/records.js';
 import { identityOf } from '../git/identity.js';
 import { readMessage } from '../git/messages.js';
+import { looksLikeBot } from '../../domain/rules.js';
 import type { Actor, PrFacts, ReviewFacts } from './pr-facts.js';
 import { at, iso } from './normalize.js';
 
-export interface PrMapRules {
-  /** `bots.logins` from config, compared without case. */
-  botLogins: readonly string[];
-  /** `git.hotfix_patterns`, matched against the title and the head branch. */
-  isHotfix: (title: string, branch: string | null) => boolean;
-}
-
-export function botRule(logins: readonly string[]): (a: Actor | null) => boolean {
-  const listed = new Set(logins.map((l) => l.trim().toLowerCase()));
-  return (a) =>
-    !!a && (a.isBot || a.login.toLowerCase().endsWith('[bot]') || listed.has(a.login.toLowerCase()));
-}
+/** What GitHub itself says of an actor; `bots.logins` is applied in enrichment. */
+const isBotActor = (a: Actor | null) => !!a && (a.isBot || looksLikeBot(a.login));
 
 const REVIEW_STATES = {
   APPROVED: 'approved',
@@ -29,31 +20,22 @@ function reviewState(s: string): (typeof REVIEW_STATES)[keyof typeof REVIEW_STAT
   return REVIEW_STATES[s.toUpperCase() as keyof typeof REVIEW_STATES] ?? null;
 }
 
-/** Reviews that count: submitted, by a person other than the author. */
-function humanReviews(pr: PrFacts, isBot: (a: Actor | null) => boolean): ReviewFacts[] {
+/** Reviews as submitted by someone other than the author (pending ones are drafts, not reviews). */
+function submittedReviews(pr: PrFacts): ReviewFacts[] {
   return pr.reviews.filter(
     (r) =>
-      r.author &&
-      !isBot(r.author) &&
-      r.author.login !== pr.author?.login &&
-      r.submittedAt &&
-      reviewState(r.state) !== 'pending',
+      r.author && r.author.login !== pr.author?.login && r.submittedAt && reviewState(r.state) !== 'pending',
   );
-}
-
-function firstAt(reviews: ReviewFacts[], pred: (r: ReviewFacts) => boolean): string | null {
-  const ts = reviews.filter(pred).map((r) => at(r.submittedAt)!.getTime());
-  return ts.length ? new Date(Math.min(...ts)).toISOString() : null;
 }
 
 /**
  * A pull request, its reviews and the commit that landed it. The landing commit carries the
  * PR number, so a squash merge (one parent, no "Merge pull request" subject) stays linked to
- * its PR; its hotfix flag comes from the PR's title and branch, which a squash subject loses.
+ * its PR (enrichment reads the PR's title and branch for its hotfix flag, which a squash
+ * subject loses). First review and approval are derived from the reviews, never sent.
  */
-export function mapPr(repo: string, pr: PrFacts, rules: PrMapRules): AnyRecordInput[] {
-  const isBot = botRule(rules.botLogins);
-  const reviews = humanReviews(pr, isBot);
+export function mapPr(repo: string, pr: PrFacts): AnyRecordInput[] {
+  const reviews = submittedReviews(pr);
   const out: AnyRecordInput[] = [
     {
       kind: 'pull_request',
@@ -65,19 +47,16 @@ export function mapPr(repo: string, pr: PrFacts, rules: PrMapRules): AnyRecordIn
       created_at: pr.createdAt,
       ready_at: pr.readyAt,
       first_commit_at: pr.firstCommitAt,
-      first_review_at: firstAt(reviews, () => true),
-      first_approval_at: firstAt(reviews, (r) => reviewState(r.state) === 'approved'),
       merged_at: pr.mergedAt,
       closed_at: pr.closedAt ?? pr.mergedAt,
       additions: pr.additions,
       deletions: pr.deletions,
       changed_files: pr.changedFiles,
       comments: pr.comments,
-      review_comments: reviews.reduce((n, r) => n + r.comments, 0),
       labels: pr.labels,
       draft: pr.draft,
-      is_bot: isBot(pr.author),
       base_branch: pr.baseBranch,
+      head_branch: pr.headBranch,
       head_sha: pr.headSha,
       merge_sha: pr.mergedAt ? pr.mergeSha : null,
       updated_at: pr.updatedAt,
@@ -109,7 +88,6 @@ export function mapPr(repo: string, pr: PrFacts, rules: PrMapRules): AnyRecordIn
       deletions: c.deletions,
       files: c.changedFiles,
       is_merge: c.isMerge,
-      is_hotfix: rules.isHotfix(pr.title, pr.headBranch) || rules.isHotfix(subject, null),
       reverts_sha: readMessage(subject, body.join('\n'), c.isMerge).revertsSha,
       pr_number: pr.number,
       subject,
@@ -118,9 +96,9 @@ export function mapPr(repo: string, pr: PrFacts, rules: PrMapRules): AnyRecordIn
   return out;
 }
 
-/** People seen on PRs and reviews, so metrics can tell bots from humans. */
-export function peopleOf(prs: readonly PrFacts[], botLogins: readonly string[]): Map<string, boolean> {
-  const isBot = botRule(botLogins);
+/** People seen on PRs and reviews, with what GitHub says of them, so bots can be told from humans. */
+export function peopleOf(prs: readonly PrFacts[]): Map<string, boolean> {
+  const isBot = isBotActor;
   const seen = new Map<string, boolean>();
   for (const pr of prs)
     for (const a of [pr.author, ...pr.reviews.map((r) => r.author)])

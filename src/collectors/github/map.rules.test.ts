@@ -1,13 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { validateRecords } from '../../ingest/ingest.js';
-import { hotfixMatcher } from '../git/messages.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestStore, type TestStore } from '../../../test/helpers/stores.js';
+import { configSchema } from '../../config/schema.js';
+import { ensureFresh } from '../../enrich/index.js';
+import { ingest, validateRecords } from '../../ingest/ingest.js';
 import { prFromGraphql, pullRequestsResponse } from './graphql-prs.js';
 import { mapJob } from './map-actions.js';
 import { deploymentFromRun, mapDeployment, mapIncident } from './map-delivery.js';
-import { mapPr } from './map-prs.js';
+import { mapPr, peopleOf } from './map-prs.js';
 import { restIssue, restJob, restRun } from './rest-schemas.js';
 
-const RULES = { botLogins: ['release-robot'], isHotfix: hotfixMatcher(['^hotfix\\b', '\\bhotfix[:/(]']) };
 const review = (id: number, login: string, state: string, at: string, typename = 'User') => ({
   databaseId: id,
   state,
@@ -63,50 +64,110 @@ const page = (n: unknown) =>
     repository: { pullRequests: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [n] } },
   }).repository!.pullRequests.nodes[0]!;
 
-describe('pull request rules', () => {
-  const records = mapPr('acme/shop', prFromGraphql(page(node())), RULES);
+describe('pull request mapping', () => {
+  const records = mapPr('acme/shop', prFromGraphql(page(node())));
   const pr = records.find((r) => r.kind === 'pull_request')!;
   const commit = records.find((r) => r.kind === 'commit')!;
 
-  it('counts reviews by people other than the author; bots and self-reviews are left out', () => {
+  it('sends the reviews submitted by others, the texts enrichment reads, and no derived values', () => {
     expect(validateRecords(records).problems).toEqual([]);
     expect(
       records.filter((r) => r.kind === 'review').map((r) => (r as { reviewer: string }).reviewer),
-    ).toEqual(['bob', 'carol']);
+    ).toEqual(['renovate[bot]', 'bob', 'carol']);
     expect(pr).toMatchObject({
-      first_review_at: '2024-03-04T11:00:00.000Z',
-      first_approval_at: '2024-03-05T08:00:00.000Z',
       ready_at: '2024-03-04T10:30:00Z',
       first_commit_at: '2024-03-03T17:00:00Z',
-      review_comments: 4,
-      is_bot: false,
+      head_branch: 'hotfix/login',
     });
-  });
-
-  it('links a squash merge to its PR, with revert and hotfix flags', () => {
+    for (const derived of ['first_review_at', 'first_approval_at', 'review_comments', 'is_bot'])
+      expect(pr).not.toHaveProperty(derived);
     expect(commit).toMatchObject({
       sha: 'b'.repeat(40),
       pr_number: 7,
       is_merge: false,
-      is_hotfix: true, // from the head branch hotfix/login, which the squash subject lost
       reverts_sha: 'cccccccc',
-      author: 'ada@example.com',
     });
+    expect(commit).not.toHaveProperty('is_hotfix');
+  });
+});
+
+/** The values the collector no longer computes, as enrichment derives them in a real store. */
+describe.each(ENGINES)('pull request values derived by enrichment on %s', (engine) => {
+  let t: TestStore;
+  const config = configSchema.parse({
+    bots: { logins: ['release-robot'] },
+    git: { hotfix_patterns: ['^hotfix\\b', '\\bhotfix[:/(]'] },
+  });
+  const prRow = async (n: number) =>
+    (
+      await t.store.query<Record<string, unknown>>(
+        'select first_review_at, first_approval_at, review_comments from pull_requests where number = $1',
+        [n],
+      )
+    )[0]!;
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    const people = [...peopleOf([prFromGraphql(page(node()))])].map(([login, is_bot]) => ({
+      kind: 'person' as const,
+      login,
+      is_bot,
+    }));
+    await ingest(t.store, [...people, ...mapPr('acme/shop', prFromGraphql(page(node())))]);
+    await ensureFresh(t.store, config);
+  });
+  afterAll(async () => t?.cleanup());
+
+  it('counts reviews by people other than the author; bots and self-reviews are left out', async () => {
+    const row = await prRow(7);
+    expect(new Date(row.first_review_at as Date).toISOString()).toBe('2024-03-04T11:00:00.000Z');
+    expect(new Date(row.first_approval_at as Date).toISOString()).toBe('2024-03-05T08:00:00.000Z');
+    expect(Number(row.review_comments)).toBe(4);
   });
 
-  it('marks bot authors: GraphQL Bot (login without [bot]) and configured logins', () => {
-    const bot = mapPr(
-      'acme/shop',
-      prFromGraphql(page(node({ author: { __typename: 'Bot', login: 'dependabot' } }))),
-      RULES,
-    )[0]!;
-    expect(bot).toMatchObject({ author: 'dependabot[bot]', is_bot: true });
-    const listed = mapPr(
-      'acme/shop',
-      prFromGraphql(page(node({ author: { __typename: 'User', login: 'release-robot' } }))),
-      RULES,
-    )[0]!;
-    expect(listed).toMatchObject({ is_bot: true });
+  it('flags a squash merge as a hotfix from its PR head branch, which the squash subject lost', async () => {
+    const [c] = await t.store.query<{ is_hotfix: boolean }>('select is_hotfix from commits');
+    expect(c!.is_hotfix).toBe(true);
+  });
+
+  it('marks bot authors: GraphQL Bot (login without [bot]) and configured logins', async () => {
+    const bot = prFromGraphql(page(node({ number: 8, author: { __typename: 'Bot', login: 'dependabot' } })));
+    const listed = prFromGraphql(
+      page(node({ number: 9, author: { __typename: 'User', login: 'release-robot' } })),
+    );
+    const people = [...peopleOf([bot, listed])].map(([login, is_bot]) => ({
+      kind: 'person' as const,
+      login,
+      is_bot,
+    }));
+    await ingest(t.store, [...people, ...mapPr('acme/shop', bot), ...mapPr('acme/shop', listed)]);
+    await ensureFresh(t.store, config);
+    const bots = (await t.store.query<{ login: string }>('select login from bot_logins order by login')).map(
+      (r) => r.login,
+    );
+    expect(bots).toEqual(expect.arrayContaining(['dependabot[bot]', 'release-robot', 'renovate[bot]']));
+    expect(bots).not.toContain('ada');
+  });
+
+  it('re-derives when the config changes, without collecting again', async () => {
+    await ensureFresh(t.store, configSchema.parse({ git: { hotfix_patterns: ['^never$'] } }));
+    const [c] = await t.store.query<{ is_hotfix: boolean }>('select is_hotfix from commits');
+    expect(c!.is_hotfix).toBe(false);
+    const bots = (await t.store.query<{ login: string }>('select login from bot_logins')).map((r) => r.login);
+    expect(bots).not.toContain('release-robot');
+    expect(bots).toContain('renovate[bot]'); // GitHub said Bot: a source's word, not config
+  });
+
+  it('a PR event without reviews (a webhook) clears none of the derived values', async () => {
+    const bare = prFromGraphql(
+      page(
+        node({ reviews: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } }),
+      ),
+    );
+    await ingest(t.store, mapPr('acme/shop', bare));
+    await ensureFresh(t.store, config);
+    const row = await prRow(7);
+    expect(new Date(row.first_review_at as Date).toISOString()).toBe('2024-03-04T11:00:00.000Z');
+    expect(Number(row.review_comments)).toBe(4);
   });
 });
 

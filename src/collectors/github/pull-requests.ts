@@ -1,5 +1,4 @@
 import type { AnyRecordInput } from '../../domain/records.js';
-import { hotfixMatcher } from '../git/messages.js';
 import {
   MORE_REVIEWS_QUERY,
   PULL_REQUESTS_QUERY,
@@ -48,7 +47,6 @@ async function remainingReviews(ctx: RepoContext, n: PrNode): Promise<ReviewFact
 export async function* pullRequests(ctx: RepoContext, knownPeople: Set<string>): Batches {
   const since = ctx.previous.prs_updated_at ?? ctx.settings.since?.toISOString() ?? null;
   const sinceMs = since ? new Date(since).getTime() : -Infinity;
-  const isHotfix = hotfixMatcher(ctx.settings.hotfixPatterns);
   let after: string | null = null;
   for (;;) {
     const raw: unknown = await ctx.octokit.graphql(PULL_REQUESTS_QUERY, {
@@ -65,13 +63,13 @@ export async function* pullRequests(ctx: RepoContext, knownPeople: Set<string>):
     for (const n of fresh)
       facts.push(prFromGraphql(n, n.reviews.pageInfo.hasNextPage ? await remainingReviews(ctx, n) : []));
     const batch: AnyRecordInput[] = [];
-    for (const [login, isBot] of peopleOf(facts, ctx.settings.botLogins))
+    for (const [login, isBot] of peopleOf(facts))
       if (!knownPeople.has(login)) {
         knownPeople.add(login);
         batch.push({ kind: 'person', login, is_bot: isBot });
       }
     for (const f of facts) {
-      batch.push(...mapPr(ctx.repo, f, { botLogins: ctx.settings.botLogins, isHotfix }));
+      batch.push(...mapPr(ctx.repo, f));
       ctx.next.prs_updated_at = maxIso(ctx.next.prs_updated_at, f.updatedAt ?? f.createdAt);
     }
     if (batch.length) yield batch;

@@ -22,6 +22,7 @@ export const repo = z.object({
 
 export const team = z.object({ team: text, name: optText, parent: optText });
 
+/** `is_bot`: what the source says (GitHub's Bot type, a "[bot]" name); `bots.logins` is applied in enrichment. */
 export const person = z.object({
   login: text,
   name: optText,
@@ -35,6 +36,7 @@ export const person = z.object({
   is_bot: flag,
 });
 
+/** `is_hotfix` is derived by enrichment from `git.hotfix_patterns`, never sent. */
 export const commit = z.object({
   repo: repoName,
   sha,
@@ -55,7 +57,8 @@ export const commit = z.object({
     .default([])
     .transform((a) => a.join(' ')),
   is_merge: flag,
-  is_hotfix: flag,
+  /** The branch a merge commit brought in, when its subject names it. */
+  merged_branch: optText,
   reverts_sha: optSha,
   pr_number: optCount,
   subject: z.string().default(''),
@@ -65,6 +68,10 @@ export const commit = z.object({
 
 export const tag = z.object({ repo: repoName, name: text, sha, tagged_at: optInstant });
 
+/**
+ * First review, first approval, review comments and the bot flag are derived from reviews and
+ * config by enrichment (never sent), so a PR event without its reviews cannot clear them.
+ */
 export const pullRequest = z.object({
   repo: repoName,
   number: count,
@@ -74,19 +81,16 @@ export const pullRequest = z.object({
   created_at: instant,
   ready_at: optInstant,
   first_commit_at: optInstant,
-  first_review_at: optInstant,
-  first_approval_at: optInstant,
   merged_at: optInstant,
   closed_at: optInstant,
   additions: count.default(0),
   deletions: count.default(0),
   changed_files: count.default(0),
   comments: count.default(0),
-  review_comments: count.default(0),
   labels: jsonList,
   draft: flag,
-  is_bot: flag,
   base_branch: optText,
+  head_branch: optText,
   head_sha: optSha,
   merge_sha: optSha,
   updated_at: optInstant,

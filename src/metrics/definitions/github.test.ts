@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../../../test/helpers/stores.js';
 import { configSchema } from '../../config/schema.js';
+import { ensureFresh } from '../../enrich/index.js';
 import { ingest } from '../../ingest/ingest.js';
 import { githubDefinitions } from './github.js';
 import { registryFor } from './index.js';
@@ -71,8 +72,6 @@ const RECORDS = [
     state: 'merged',
     merged_at: '2024-03-04T10:00:00Z',
     closed_at: '2024-03-04T10:00:00Z',
-    first_review_at: '2024-03-04T02:00:00Z',
-    first_approval_at: '2024-03-04T04:00:00Z',
     additions: 100,
     deletions: 20,
     changed_files: 5,
@@ -83,8 +82,6 @@ const RECORDS = [
     state: 'merged',
     merged_at: '2024-03-06T00:00:00Z',
     closed_at: '2024-03-06T00:00:00Z',
-    first_review_at: '2024-03-05T06:00:00Z',
-    first_approval_at: '2024-03-05T12:00:00Z',
     additions: 10,
     deletions: 5,
     changed_files: 2,
@@ -95,7 +92,6 @@ const RECORDS = [
   pr(4, 'dependabot[bot]', '2024-03-06T00:00:00Z', {
     state: 'merged',
     merged_at: '2024-03-06T01:00:00Z',
-    is_bot: true,
     additions: 999,
   }),
   pr(5, 'ada', '2024-03-07T00:00:00Z'),
@@ -106,7 +102,7 @@ const RECORDS = [
     author: 'ada@example.com',
     authored_at: '2024-03-04T10:00:00Z',
     committed_at: '2024-03-04T10:00:00Z',
-    is_hotfix: true,
+    subject: 'hotfix: checkout (#1)', // a hotfix by git.hotfix_patterns, derived by enrichment
     pr_number: 1,
   },
   {
@@ -174,6 +170,7 @@ describe.each(ENGINES)('github.* metrics on %s', (engine) => {
   beforeAll(async () => {
     t = await openTestStore(engine);
     await ingest(t.store, RECORDS);
+    await ensureFresh(t.store, configSchema.parse({}));
   });
   afterAll(async () => t?.cleanup());
 

@@ -6,9 +6,9 @@ export const secondsBetween = (a: string, b: string) => `extract(epoch from (${b
 export const median = 'percentile_cont(0.5) within group (order by v)';
 export const pct = (p: number) => `percentile_cont(${p}) within group (order by v)`;
 
-/** Humans only: a PR or commit whose author is flagged as a bot never counts. */
+/** Humans only: a PR, review or commit by a bot (bot_logins, derived by enrichment) never counts. */
 export const notBot = (loginCol: string) =>
-  `not exists (select 1 from people b where b.login = ${loginCol} and b.is_bot)`;
+  `not exists (select 1 from bot_logins b where b.login = ${loginCol})`;
 
 /** Pull requests by people (not bots), with the author's team, else the repository's. */
 export const humanPrs = (
@@ -17,7 +17,7 @@ export const humanPrs = (
   join = '',
 ) => `select ${columns}, pr.repo, coalesce(p.team, r.team) as team
   from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo ${join}
-  where not pr.is_bot and ${notBot('pr.author')} and ${where}`;
+  where ${notBot('pr.author')} and ${where}`;
 
 /** Facts over human pull requests: `ts`, `v`, repo and team. */
 export const prFacts = (ts: string, v: string, where = 'true') => humanPrs(`${ts} as ts, ${v} as v`, where);
