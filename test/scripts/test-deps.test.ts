@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,11 @@ const which = (cmd: string) =>
   spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
 const BASH = which('bash');
 const bins = mkdtempSync(join(tmpdir(), 'pitwall-testdeps-'));
-chmodSync(bins, 0o755); // the unprivileged user's PATH lives here too
+chmodSync(bins, 0o755); // the unprivileged user's PATH and copy of the script live here too
+// A copy the unprivileged user can read wherever the checkout is (a home folder may be private).
+const SCRIPT_COPY = join(bins, 'test-deps.sh');
+copyFileSync(SCRIPT, SCRIPT_COPY);
+chmodSync(SCRIPT_COPY, 0o755);
 afterAll(() => rmSync(bins, { recursive: true, force: true }));
 
 /** A PATH holding only `tools`: what the machine offers the script in that test. */
@@ -30,7 +34,7 @@ function run(env: Record<string, string>, asUser = false) {
   const root = process.getuid?.() === 0;
   const [cmd, ...args] =
     asUser && root
-      ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', BASH, SCRIPT]
+      ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', BASH, SCRIPT_COPY]
       : [BASH, SCRIPT];
   const started = Date.now();
   const r = spawnSync(cmd!, args, { encoding: 'utf8', env: { HOME: tmpdir(), ...env }, timeout: 30_000 });
