@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/plugins.js';
 import { LOG_ARGS, gitCollector } from '../src/collectors/git/collector.js';
 import { prepareCollector } from '../src/collectors/run.js';
 import { openStore } from '../src/store/open.js';
@@ -56,13 +56,21 @@ export async function gitIngestBench(): Promise<BenchResult> {
       const store = await openStore({ duckdbPath: join(dir, `round${round}.duckdb`) });
       try {
         const run = await timeIt(async () => {
-          const job = await prepareCollector(gitCollector, { path: repo, name: 'bench/synthetic' }, config);
+          const job = await prepareCollector(
+            gitCollector,
+            { path: repo, name: 'bench/synthetic' },
+            { config, env: {}, cwd: dir, logger: quiet },
+          );
           return job.run({ store, config, logger: quiet });
         });
         pitwall.push(run.ms);
         commits = run.value.written.commit ?? 0;
         const again = await timeIt(async () => {
-          const job = await prepareCollector(gitCollector, { path: repo, name: 'bench/synthetic' }, config);
+          const job = await prepareCollector(
+            gitCollector,
+            { path: repo, name: 'bench/synthetic' },
+            { config, env: {}, cwd: dir, logger: quiet },
+          );
           return job.run({ store, config, logger: quiet });
         });
         if (again.value.total !== 0) throw new Error('an unchanged repository wrote records');

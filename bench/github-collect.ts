@@ -2,7 +2,7 @@ import pino from 'pino';
 import { startGitHubServer, type GitHubServer } from '../test/github/server.js';
 import { createClient, graphqlPacing } from '../src/collectors/github/client.js';
 import { collectGitHub } from '../src/collectors/github/collect-org.js';
-import { configSchema } from '../src/config/schema.js';
+import { configSchema } from '../src/plugins.js';
 import { openStore } from '../src/store/open.js';
 import { settingsFrom } from '../src/cli/commands/collect-github.js';
 import { fmt, type BenchResult } from './harness.js';

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { registerCi } from './commands/ci.js';
-import { registerCollectGit } from './commands/collect-git.js';
-import { registerCollectGitHub } from './commands/collect-github.js';
+import { registerCollect } from './commands/collect.js';
 import { registerCollectors } from './commands/collectors.js';
-import { registerCollectJunit } from './commands/collect-junit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDora } from './commands/dora.js';
 import { registerDxi } from './commands/dxi.js';
@@ -25,10 +23,8 @@ export const commands: RegisterCommand[] = [
   registerDora,
   registerDxi,
   registerCi,
-  registerCollectGit,
-  registerCollectGitHub,
+  registerCollect,
   registerCollectors,
-  registerCollectJunit,
   registerDemo,
   registerTests,
   registerServe,

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
-import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { invalidArgument } from '../errors/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { ensureFresh } from '../enrich/index.js';
+import { loadConfig } from '../plugins.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 

@@ -52,6 +52,9 @@ export interface FlakyResponse {
 }
 export type Source = Json<Omit<SourceState, 'cursor'>>;
 export type { HeatmapCell, IngestResult, RecordProblem };
+/** Words the API's answers use for a metric's judgement; the dashboards take them from here. */
+export type { DoraTier } from '../metrics/dora/tiers.js';
+export type { Direction, Status } from '../metrics/registry/types.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: unknown };

@@ -4,7 +4,17 @@ import type { RecordKind } from '../domain/records.js';
 import { PitwallError, invalidArgument } from '../errors/errors.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
 import type { Store } from '../store/store.js';
-import type { CollectOutcome, CollectProgress, Collector, CollectorLogger, Prepared } from './collector.js';
+import type {
+  CollectOutcome,
+  CollectProgress,
+  Collector,
+  CollectorBase,
+  CollectorLogger,
+  FanOutCollector,
+  PrepareContext,
+  Prepared,
+} from './collector.js';
+import { runSplit, type SourceRun } from './run-split.js';
 import { readSource, writeSource } from './sources.js';
 
 export interface CollectSummary {
@@ -13,6 +23,8 @@ export interface CollectSummary {
   total: number;
   elapsedMs: number;
   facts: Record<string, string | number | boolean>;
+  /** A fan-out run's sources, each with its own outcome; absent for a run of one source. */
+  sources?: SourceRun[];
 }
 
 export interface RunDeps {
@@ -30,19 +42,25 @@ export interface PreparedRun {
 
 /**
  * Validates a collector's options and prepares it. Kept apart from `run` so a bad path or
- * option fails before a store is even opened.
+ * option fails before a store is even opened. The one way every host (CLI, scheduler) runs
+ * any registry collector.
  */
-export async function prepareCollector<S extends z.ZodType, T>(
-  collector: Collector<S, T>,
+export async function prepareCollector<S extends z.ZodType, T, U>(
+  collector: Collector<S, T> | FanOutCollector<S, T, U>,
   rawOptions: unknown,
-  config: Config,
+  ctx: PrepareContext,
 ): Promise<PreparedRun> {
   const parsed = collector.configSchema.safeParse(rawOptions);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw invalidArgument(`${collector.id} collector: ${i.path.join('.') || 'options'}: ${i.message}`);
   }
-  const prepared = await collector.prepare(parsed.data, config);
+  const prepared = await collector.prepare(parsed.data, ctx);
+  if ('split' in collector)
+    return {
+      sourceId: prepared.sourceId,
+      run: (deps) => runSplit(collector, prepared, deps, runPrepared),
+    };
   return { sourceId: prepared.sourceId, run: (deps) => runPrepared(collector, prepared, deps) };
 }
 
@@ -50,8 +68,9 @@ function add(into: Partial<Record<RecordKind, number>>, r: IngestResult): void {
   for (const [k, n] of Object.entries(r.written) as [RecordKind, number][]) into[k] = (into[k] ?? 0) + n;
 }
 
-async function runPrepared<S extends z.ZodType, T>(
-  collector: Collector<S, T>,
+/** One source's run: batches ingested as they come, its `sources` row kept. */
+export async function runPrepared<S extends z.ZodType, T>(
+  collector: CollectorBase<S, T>,
   prepared: Prepared<T>,
   deps: RunDeps,
 ): Promise<CollectSummary> {

@@ -2,13 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PitwallError } from '../errors/errors.js';
-import { configSchema, type Config } from './schema.js';
+import { composeConfigSchema } from './compose.js';
+import type { Config } from './schema.js';
+import { NO_CONTRIBUTIONS, type ConfigContributions } from './sections.js';
 
 export interface LoadOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Explicit config file; otherwise PITWALL_CONFIG, otherwise ./pitwall.yaml when present. */
   path?: string;
+  /**
+   * The plug-ins' sections and scheduled collectors. Every entry point loads through
+   * src/plugins.ts, which passes the registries' contributions; left out, only the core
+   * sections are known (a `github:` section or a `collectors:` job is then refused).
+   */
+  contributions?: ConfigContributions;
 }
 
 function deepFreeze<T>(o: T): T {
@@ -51,13 +59,22 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (env.DATABASE_URL) store.database_url = env.DATABASE_URL;
   if (env.PITWALL_DUCKDB_MEMORY) store.duckdb_memory_limit = env.PITWALL_DUCKDB_MEMORY;
   if (store.duckdb_path && !store.database_url) store.duckdb_path = resolve(cwd, String(store.duckdb_path));
-  const github = { ...((raw.github as Record<string, unknown>) ?? {}) };
-  // Secrets belong in the environment, not in a file that gets committed.
-  if (env.PITWALL_GITHUB_WEBHOOK_SECRET) github.webhook_secret = env.PITWALL_GITHUB_WEBHOOK_SECRET;
-  const parsed = configSchema.safeParse({ ...raw, store, github });
+  const contributions = opts.contributions ?? NO_CONTRIBUTIONS;
+  const sections: Record<string, unknown> = {};
+  // Secrets belong in the environment, not in a file that gets committed: a section names the
+  // variables that override its keys.
+  for (const s of contributions.sections) {
+    const overrides = Object.entries(s.env ?? {}).filter(([name]) => env[name]);
+    if (!overrides.length) continue;
+    const section = { ...((raw[s.key] as Record<string, unknown>) ?? {}) };
+    for (const [name, key] of overrides) section[key] = env[name];
+    sections[s.key] = section;
+  }
+  const parsed = composeConfigSchema(contributions).safeParse({ ...raw, ...sections, store });
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    const key = i.path.join('.');
+    // An unknown key is reported on its parent: name the key itself.
+    const key = [...i.path, ...(i.code === 'unrecognized_keys' ? i.keys.slice(0, 1) : [])].join('.');
     throw new PitwallError(
       'invalid_config',
       `config key "${key}": ${i.message} (in ${existsSync(file) ? file : 'the environment'}; fix or remove it)`,

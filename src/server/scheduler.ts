@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
-import { gitCollector } from '../collectors/git/collector.js';
-import { junitCollector } from '../collectors/junit/collector.js';
-import { prepareGitHub } from './scheduled-github.js';
+import { collectorById, collectors } from '../collectors/index.js';
+import { failedSources } from '../collectors/run-split.js';
 import { prepareCollector, type CollectSummary, type PreparedRun } from '../collectors/run.js';
 import { readSource, writeSource } from '../collectors/sources.js';
+import { scheduledIssues } from '../config/compose.js';
 import type { Config, ScheduledCollector } from '../config/schema.js';
 import { PitwallError } from '../errors/errors.js';
 import type { Store } from '../store/store.js';
@@ -16,13 +16,13 @@ export type JobOutcome =
   | { status: 'skipped'; reason: 'running_here' | 'running_elsewhere' }
   | { status: 'failed'; error: string };
 
-/** Each collector prepared through its own generic call, so its options type stays its own. */
-const PREPARE: Record<ScheduledCollector['id'], (options: unknown, config: Config) => Promise<PreparedRun>> =
-  {
-    git: (o, cfg) => prepareCollector(gitCollector, o, cfg),
-    junit: (o, cfg) => prepareCollector(junitCollector, o, cfg),
-    github: (o, cfg) => prepareGitHub(o, cfg),
-  };
+/** Where the server's collectors get their secrets and resolve relative paths. */
+export interface SchedulerRuntime {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+const scheduledKinds = collectors.map((c) => ({ id: c.id, options: c.configSchema }));
 /** Namespace of our advisory locks, so they cannot collide with another application's. */
 const LOCK_NAMESPACE = 7_411_011;
 
@@ -43,6 +43,8 @@ export class Scheduler {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly enrich: EnrichQueue | null,
+    /** The server's own environment by default: tokens such as GITHUB_TOKEN live there, never in the config. */
+    private readonly runtime: SchedulerRuntime = { env: process.env, cwd: process.cwd() },
   ) {}
 
   jobs(): string[] {
@@ -61,8 +63,15 @@ export class Scheduler {
     });
   }
 
-  /** Checks every schedule before the server starts: a typo is a config error, not a silent no-op. */
+  /**
+   * Checks every job before the server starts: a known collector, options its schema accepts,
+   * a valid schedule. A typo is a config error, not a silent no-op. (Loading the config checks
+   * the same; a config built in code gets here unchecked.)
+   */
   static validate(config: Config): void {
+    const [issue] = scheduledIssues(scheduledKinds, config.collectors);
+    if (issue)
+      throw new PitwallError('invalid_config', `config key "${issue.path.join('.')}": ${issue.message}`);
     config.collectors.forEach((c, i) => {
       try {
         new Cron(c.schedule, { paused: true }).stop();
@@ -110,9 +119,31 @@ export class Scheduler {
     await this.mark(name, { started_at: startedAt, finished_at: null, last_status: 'running' });
     let prepared: PreparedRun | null = null;
     try {
-      prepared = await PREPARE[c.id](c.options, this.config);
-      const summary = await prepared.run({ store: this.store, config: this.config, logger: this.logger });
-      if (summary.total) this.enrich?.request();
+      const collector = collectorById(c.id);
+      if (!collector)
+        throw new PitwallError(
+          'invalid_config',
+          `no collector "${c.id}": use one of ${collectors.map((x) => x.id).join(', ')}`,
+        );
+      const logger = this.logger.child({ job: name });
+      prepared = await prepareCollector(collector, c.options, {
+        config: this.config,
+        logger,
+        ...this.runtime,
+      });
+      let summary: CollectSummary;
+      try {
+        summary = await prepared.run({ store: this.store, config: this.config, logger });
+      } finally {
+        // Whatever the run wrote, even before it failed, derived tables catch up with it.
+        this.enrich?.request();
+      }
+      const failed = failedSources(summary);
+      if (failed.length)
+        throw new PitwallError(
+          'collector_failed',
+          `${failed.length} of ${summary.sources!.length} sources failed (recorded on their rows in sources): ${failed.map((f) => f.source).join(', ')}`,
+        );
       this.logger.info({ job: name, source: summary.source, records: summary.total }, 'collector ran');
       await this.mark(name, { started_at: startedAt, finished_at: new Date(), last_status: 'ok' });
       return { status: 'ran', summary };

@@ -23,6 +23,12 @@ export interface StartOptions {
   clock?: () => Date;
   /** Run the `collectors:` schedule (default true). */
   schedule?: boolean;
+  /**
+   * Where scheduled collectors take their secrets (GITHUB_TOKEN, ...) and resolve relative
+   * paths; default: this process's environment and working directory.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
 }
 
 export interface RunningServer {
@@ -65,7 +71,10 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const scheduler = new Scheduler(o.store, o.config, o.logger, ctx.enrich);
+  const scheduler = new Scheduler(o.store, o.config, o.logger, ctx.enrich, {
+    env: o.env ?? process.env,
+    cwd: o.cwd ?? process.cwd(),
+  });
   if (o.schedule !== false) scheduler.start();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/collectors/github/client.js';
 import { collectGitHub } from '../../src/collectors/github/collect-org.js';
 import { settingsFrom } from '../../src/cli/commands/collect-github.js';
-import { configSchema } from '../../src/config/schema.js';
+import { configSchema } from '../../src/plugins.js';
 import { openStore } from '../../src/store/open.js';
 import { startGitHubServer, type GitHubServer } from './server.js';
 

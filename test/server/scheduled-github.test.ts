@@ -9,22 +9,19 @@ import { silent } from './setup.js';
 describe.each(ENGINES)('scheduled GitHub collection on %s', (engine) => {
   let t: TestStore;
   let gh: GitHubServer;
-  const saved = { token: process.env.GITHUB_TOKEN, retry: process.env.PITWALL_GITHUB_RETRY_BASE_MS };
+  // The scheduler takes the token from the server's environment (handed to it), never the config.
+  const runtime = {
+    env: { GITHUB_TOKEN: 'ghp_test', PITWALL_GITHUB_RETRY_BASE_MS: '5' },
+    cwd: process.cwd(),
+  };
   beforeAll(async () => {
     t = await openTestStore(engine);
     gh = await startGitHubServer({
       source: 'demo',
       demoOptions: { developers: 6, days: 10, end: new Date('2024-06-03T00:00:00Z') },
     });
-    // The scheduler reads the token from the server's environment, never from the config.
-    process.env.GITHUB_TOKEN = 'ghp_test';
-    process.env.PITWALL_GITHUB_RETRY_BASE_MS = '5';
   }, 60_000);
   afterAll(async () => {
-    process.env.GITHUB_TOKEN = saved.token;
-    process.env.PITWALL_GITHUB_RETRY_BASE_MS = saved.retry;
-    if (saved.token === undefined) delete process.env.GITHUB_TOKEN;
-    if (saved.retry === undefined) delete process.env.PITWALL_GITHUB_RETRY_BASE_MS;
     await gh?.stop();
     await t?.cleanup();
   });
@@ -36,7 +33,7 @@ describe.each(ENGINES)('scheduled GitHub collection on %s', (engine) => {
         { id: 'github', name: 'gh', schedule: '0 0 1 1 *', options: { org: gh.truth!.org, api_url: gh.url } },
       ],
     });
-    const outcome = await new Scheduler(t.store, config, silent, null).runJob('gh');
+    const outcome = await new Scheduler(t.store, config, silent, null, runtime).runJob('gh');
     expect(outcome.status, JSON.stringify(outcome)).toBe('ran');
     const prs = await t.store.query<{ n: number }>(`select count(*) as n from pull_requests`);
     expect(prs[0]!.n).toBe(gh.truth!.records.pullRequests.length);
@@ -51,10 +48,14 @@ describe.each(ENGINES)('scheduled GitHub collection on %s', (engine) => {
     const config = testConfig({
       collectors: [{ id: 'github', name: 'bad', schedule: '0 0 1 1 *', options: { organisation: 'x' } }],
     });
-    const outcome = await new Scheduler(t.store, config, silent, null).runJob('bad');
+    const outcome = await new Scheduler(t.store, config, silent, null, runtime).runJob('bad');
     expect(outcome).toMatchObject({ status: 'failed' });
     expect((outcome as { error: string }).error).toMatch(
-      /github collector option "": Unrecognized key|organisation/,
+      /github collector: .*Unrecognized key: "organisation"/,
+    );
+    // The server refuses to start with it, naming the key and what the collector accepts.
+    expect(() => Scheduler.validate(config)).toThrow(
+      /config key "collectors.0.options.organisation": Unrecognized key.*\(github options are: org, repos,/,
     );
   });
 });

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readSource } from '../../src/collectors/sources.js';
+import { EnrichQueue } from '../../src/server/enrich-queue.js';
 import { openStore } from '../../src/store/open.js';
 import { Scheduler } from '../../src/server/scheduler.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
@@ -67,8 +71,57 @@ describe.each(ENGINES)('collector schedule on %s', (engine) => {
     expect(a.status).toBe('ran');
     expect(b).toEqual({ status: 'skipped', reason: 'running_here' });
     expect(() =>
-      Scheduler.validate(testConfig({ collectors: [{ id: 'git', schedule: 'every minute', options: {} }] })),
+      Scheduler.validate(
+        testConfig({ collectors: [{ id: 'git', schedule: 'every minute', options: { path: fx.repo.dir } }] }),
+      ),
     ).toThrow(/collectors\.0\.schedule/);
+  });
+
+  it('runs any registry collector through the one generic path, and enriches after each job', async () => {
+    t = await openTestStore(engine);
+    const dir = mkdtempSync(join(tmpdir(), 'pitwall-sched-junit-'));
+    try {
+      writeFileSync(
+        join(dir, 'junit.xml'),
+        '<testsuite name="calc"><testcase classname="Calc" name="add" time="0.01"/>' +
+          '<testcase classname="Calc" name="div" time="0.02"><failure>boom</failure></testcase></testsuite>',
+      );
+      const config = testConfig({
+        collectors: [
+          {
+            id: 'junit',
+            name: 'tests',
+            schedule: '0 0 1 1 *',
+            options: { paths: ['junit.xml'], cwd: dir, repo: 'acme/api' },
+          },
+          { id: 'git', name: 'shop', schedule: '0 0 1 1 *', options: { path: fx.repo.dir } },
+        ],
+      });
+      let passes = 0;
+      const enrich = new EnrichQueue(t.store, config, silent, () => passes++);
+      const s = new Scheduler(t.store, config, silent, enrich);
+      expect((await s.runJob('tests')).status).toBe('ran');
+      const [n] = await t.store.query<{ n: number }>('select count(*) as n from test_results');
+      expect(Number(n!.n)).toBe(2);
+      expect((await readSource(t.store, 'junit:acme/api'))?.last_error).toBeNull();
+      // The scheduler asked for enrichment after the job (it derives from what the job wrote).
+      expect((await s.runJob('shop')).status).toBe('ran');
+      await enrich.flush();
+      expect(passes).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses, before the server starts, a job of no registry collector or with options its collector refuses', () => {
+    expect(() =>
+      Scheduler.validate(testConfig({ collectors: [{ id: 'gitt', schedule: '* * * * *', options: {} }] })),
+    ).toThrow(/config key "collectors.0.id": unknown collector "gitt": use one of git, github, junit/);
+    expect(() =>
+      Scheduler.validate(
+        testConfig({ collectors: [{ id: 'git', schedule: '* * * * *', options: { path: 7 } }] }),
+      ),
+    ).toThrow(/config key "collectors.0.options.path"/);
   });
 });
 

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import pino from 'pino';
-import { gitCollector } from '../../collectors/git/collector.js';
-import type { CollectProgress } from '../../collectors/collector.js';
-import { prepareCollector, type CollectSummary } from '../../collectors/run.js';
-import { config, jsonOption, printJson, withWritableStore, type CliContext } from '../context.js';
-import { collectCommand } from './collect.js';
+import type { AnyCollector, CollectProgress } from '../../collectors/collector.js';
+import type { CollectSummary } from '../../collectors/run.js';
+import { collectLogger, prepareForCli, runIntoStore } from '../collect-run.js';
+import { config, jsonOption, printJson, type CliContext } from '../context.js';
 
 interface Options {
   repo: string;
@@ -42,27 +40,25 @@ function summaryLine(s: CollectSummary, repo: string): string {
   );
 }
 
-/** `pitwall collect git --repo PATH [--name owner/name] [--json]` */
-export function registerCollectGit(program: Command, ctx: CliContext): void {
-  collectCommand(program)
-    .command('git')
-    .description('read commits, tags and authors from a local clone; later runs read only new commits')
+/** `pitwall collect git --repo PATH [--name owner/name] [--json]`; later runs read only new commits. */
+export function collectGitFlags(
+  cmd: Command,
+  collector: AnyCollector,
+  ctx: CliContext,
+  program: Command,
+): void {
+  cmd
     .requiredOption('--repo <path>', 'path of the git clone')
     .option('--name <owner/name>', 'repository name (default: from the origin remote, else local/<dir>)')
     .addOption(jsonOption())
     .action(async (o: Options) => {
       const cfg = config(ctx, program);
+      const logger = collectLogger(ctx, collector.id);
       // Checked before the store is opened: a bad path writes nothing, not even an empty store.
-      const job = await prepareCollector(gitCollector, { path: o.repo, cwd: ctx.cwd, name: o.name }, cfg);
+      const job = await prepareForCli(collector, { path: o.repo, name: o.name }, cfg, ctx, logger);
       const repo = job.sourceId.slice('git:'.length);
-      const logger = pino(
-        { level: ctx.env.PITWALL_LOG_LEVEL ?? 'warn', base: { source: job.sourceId } },
-        { write: (line: string) => ctx.err(line) },
-      );
       const bar = progressBar(ctx);
-      const summary = await withWritableStore(cfg, (store) =>
-        job.run({ store, config: cfg, logger, progress: bar.update }).finally(() => bar.stop()),
-      );
+      const summary = await runIntoStore(job, cfg, logger, bar.update).finally(() => bar.stop());
       if (o.json)
         printJson(ctx, {
           repo,

@@ -1,20 +1,12 @@
 import type { Command } from 'commander';
-import pino from 'pino';
-import type { GitHubCollection } from '../../collectors/github/collect-org.js';
-import { githubClientFor, githubTarget, runGitHub, settingsFrom } from '../../collectors/github/prepare.js';
+import type { AnyCollector } from '../../collectors/collector.js';
+import { repoOutcomes, type GitHubCollection } from '../../collectors/github/collect-org.js';
+import { settingsFrom } from '../../collectors/github/prepare.js';
+import type { CollectSummary } from '../../collectors/run.js';
 import { ensureFresh } from '../../enrich/index.js';
-import { PitwallError } from '../../errors/errors.js';
 import { openStore } from '../../store/open.js';
-import type { Store } from '../../store/store.js';
-import {
-  config,
-  jsonOption,
-  parseDateOption,
-  printJson,
-  withWritableStore,
-  type CliContext,
-} from '../context.js';
-import { collectCommand } from './collect.js';
+import { collectLogger, failIfAnySource, prepareForCli, runIntoStore } from '../collect-run.js';
+import { config, jsonOption, parseDateOption, printJson, type CliContext } from '../context.js';
 import { githubMetrics, printMetrics } from './github-dry-run.js';
 
 interface Options {
@@ -32,6 +24,21 @@ interface Options {
 /** Kept for callers that imported it from here. */
 export { settingsFrom };
 
+/** The run's summary as repositories and the requests they cost. */
+function collectionOf(s: CollectSummary): GitHubCollection {
+  const n = (k: string) => Number(s.facts[k] ?? 0);
+  return {
+    repos: repoOutcomes(s.sources ?? []),
+    requests: {
+      requests: n('requests'),
+      notModified: n('not_modified'),
+      graphql: n('graphql'),
+      retried: n('retried'),
+    },
+    elapsedMs: s.elapsedMs,
+  };
+}
+
 function summary(c: GitHubCollection, dryRun: boolean): string {
   const lines = c.repos.map((r) =>
     r.ok
@@ -47,10 +54,13 @@ function summary(c: GitHubCollection, dryRun: boolean): string {
 }
 
 /** `pitwall collect github --org O [--repo R ...] [--since D] [--dry-run] [--json] [--verbose]` */
-export function registerCollectGitHub(program: Command, ctx: CliContext): void {
-  collectCommand(program)
-    .command('github')
-    .description('read pull requests, reviews, Actions runs and jobs, deployments and incidents from GitHub')
+export function collectGitHubFlags(
+  cmd: Command,
+  collector: AnyCollector,
+  ctx: CliContext,
+  program: Command,
+): void {
+  cmd
     .option('--org <org>', 'organisation (every non-archived repository, unless --repo is given)')
     .option(
       '--repo <repo>',
@@ -68,52 +78,44 @@ export function registerCollectGitHub(program: Command, ctx: CliContext): void {
     .action(async (o: Options) => {
       const cfg = config(ctx, program);
       const since = parseDateOption('since', o.since) ?? null;
-      const target = githubTarget(o.org ?? null, o.repo);
-      const logger = pino(
-        { level: o.verbose ? 'info' : (ctx.env.PITWALL_LOG_LEVEL ?? 'warn'), base: { source: 'github' } },
-        { write: (line: string) => ctx.err(line) },
-      );
-      const client = await githubClientFor({
-        env: ctx.env,
-        cwd: ctx.cwd,
-        config: cfg,
-        target,
+      const logger = collectLogger(ctx, collector.id, o.verbose ? 'info' : undefined);
+      // Options, credentials and the App installation are checked before any store is opened.
+      const job = await prepareForCli(
+        collector,
+        {
+          org: o.org,
+          repos: o.repo,
+          since: since ?? undefined,
+          api_url: o.apiUrl,
+          token_file: o.tokenFile,
+          installation_id: o.installationId,
+        },
+        cfg,
+        ctx,
         logger,
-        apiUrl: o.apiUrl,
-        tokenFile: o.tokenFile,
-        installationId: o.installationId,
-      });
-      const run = (store: Store) => runGitHub({ store, config: cfg, client, target, since, logger });
+      );
       if (o.dryRun) {
         // Nothing touches the configured store: collection and metrics live in memory.
         const store = await openStore({ duckdbPath: ':memory:' });
         try {
-          const c = await run(store);
+          const s = await job.run({ store, config: cfg, logger });
           await ensureFresh(store, cfg);
           const metrics = await githubMetrics(store, cfg, since);
+          const c = collectionOf(s);
           if (o.json) printJson(ctx, { ...jsonOf(c), dry_run: true, metrics });
           else ctx.out(summary(c, true) + printMetrics(metrics));
-          failIfAny(c);
+          failIfAnySource(s);
         } finally {
           await store.close();
         }
         return;
       }
-      const c = await withWritableStore(cfg, run);
+      const s = await runIntoStore(job, cfg, logger);
+      const c = collectionOf(s);
       if (o.json) printJson(ctx, jsonOf(c));
       else ctx.out(summary(c, false));
-      failIfAny(c);
+      failIfAnySource(s);
     });
-}
-
-/** The others were collected; exit 1 still tells a scheduler that some repository needs a look. */
-function failIfAny(c: GitHubCollection): void {
-  const failed = c.repos.filter((r) => !r.ok);
-  if (failed.length)
-    throw new PitwallError(
-      'collector_failed',
-      `${failed.length} of ${c.repos.length} repositories failed (recorded on their sources; see pitwall collectors list): ${failed.map((r) => r.repo).join(', ')}`,
-    );
 }
 
 function jsonOf(c: GitHubCollection) {

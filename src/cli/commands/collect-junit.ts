@@ -1,18 +1,9 @@
 import type { Command } from 'commander';
-import pino from 'pino';
 import { z } from 'zod';
-import { junitCollector } from '../../collectors/junit/collector.js';
-import { prepareCollector } from '../../collectors/run.js';
-import {
-  config,
-  jsonOption,
-  parseDateOption,
-  printJson,
-  withWritableStore,
-  type CliContext,
-} from '../context.js';
-import { collectCommand } from './collect.js';
+import type { AnyCollector } from '../../collectors/collector.js';
 import { invalidArgument } from '../../errors/errors.js';
+import { collectLogger, prepareForCli, runIntoStore } from '../collect-run.js';
+import { config, jsonOption, parseDateOption, printJson, type CliContext } from '../context.js';
 
 interface Options {
   repo?: string;
@@ -61,18 +52,19 @@ export function reportOptions(cmd: Command): Command {
  * All-or-nothing per invocation: every file is parsed before anything is written, and all
  * records are written in one transaction.
  */
-export function registerCollectJunit(program: Command, ctx: CliContext): void {
-  reportOptions(
-    collectCommand(program)
-      .command('junit')
-      .description('read JUnit/NUnit/xUnit.net XML test reports (files, directories or globs)')
-      .argument('<paths...>', 'report files, directories (every *.xml below) or globs'),
-  )
+export function collectJunitFlags(
+  cmd: Command,
+  collector: AnyCollector,
+  ctx: CliContext,
+  program: Command,
+): void {
+  reportOptions(cmd.argument('<paths...>', 'report files, directories (every *.xml below) or globs'))
     .addOption(jsonOption())
     .action(async (paths: string[], o: Options) => {
       const cfg = config(ctx, program);
-      const job = await prepareCollector(
-        junitCollector,
+      const logger = collectLogger(ctx, collector.id);
+      const job = await prepareForCli(
+        collector,
         {
           paths,
           cwd: ctx.cwd,
@@ -84,12 +76,10 @@ export function registerCollectJunit(program: Command, ctx: CliContext): void {
           at: parseDateOption('at', o.at),
         },
         cfg,
+        ctx,
+        logger,
       );
-      const logger = pino(
-        { level: ctx.env.PITWALL_LOG_LEVEL ?? 'warn', base: { source: job.sourceId } },
-        { write: (line: string) => ctx.err(line) },
-      );
-      const summary = await withWritableStore(cfg, (store) => job.run({ store, config: cfg, logger }));
+      const summary = await runIntoStore(job, cfg, logger);
       const files = perFile.parse(JSON.parse(String(summary.facts.per_file ?? '[]')));
       for (const w of files.flatMap((f) => f.warnings)) ctx.err(`pitwall: warning: ${w} (tolerated)\n`);
       if (o.json) {

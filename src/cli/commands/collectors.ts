@@ -1,19 +1,15 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { gitCollector } from '../../collectors/git/collector.js';
-import { githubCollector } from '../../collectors/github/collector.js';
+import { collectors } from '../../collectors/index.js';
 import type { SourceState } from '../../collectors/sources.js';
 import { config, jsonOption, printJson, withStore, type CliContext } from '../context.js';
-
-/** Collectors with a `pitwall collect` command; their sources are the rows whose kind is their id. */
-const COLLECTORS: { id: string; description: string }[] = [gitCollector, githubCollector];
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** `pitwall collectors list [--json]`: each collector and the health of each of its sources. */
 export function registerCollectors(program: Command, ctx: CliContext): void {
-  const collectors = program.command('collectors').description('collectors and the health of their sources');
-  collectors
+  const parent = program.command('collectors').description('collectors and the health of their sources');
+  parent
     .command('list')
     .description('each collector with its sources: last run, last success, last error, records')
     .addOption(jsonOption())
@@ -24,9 +20,10 @@ export function registerCollectors(program: Command, ctx: CliContext): void {
           'select id, kind, last_run_at, last_success_at, last_error, last_error_at, records from sources order by kind, id',
         ),
       );
-      const known = new Set(COLLECTORS.map((c) => c.id));
-      const kinds = [
-        ...COLLECTORS,
+      // Every registry collector, then any kind a store still holds rows of (a removed collector).
+      const known = new Set<string>(collectors.map((c) => c.id));
+      const kinds: { id: string; description: string }[] = [
+        ...collectors,
         ...[...new Set(rows.map((r) => r.kind))]
           .filter((k) => !known.has(k))
           .map((id) => ({ id, description: '' })),

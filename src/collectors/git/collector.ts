@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { AnyRecordInput } from '../../domain/records.js';
 import { repoName } from '../../domain/kinds/common.js';
@@ -57,8 +58,9 @@ export const gitCollector = {
   id: 'git',
   description: 'commits (size, merges, PR numbers, reverts, hotfixes), tags and authors from a local clone',
   configSchema: options,
-  async prepare(o, _config) {
-    const repo = await openGitRepo(o.path, o.cwd, o.name);
+  async prepare(o, ctx) {
+    // A relative `cwd` (a scheduled job's default '.') is the host's working directory.
+    const repo = await openGitRepo(o.path, resolve(ctx.cwd, o.cwd), o.name);
     return { sourceId: `git:${repo.name}`, target: { ...repo, batchSize: o.batch_size } };
   },
   async *collect(ctx) {
@@ -76,12 +78,7 @@ export const gitCollector = {
     for (const t of tips)
       if (t.ref.startsWith('refs/tags/') && oldTips[t.ref] !== t.sha) batch.push(tagRecord(repo.name, t));
 
-    const mapper = new CommitMapper(
-      repo.name,
-      ctx.config.git.hotfix_patterns,
-      ctx.config.bots.logins,
-      await knownPeople(ctx.store),
-    );
+    const mapper = new CommitMapper(repo.name, await knownPeople(ctx.store));
     let commits = 0;
     if (newShas.length) {
       const stillThere = await existingCommits(repo.path, [...oldShas]);

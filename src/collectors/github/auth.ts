@@ -4,7 +4,8 @@ import { invalidArgument } from '../../errors/errors.js';
 import type { GitHubAuth } from './client.js';
 
 export interface AuthSources {
-  env: NodeJS.ProcessEnv;
+  /** The host's environment, handed in: collectors never read process.env. */
+  env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   tokenFile?: string;
   installationId?: string;

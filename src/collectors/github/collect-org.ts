@@ -1,13 +1,13 @@
-import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import type { RecordKind } from '../../domain/records.js';
 import type { Store } from '../../store/store.js';
 import type { CollectorLogger } from '../collector.js';
-import { prepareCollector, type CollectSummary } from '../run.js';
-import { readSource, writeSource } from '../sources.js';
+import { runEach, type SourceRun } from '../run-split.js';
+import { runPrepared } from '../run.js';
 import type { GitHubClient, RequestStats } from './client.js';
-import { conditionalGet } from './conditional.js';
+import { repoSource } from './collect-repo.js';
 import { githubCollector } from './collector.js';
+import type { OrgRepo } from './org-repos.js';
 import type { GitHubSettings } from './repo-context.js';
 
 export interface RepoOutcome {
@@ -25,70 +25,16 @@ export interface GitHubCollection {
   elapsedMs: number;
 }
 
-const orgRepo = z.object({
-  full_name: z.string(),
-  archived: z.boolean().default(false),
-  default_branch: z.string().nullish(),
-});
-const orgListing = z.object({
-  etags: z.record(z.string(), z.string()),
-  repos: z.array(z.object({ repo: z.string(), default_branch: z.string().nullable() })),
-});
-
-/**
- * The organisation's repositories, archived ones left out. The listing is remembered in its
- * own `sources` row (`github-org:<org>`) with its ETag: an unchanged org costs one free 304.
- */
-export async function listOrgRepos(
-  client: GitHubClient,
-  store: Store,
-  org: string,
-): Promise<{ repo: string; default_branch: string | null }[]> {
-  const id = `github-org:${org}`;
-  const before = await readSource(store, id);
-  let cached: z.output<typeof orgListing> | null;
-  try {
-    cached = before?.cursor ? orgListing.parse(JSON.parse(before.cursor)) : null;
-  } catch {
-    cached = null;
-  }
-  const etags = { old: cached?.etags ?? {}, next: {} as Record<string, string> };
-  const first = await conditionalGet(
-    client.octokit,
-    'GET /orgs/{org}/repos',
-    { org, per_page: 100, page: 1, sort: 'full_name' },
-    z.array(orgRepo),
-    etags,
-  );
-  if (first.notModified && cached) return cached.repos;
-  const all = first.notModified ? [] : [...first.data];
-  for (let page = 2, more = !first.notModified && first.hasNext; more; page++) {
-    const r = await conditionalGet(
-      client.octokit,
-      'GET /orgs/{org}/repos',
-      { org, per_page: 100, page, sort: 'full_name' },
-      z.array(orgRepo),
-      null,
-    );
-    if (r.notModified) break;
-    all.push(...r.data);
-    more = r.hasNext;
-  }
-  const repos = all
-    .filter((r) => !r.archived)
-    .map((r) => ({ repo: r.full_name, default_branch: r.default_branch ?? null }));
-  const now = new Date();
-  await writeSource(store, {
-    id,
-    kind: 'github',
-    cursor: JSON.stringify({ etags: etags.next, repos }),
-    last_run_at: now,
-    last_success_at: now,
-    last_error: null,
-    last_error_at: before?.last_error_at ?? null,
-    records: before?.records ?? 0,
-  });
-  return repos;
+/** A run's sources as repositories: what the CLI prints and the benchmark counts. */
+export function repoOutcomes(runs: readonly SourceRun[]): RepoOutcome[] {
+  return runs.map((r) => ({
+    repo: r.source.replace(/^github:/, ''),
+    ok: r.ok,
+    skipped: r.facts.skipped === true,
+    error: r.error,
+    written: r.written,
+    records: r.total,
+  }));
 }
 
 export interface CollectGitHubOptions {
@@ -96,56 +42,25 @@ export interface CollectGitHubOptions {
   config: Config;
   client: GitHubClient;
   settings: GitHubSettings;
-  repos: { repo: string; default_branch: string | null }[];
+  repos: OrgRepo[];
   logger: CollectorLogger;
   concurrency: number;
-  onRepo?: (o: RepoOutcome) => void;
 }
 
 /**
- * Every repository is its own run with its own `sources` row: a failing repository is
- * recorded there (last_error) and skipped while the others proceed. The caller brings the
- * derived tables up to date afterwards (collectors never enrich).
+ * The given repositories with a client built by the caller, through the same per-repository
+ * runs as `pitwall collect github`: for the benchmark and the test server's tests, which
+ * measure the collection itself. The caller brings the derived tables up to date afterwards.
  */
 export async function collectGitHub(o: CollectGitHubOptions): Promise<GitHubCollection> {
   const t0 = performance.now();
-  const outcomes: RepoOutcome[] = [];
-  const queue = [...o.repos];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const outcome = await collectOne(o, next.repo, next.default_branch);
-      outcomes.push(outcome);
-      o.onRepo?.(outcome);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, queue.length)) }, worker));
-  outcomes.sort((a, b) => a.repo.localeCompare(b.repo));
-  return { repos: outcomes, requests: { ...o.client.stats }, elapsedMs: performance.now() - t0 };
-}
-
-async function collectOne(
-  o: CollectGitHubOptions,
-  repo: string,
-  defaultBranch: string | null,
-): Promise<RepoOutcome> {
-  try {
-    const job = await prepareCollector(
-      githubCollector,
-      { repo, default_branch: defaultBranch, client: o.client, settings: o.settings },
-      o.config,
-    );
-    const s: CollectSummary = await job.run({ store: o.store, config: o.config, logger: o.logger });
-    return {
-      repo,
-      ok: true,
-      skipped: s.facts.skipped === true,
-      error: null,
-      written: s.written,
-      records: s.total,
-    };
-  } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
-    o.logger.warn({ repo, error }, 'repository failed; skipped (recorded on its source)');
-    return { repo, ok: false, skipped: false, error, written: {}, records: 0 };
-  }
+  const sources = o.repos.map((r) => repoSource(r.repo, r.default_branch, o.client, o.settings));
+  const runs = await runEach(
+    githubCollector,
+    sources,
+    o.concurrency,
+    { store: o.store, config: o.config, logger: o.logger },
+    runPrepared,
+  );
+  return { repos: repoOutcomes(runs), requests: { ...o.client.stats }, elapsedMs: performance.now() - t0 };
 }

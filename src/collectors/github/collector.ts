@@ -1,78 +1,45 @@
 import { z } from 'zod';
-import type { AnyRecordInput } from '../../domain/records.js';
-import type { Queryable } from '../../store/store.js';
-import type { Collector } from '../collector.js';
-import { workflowRuns } from './actions.js';
+import { instant } from '../../domain/time.js';
+import type { FanOutCollector } from '../collector.js';
 import type { GitHubClient } from './client.js';
-import { conditionalGet } from './conditional.js';
-import { emptyCursor, parseCursor, serializeCursor, type GitHubCursor } from './cursor.js';
-import { deployments, releases } from './deployments.js';
-import { incidents } from './incidents.js';
-import { pullRequests } from './pull-requests.js';
-import type { Batches, GitHubSettings, RepoContext } from './repo-context.js';
+import { collectRepo, repoSource, type GitHubRepoTarget } from './collect-repo.js';
+import { githubSettings } from './config.js';
+import { listOrgRepos } from './org-repos.js';
+import { githubClientFor, githubTarget, settingsFrom } from './prepare.js';
+import type { GitHubSettings } from './repo-context.js';
 
-/**
- * Per repository. The client and settings are built once per collection by collectGitHub
- * (they need secrets and the whole config) and handed in as options.
- */
+/** One run's options: `pitwall collect github` flags, or a `collectors:` job's `options:`. */
 const options = z
   .object({
-    repo: z.string().regex(/^[^\s/]+\/[^\s/]+$/, 'expected "owner/name"'),
-    default_branch: z.string().nullable().default(null),
-    client: z.custom<GitHubClient>((v) => typeof v === 'object' && v !== null && 'octokit' in v),
-    settings: z.custom<GitHubSettings>((v) => typeof v === 'object' && v !== null && 'sweepMinutes' in v),
+    /** Every non-archived repository of this organisation, unless `repos` names some. */
+    org: z.string().trim().min(1).optional(),
+    /** owner/name, or name with `org`. */
+    repos: z.array(z.string().min(1)).default([]),
+    /** On a first run, only data from this instant on. */
+    since: instant.optional(),
+    /** REST base URL for this run, instead of github.api_url. */
+    api_url: z.string().min(1).optional(),
+    /** A file holding a token, instead of GITHUB_TOKEN; relative to the working directory. */
+    token_file: z.string().min(1).optional(),
+    /** The GitHub App installation (with PITWALL_GITHUB_APP_ID); else looked up for `org`. */
+    installation_id: z
+      .union([z.string().min(1), z.number().int().positive()])
+      .transform(String)
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.org !== undefined || o.repos.length > 0, {
+    path: ['org'],
+    message: 'required: an organisation (--org, or org:), or repositories as owner/name (--repo, or repos:)',
+  });
 
-export interface GitHubTarget {
-  repo: string;
-  owner: string;
-  name: string;
-  defaultBranch: string | null;
+/** A prepared run: the repositories to read (or the org to list), the client and the settings. */
+export interface GitHubRun {
+  org: string | null;
+  repos: string[];
   client: GitHubClient;
   settings: GitHubSettings;
-}
-
-async function knownPeople(store: Queryable): Promise<Set<string>> {
-  return new Set((await store.query<{ login: string }>('select login from people')).map((r) => r.login));
-}
-
-const hasUnfinished = (c: GitHubCursor) =>
-  c.deployments_pending.length > 0 ||
-  Object.values(c.runs_seen).some((s) => (s.split('|')[2] ?? '').toLowerCase() !== 'completed');
-
-/**
- * One conditional request (the repository's Events API feed, newest event only) that changes
- * whenever the repository sees a push, a PR, a review, a comment, an issue or a release. A 304
- * with nothing left unfinished and a recent full read means the repository is skipped: one free
- * request instead of one per stream. Workflow re-runs, scheduled runs and deployment statuses
- * are not events on GitHub, which is why unfinished runs or deployments force a read and
- * `sweep_minutes` bounds how stale a skipped repository can get.
- */
-async function unchanged(ctx: RepoContext): Promise<boolean> {
-  try {
-    const r = await conditionalGet(
-      ctx.octokit,
-      'GET /repos/{owner}/{repo}/events',
-      { owner: ctx.owner, repo: ctx.name, per_page: 1 },
-      z.array(z.unknown()),
-      ctx.etags,
-    );
-    const sweptAt = ctx.previous.swept_at ? Date.parse(ctx.previous.swept_at) : 0;
-    return (
-      r.notModified &&
-      !ctx.first &&
-      !hasUnfinished(ctx.previous) &&
-      Date.now() - sweptAt < ctx.settings.sweepMinutes * 60_000
-    );
-  } catch (e) {
-    // A server without the events feed only loses the shortcut.
-    ctx.logger.debug(
-      { err: e instanceof Error ? e.message : String(e) },
-      'no events feed; reading every stream',
-    );
-    return false;
-  }
+  concurrency: number;
 }
 
 export const githubCollector = {
@@ -80,63 +47,53 @@ export const githubCollector = {
   description:
     'pull requests, reviews, landing commits, Actions runs and jobs, deployments and incident issues from GitHub',
   configSchema: options,
-  prepare(o) {
-    const [owner = '', name = ''] = o.repo.split('/');
-    return Promise.resolve({
-      sourceId: `github:${o.repo}`,
-      target: {
-        repo: o.repo,
-        owner,
-        name,
-        defaultBranch: o.default_branch,
-        client: o.client,
-        settings: o.settings,
-      },
-    });
-  },
-  async *collect(ctx) {
-    const t = ctx.target;
-    const parsed = parseCursor(ctx.cursor, ctx.logger);
-    const previous = parsed ?? emptyCursor();
-    const repoCtx: RepoContext = {
-      octokit: t.client.octokit,
-      owner: t.owner,
-      name: t.name,
-      repo: t.repo,
-      defaultBranch: t.defaultBranch,
-      previous,
-      first: parsed === null,
-      next: { ...structuredClone(previous), etags: {} },
-      etags: { old: previous.etags, next: {} },
-      settings: t.settings,
+  settings: githubSettings,
+  // Credentials are resolved (and an App installation looked up) before a store is opened.
+  async prepare(o, ctx) {
+    const target = githubTarget(o.org ?? null, o.repos);
+    const client = await githubClientFor({
+      env: ctx.env,
+      cwd: ctx.cwd,
+      config: ctx.config,
+      target,
       logger: ctx.logger,
+      apiUrl: o.api_url,
+      tokenFile: o.token_file,
+      installationId: o.installation_id,
+    });
+    return {
+      sourceId: target.org ? `github-org:${target.org}` : `github:${target.repos.join(',')}`,
+      target: {
+        ...target,
+        client,
+        settings: settingsFrom(ctx.config, o.since ?? null),
+        concurrency: ctx.config.github.concurrency,
+      },
     };
-    if (await unchanged(repoCtx)) {
-      return {
-        cursor: serializeCursor({ ...previous, etags: { ...previous.etags, ...repoCtx.etags.next } }),
-        facts: { repo: t.repo, skipped: true, records: 0 },
-      };
-    }
-    const head: AnyRecordInput[] = [];
-    if ((await ctx.store.query('select 1 as x from repos where repo = $1', [t.repo])).length === 0)
-      head.push({ kind: 'repo', repo: t.repo, default_branch: t.defaultBranch ?? 'main' });
-    if (head.length) yield { records: head };
-    const streams: Batches[] = [
-      pullRequests(repoCtx, await knownPeople(ctx.store)),
-      workflowRuns(repoCtx),
-      deployments(repoCtx),
-      incidents(repoCtx),
-      ...(t.settings.releasesAsDeployments ? [releases(repoCtx)] : []),
-    ];
-    let records = 0;
-    for (const stream of streams)
-      for await (const batch of stream) {
-        records += batch.length;
-        ctx.progress({ unit: 'records', done: records });
-        yield { records: batch };
-      }
-    repoCtx.next.swept_at = new Date().toISOString();
-    repoCtx.next.etags = repoCtx.etags.next;
-    return { cursor: serializeCursor(repoCtx.next), facts: { repo: t.repo, skipped: false, records } };
   },
-} satisfies Collector<typeof options, GitHubTarget>;
+  // Named repositories are read as given; otherwise the org is listed (its listing cached).
+  async split(run, ctx) {
+    const facts = () => ({
+      requests: run.client.stats.requests,
+      not_modified: run.client.stats.notModified,
+      graphql: run.client.stats.graphql,
+      retried: run.client.stats.retried,
+    });
+    const source = (r: { repo: string; default_branch: string | null }) =>
+      repoSource(r.repo, r.default_branch, run.client, run.settings);
+    if (run.repos.length || !run.org)
+      return {
+        sources: run.repos.map((repo) => source({ repo, default_branch: null })),
+        concurrency: run.concurrency,
+        facts,
+      };
+    const listing = await listOrgRepos(run.client, run.org, ctx.cursor);
+    return {
+      sources: listing.repos.map(source),
+      concurrency: run.concurrency,
+      cursor: listing.cursor,
+      facts,
+    };
+  },
+  collect: collectRepo,
+} satisfies FanOutCollector<typeof options, GitHubRun, GitHubRepoTarget>;

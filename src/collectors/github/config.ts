@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configSection } from '../../config/sections.js';
 
 const regex = z.string().refine(
   (p) => {
@@ -44,7 +45,24 @@ export const githubSection = z
     jobs_via: z.enum(['rest', 'graphql']).default('rest'),
     /** Repositories collected at once. */
     concurrency: z.number().int().min(1).max(32).default(4),
+    /**
+     * HMAC key of GitHub webhook deliveries (`pitwall serve`); better set through
+     * PITWALL_GITHUB_WEBHOOK_SECRET than in a file.
+     */
+    webhook_secret: z.string().min(1).nullable().default(null),
   })
   .strict()
   .prefault({});
 export type GitHubConfig = z.output<typeof githubSection>;
+
+/** The `github:` section as the registry contributes it, with the secret the environment may set. */
+export const githubSettings = configSection('github', githubSection, {
+  PITWALL_GITHUB_WEBHOOK_SECRET: 'webhook_secret',
+});
+
+// `Config` types the section without config/ importing this file (see PluginSections).
+declare module '../../config/schema.js' {
+  interface PluginSections {
+    github: GitHubConfig;
+  }
+}

@@ -1,10 +1,8 @@
 import type { Config } from '../../config/schema.js';
 import { invalidArgument } from '../../errors/errors.js';
-import type { Store } from '../../store/store.js';
 import type { CollectorLogger } from '../collector.js';
 import { resolveAuth } from './auth.js';
 import { createClient, findInstallation, type GitHubAuth, type GitHubClient } from './client.js';
-import { collectGitHub, listOrgRepos, type GitHubCollection } from './collect-org.js';
 import type { GitHubSettings } from './repo-context.js';
 
 export interface GitHubTarget {
@@ -52,10 +50,11 @@ export function settingsFrom(cfg: Config, since: Date | null): GitHubSettings {
 
 /**
  * The client for a run: a GitHub App installation (looked up for the org when no id is given)
- * or a token, from the environment or a token file. Secrets are read here and never logged.
+ * or a token, from the host's environment (given in the run's context) or a token file.
+ * Secrets are read here and never logged.
  */
 export async function githubClientFor(o: {
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   config: Config;
   target: GitHubTarget;
@@ -90,29 +89,5 @@ export async function githubClientFor(o: {
     logger: o.logger,
     retryAfterBaseMs: retryBase,
     graphqlMinIntervalMs: o.config.github.graphql_min_interval_ms,
-  });
-}
-
-/** One collection of the target's repositories into `store`. */
-export async function runGitHub(o: {
-  store: Store;
-  config: Config;
-  client: GitHubClient;
-  target: GitHubTarget;
-  since: Date | null;
-  logger: CollectorLogger;
-}): Promise<GitHubCollection> {
-  const list = o.target.repos.length
-    ? o.target.repos.map((repo) => ({ repo, default_branch: null }))
-    : await listOrgRepos(o.client, o.store, o.target.org!);
-  return collectGitHub({
-    store: o.store,
-    config: o.config,
-    client: o.client,
-    settings: settingsFrom(o.config, o.since),
-    repos: list,
-    logger: o.logger,
-    concurrency: o.config.github.concurrency,
-    onRepo: (r) => o.logger.info({ repo: r.repo, ok: r.ok, records: r.records }, 'repository done'),
   });
 }

@@ -1,15 +1,16 @@
 /** The API's shapes as the browser sees them, named for the dashboards; all come from the client. */
 import type {
   CiStagesResponse,
+  Direction,
   DoraResponse,
+  DoraTier,
   FlakyResponse,
   HeadlineResponse,
   InsightsResponse,
   MetricInfo,
   MetricSeries,
+  Status,
 } from '../../client/index.js';
-import type { DoraTier } from '../../metrics/dora/tiers.js';
-import type { Direction, Status } from '../../metrics/registry/types.js';
 
 export type { DoraTier, Direction, MetricInfo, MetricSeries, Status };
 export type { HeatmapCell as HeatCell, Source } from '../../client/index.js';

@@ -1,0 +1,21 @@
+import type { AnyCollector } from './collector.js';
+import { gitCollector } from './git/collector.js';
+import { githubCollector } from './github/collector.js';
+import { junitCollector } from './junit/collector.js';
+
+/**
+ * The collector registry: one line per source. `pitwall collect <id>`, `pitwall collectors list`,
+ * the server's schedule (`collectors:` in pitwall.yaml, each job's options checked against the
+ * collector's schema) and the config's plug-in sections (`github:`) all derive from this list.
+ */
+export const collectors = [
+  gitCollector,
+  githubCollector,
+  junitCollector,
+] as const satisfies readonly AnyCollector[];
+
+export type RegisteredCollector = (typeof collectors)[number];
+
+export function collectorById(id: string): AnyCollector | undefined {
+  return collectors.find((c) => c.id === id);
+}

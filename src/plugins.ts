@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import { collectors } from './collectors/index.js';
+import { composeConfigSchema } from './config/compose.js';
+import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
+import type { Config, PluginSections } from './config/schema.js';
+import type { ConfigContributions } from './config/sections.js';
+
+/**
+ * Where the plug-in registries meet the config: the one module above both. config/ sits below
+ * every plug-in (they all read `Config`), so it cannot import them; plug-ins cannot compose the
+ * config either without each knowing the others. This file imports the registries, hands their
+ * sections and scheduled kinds to the loader, and is what entry points (CLI, tests, benchmarks)
+ * load the config through. Future registries (listeners, exporters, alert channels) add their
+ * contributions here.
+ */
+export const configContributions: ConfigContributions = {
+  sections: collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])),
+  scheduled: collectors.map((c) => ({ id: c.id, options: c.configSchema })),
+};
+
+/** The whole config schema: core sections, plug-in sections, scheduled jobs checked per collector. */
+export const configSchema: z.ZodType<Config> = composeConfigSchema(configContributions);
+
+/** pitwall.yaml and the environment, validated against the core and every plug-in, frozen. */
+export function loadConfig(opts: Omit<LoadOptions, 'contributions'> = {}): Config {
+  return loadWith({ ...opts, contributions: configContributions });
+}
+
+// Compile-time proof that the sections the registry contributes are exactly the ones
+// `PluginSections` declares (by declaration merging, next to each section's schema), so `Config`
+// never types a section that is not loaded, nor misses one that is.
+type Contributed = Extract<(typeof collectors)[number], { settings: unknown }>['settings'];
+type ContributedSections = { [S in Contributed as S['key']]: z.output<S['schema']> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sectionsMatch: Same<ContributedSections, PluginSections> = true;
+void sectionsMatch;
