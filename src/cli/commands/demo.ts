@@ -71,6 +71,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         if (o.fresh)
           await store.transaction(async (tx) => {
             for (const k of Object.values(recordKinds)) await tx.query(`delete from ${k.table}`);
+            // Nothing derived so far stands: every step starts over on the new records.
+            await tx.query('delete from enrich_steps');
           });
         await ingestBatches(store, run.batches(10_000), (n) => {
           if (showProgress && n / expected >= nextReport) {

@@ -116,5 +116,13 @@ export const criticalPaths = {
   description: "each completed CI run attempt's critical path of jobs",
   reads: ['pipeline_runs', 'pipeline_jobs'],
   writes: ['run_critical_paths', 'critical_path_jobs'],
-  run: ({ store }) => deriveCriticalPaths(store),
+  async run({ store, full }) {
+    // Incremental: only runs not analysed yet. With no earlier result to trust, start over.
+    if (full)
+      await store.transaction(async (tx) => {
+        await tx.query('delete from critical_path_jobs');
+        await tx.query('delete from run_critical_paths');
+      });
+    return deriveCriticalPaths(store);
+  },
 } satisfies EnrichStep;
