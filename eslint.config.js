@@ -66,6 +66,23 @@ export const layers = [
   ),
 ];
 
+/** Record producers take secrets and settings from the context their host hands them. */
+const noProcessEnv = {
+  files: ['src/collectors/**/*.ts', 'src/listeners/**/*.ts', 'src/agent/**/*.ts'],
+  ignores: ['**/*.test.ts'],
+  rules: {
+    'no-restricted-properties': [
+      'error',
+      {
+        object: 'process',
+        property: 'env',
+        message:
+          'a collector reads its environment from its context (ctx.env), given by the CLI or the server',
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.pitwall/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
@@ -77,4 +94,5 @@ export default tseslint.config(
     },
   },
   ...layers,
+  noProcessEnv,
 );

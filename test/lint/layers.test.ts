@@ -74,6 +74,18 @@ describe('layer rules (eslint.config.js)', () => {
     expect(errors[0]).toMatch(message);
   });
 
+  it('keeps process.env out of collectors: their environment arrives in the context', async () => {
+    const [result] = await eslint.lintText('export const token = process.env.GITHUB_TOKEN;\n', {
+      filePath: `${root}src/collectors/acme/collector.ts`,
+    });
+    expect(result!.messages.map((m) => m.ruleId)).toEqual(['no-restricted-properties']);
+    expect(result!.messages[0]!.message).toMatch(/ctx\.env/);
+    const [server] = await eslint.lintText('export const token = process.env.GITHUB_TOKEN;\n', {
+      filePath: `${root}src/server/x.ts`,
+    });
+    expect(server!.messages).toEqual([]);
+  });
+
   it.each([
     ['src/collectors/github/x.ts', "import type { Config } from '../../config/schema.js';"],
     ['src/collectors/github/x.ts', "import { ingest } from '../../ingest/ingest.js';"],

@@ -19,6 +19,9 @@ function gitFailed(args: readonly string[], code: number | null, stderr: string)
 function spawnGit(cwd: string, args: readonly string[]) {
   const child = spawn('git', [...BASE_ARGS, ...args], {
     cwd,
+    // git inherits this process's environment (PATH, HOME) like any child; no setting or
+    // secret of ours is read from it.
+    // eslint-disable-next-line no-restricted-properties
     env: { ...process.env, ...GIT_ENV },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
