@@ -8,6 +8,7 @@ import { readSource, writeSource } from '../collectors/sources.js';
 import { scheduledIssues } from '../config/compose.js';
 import type { Config, ScheduledCollector } from '../config/schema.js';
 import { PitwallError } from '../errors/errors.js';
+import { configContributions } from '../plugins.js';
 import type { Store } from '../store/store.js';
 import type { EnrichQueue } from './enrich-queue.js';
 
@@ -22,7 +23,6 @@ export interface SchedulerRuntime {
   cwd: string;
 }
 
-const scheduledKinds = collectors.map((c) => ({ id: c.id, options: c.configSchema }));
 /** Namespace of our advisory locks, so they cannot collide with another application's. */
 const LOCK_NAMESPACE = 7_411_011;
 
@@ -69,7 +69,7 @@ export class Scheduler {
    * the same; a config built in code gets here unchecked.)
    */
   static validate(config: Config): void {
-    const [issue] = scheduledIssues(scheduledKinds, config.collectors);
+    const [issue] = scheduledIssues(configContributions.scheduled, config.collectors);
     if (issue)
       throw new PitwallError('invalid_config', `config key "${issue.path.join('.')}": ${issue.message}`);
     config.collectors.forEach((c, i) => {
