@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../errors/errors.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
-import { explainMetric, type Explanation } from '../metrics/registry/registry.js';
+import { explainMetric, type Explanation, type LeftOut } from '../metrics/registry/registry.js';
 import type { Store } from '../store/store.js';
 import { printJson, rowsTable, type CliContext, type WindowFlags } from './context.js';
 
@@ -44,5 +44,16 @@ export function printExplanations(
     const shown = e.total > e.rows.length ? ` (first ${e.rows.length})` : '';
     ctx.out(`${e.metric}: ${e.total} row${e.total === 1 ? '' : 's'}${shown}\n`);
     if (e.rows.length) ctx.out(rowsTable(e.rows));
+    if (e.left_out?.total) printLeftOut(ctx, e.left_out);
   }
+}
+
+/** What a number leaves out on purpose: how many rows, by which rule, and the first of them. */
+function printLeftOut(ctx: CliContext, l: LeftOut): void {
+  const counts = Object.entries(l.reasons).map(([r, n]) => `${r}: ${n}`);
+  const why = counts.length ? ` (${counts.join(', ')})` : '';
+  const shown = l.total > l.rows.length ? `, first ${l.rows.length}` : '';
+  ctx.out(`left out: ${l.total} row${l.total === 1 ? '' : 's'}${why}${shown}\n`);
+  for (const [r, rule] of Object.entries(l.rules)) ctx.out(`  ${r}: ${rule}\n`);
+  if (l.rows.length) ctx.out(rowsTable(l.rows));
 }

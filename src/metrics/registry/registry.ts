@@ -115,6 +115,18 @@ export interface Explanation {
   rows: Record<string, unknown>[];
   /** How many rows there are in all. */
   total: number;
+  /** For a metric that leaves rows out on purpose: how many, why, and the first of them. */
+  left_out?: LeftOut;
+}
+
+export interface LeftOut {
+  total: number;
+  /** reason → how many rows it left out. */
+  reasons: Record<string, number>;
+  /** reason → the rule, in words. */
+  rules: Record<string, string>;
+  /** Oldest first, up to the explain limit. */
+  rows: Record<string, unknown>[];
 }
 
 /** The rows behind a metric's value, so a user can check the number row by row. */
@@ -134,16 +146,29 @@ export async function explainMetric(
   if (req.group && !req.by) throw invalidArgument('--group needs --by (e.g. --by team --group payments)');
   const filter = req.by && req.group ? ` and cast(${req.by} as text) = $3` : '';
   const params = [req.from, req.to, ...(filter ? [req.group!] : [])];
-  const base = `with f as (${sql}) select * from f where ts >= $1::timestamp and ts < $2::timestamp${filter}`;
+  const inWindow = (facts: string) =>
+    `with f as (${facts}) select * from f where ts >= $1::timestamp and ts < $2::timestamp${filter}`;
+  const limit = Math.max(1, Math.floor(req.limit ?? 100));
+  const base = inWindow(sql);
   const [{ n } = { n: 0 }] = await store.query<{ n: number }>(
     `select count(*) as n from (${base}) x`,
     params,
   );
-  const rows = await store.query(
-    `${base} order by ts limit ${Math.max(1, Math.floor(req.limit ?? 100))}`,
+  const rows = await store.query(`${base} order by ts limit ${limit}`, params);
+  if (!def.leftOut) return { metric: name, rows, total: n };
+  const out = inWindow(def.leftOut.rows);
+  const counts = await store.query<{ reason: string; n: number }>(
+    `select reason, count(*) as n from (${out}) x group by reason order by reason`,
     params,
   );
-  return { metric: name, rows, total: n };
+  const reasons = Object.fromEntries(counts.map((c) => [c.reason, Number(c.n)]));
+  const left_out: LeftOut = {
+    total: counts.reduce((s, c) => s + Number(c.n), 0),
+    reasons,
+    rules: Object.fromEntries(Object.keys(reasons).map((r) => [r, def.leftOut!.reasons[r] ?? r])),
+    rows: await store.query(`${out} order by ts limit ${limit}`, params),
+  };
+  return { metric: name, rows, total: n, left_out };
 }
 
 export function statusOf(

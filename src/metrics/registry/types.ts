@@ -37,6 +37,12 @@ export interface MetricBase {
    * Facts metrics default to their facts; a query metric without it cannot be explained.
    */
   explain?: string;
+  /**
+   * The rows the value leaves out on purpose, and why, so explain can list and count them: a
+   * SELECT like the facts (a `ts` column, the group-by columns) with a `reason` column whose
+   * values are the keys of `reasons` (reason → the rule, in words).
+   */
+  leftOut?: { rows: string; reasons: Record<string, string> };
 }
 
 export interface FactsMetric extends MetricBase {
