@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Config } from '../../config/schema.js';
-import type { Store } from '../../store/store.js';
+import type { SqlValue, Store } from '../../store/store.js';
 import type { EnrichStep } from '../step.js';
 
 interface DeploymentRow {
@@ -9,6 +9,7 @@ interface DeploymentRow {
   service: string;
   environment: string;
   sha: string;
+  at: Date;
 }
 
 /** Full shas for deployments recorded with a short sha or no repo, from the commits we know. */
@@ -39,26 +40,36 @@ async function resolveDeploymentShas(store: Store): Promise<number> {
  * earlier deployment there had shipped. Ancestry, not timestamps, so squash merges,
  * cherry-picks and out-of-order pushes are attributed correctly. Recomputed per repo,
  * so memory stays bounded by the largest repository's history.
+ *
+ * The first deployment of a stream that ships anything ships the whole history before it,
+ * most of it deployed long ago by deployments Pitwall never saw. Its commits older than
+ * `dora.first_deployment_credit_hours` are flagged `baseline`: shipped, so later deployments
+ * do not ship them again, but credited to no deployment (lead time, deploy phase, reverts).
  */
 export async function linkDeploymentCommits(store: Store, config: Config): Promise<number> {
   const repos = await store.query<{ repo: string }>(
     `select distinct repo from deployments where repo is not null and status = 'success' order by repo`,
   );
-  const rows: string[][] = [];
+  const rows: SqlValue[][] = [];
+  const creditMs = config.dora.first_deployment_credit_hours * 3_600_000;
   for (const { repo } of repos) {
     const rules = serviceRules(config, repo);
     const parents = new Map<string, string[]>();
+    const committed = new Map<string, number>();
     const paths = new Map<string, string[]>();
-    const cols = rules.size ? 'sha, parents, paths' : 'sha, parents';
-    for (const c of await store.query<{ sha: string; parents: string; paths?: string | null }>(
-      `select ${cols} from commits where repo = $1`,
-      [repo],
-    )) {
+    const cols = rules.size ? 'sha, parents, committed_at, paths' : 'sha, parents, committed_at';
+    for (const c of await store.query<{
+      sha: string;
+      parents: string;
+      committed_at: Date;
+      paths?: string | null;
+    }>(`select ${cols} from commits where repo = $1`, [repo])) {
       parents.set(c.sha, c.parents ? c.parents.split(' ') : []);
+      committed.set(c.sha, c.committed_at.getTime());
       if (c.paths) paths.set(c.sha, JSON.parse(c.paths) as string[]);
     }
     const deployments = await store.query<DeploymentRow>(
-      `select id, repo, service, environment, sha from deployments
+      `select id, repo, service, environment, sha, coalesce(finished_at, started_at) as at from deployments
        where repo = $1 and status = 'success' order by coalesce(finished_at, started_at), id`,
       [repo],
     );
@@ -67,6 +78,8 @@ export async function linkDeploymentCommits(store: Store, config: Config): Promi
       const streamKey = `${d.service}\u0000${d.environment}`;
       let shipped = shippedBy.get(streamKey);
       if (!shipped) shippedBy.set(streamKey, (shipped = new Set()));
+      // Nothing shipped to this stream yet: this deployment is its baseline.
+      const creditFrom = shipped.size ? -Infinity : d.at.getTime() - creditMs;
       const stack = [d.sha];
       while (stack.length) {
         const sha = stack.pop()!;
@@ -76,7 +89,8 @@ export async function linkDeploymentCommits(store: Store, config: Config): Promi
         // its paths; a commit whose paths are unknown is claimed (better counted than lost).
         const rule = rules.get(d.service);
         const touched = paths.get(sha) ?? [];
-        if (!rule || !touched.length || touched.some((p) => rule(p))) rows.push([d.id, repo, sha]);
+        if (!rule || !touched.length || touched.some((p) => rule(p)))
+          rows.push([d.id, repo, sha, committed.get(sha)! < creditFrom]);
         for (const p of parents.get(sha)!) stack.push(p);
       }
     }
@@ -84,7 +98,7 @@ export async function linkDeploymentCommits(store: Store, config: Config): Promi
   await store.upsert([
     {
       table: 'deployment_commits',
-      columns: ['deployment_id', 'repo', 'sha'],
+      columns: ['deployment_id', 'repo', 'sha', 'baseline'],
       key: ['deployment_id', 'repo', 'sha'],
       rows,
       replace: true,
@@ -111,9 +125,10 @@ export const deploymentShas = {
 
 export const deploymentCommits = {
   id: 'deployment-commits',
-  description: 'the commits each successful deployment shipped first to its service and environment (ancestry)',
+  description:
+    'the commits each successful deployment shipped first to its service and environment (ancestry)',
   reads: ['deployments', 'commits'],
   writes: ['deployment_commits'],
-  config: (c) => c.services,
+  config: (c) => ({ services: c.services, credit_hours: c.dora.first_deployment_credit_hours }),
   run: ({ store, config }) => linkDeploymentCommits(store, config),
 } satisfies EnrichStep;

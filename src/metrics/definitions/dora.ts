@@ -1,6 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { doraTiers } from '../dora/tiers.js';
+import { countedDuration, negativeDuration, RULES } from './left-out.js';
 
 const deployedAt = 'coalesce(d.finished_at, d.started_at)';
 const hours = (a: string, b: string) => `(extract(epoch from (${b} - ${a})) / 3600.0)`;
@@ -69,10 +70,18 @@ from per_week group by 1, 2 order by 1, 2`,
       thresholds: { green: t.lead_time_hours.elite, yellow: t.lead_time_hours.high },
       groupBy: GROUPS,
       // One row per commit and service, at its first production deployment in any production
-      // environment (derived by enrich into commit_deliveries).
+      // environment (derived by enrich into commit_deliveries, which says why one is left out).
       facts: `select deployed_at as ts, lead_hours as v, sha as commit, committed_at, deployment_id as deployment,
-                environment, service, repo, team from commit_deliveries`,
+                environment, service, repo, team from commit_deliveries where left_out is null`,
       aggregate: `percentile_cont(${q === 'median' ? 0.5 : 0.9}) within group (order by v)`,
+      leftOut: {
+        rows: `select deployed_at as ts, left_out as reason, lead_hours as v, sha as commit, committed_at,
+                deployment_id as deployment, environment, service, repo, team from commit_deliveries where left_out is not null`,
+        reasons: {
+          baseline: RULES.baseline(config.dora.first_deployment_credit_hours),
+          negative: RULES.negative('the lead time'),
+        },
+      },
     })),
     {
       name: 'dora.change_failure.rate',
@@ -89,8 +98,16 @@ from per_week group by 1, 2 order by 1, 2`,
       groupBy: GROUPS,
       facts: `select ${deployedAt} as ts, case when o.failed then 1.0 else 0.0 end as v, d.id as deployment, d.status,
               o.reason, o.evidence, d.service, d.repo, r.team
-              from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo`,
+              from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
+              where o.left_out is null`,
       aggregate: 'avg(v)',
+      leftOut: {
+        rows: `select ${deployedAt} as ts, o.left_out as reason, d.id as deployment, d.status, d.sha, o.evidence,
+                d.service, d.repo, r.team
+                from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
+                where o.left_out is not null`,
+        reasons: { retried: RULES.retried(config.dora.retry_window_minutes) },
+      },
     },
     {
       name: 'dora.rework.rate',
@@ -105,8 +122,10 @@ from per_week group by 1, 2 order by 1, 2`,
       direction: 'lower_is_better',
       thresholds: { green: 0.05, yellow: 0.1 },
       groupBy: GROUPS,
+      // A stream's first deployment ships old reverts and hotfixes as its baseline: not rework.
       facts: `select ${deployedAt} as ts, case when exists (select 1 from deployment_commits dc join commits c on c.repo = dc.repo and c.sha = dc.sha
-                where dc.deployment_id = d.id and (c.is_hotfix or c.reverts_sha is not null)) then 1.0 else 0.0 end as v,
+                where dc.deployment_id = d.id and not coalesce(dc.baseline, false)
+                  and (c.is_hotfix or c.reverts_sha is not null)) then 1.0 else 0.0 end as v,
               d.id as deployment, d.service, d.sha, d.repo, r.team
               from deployments d left join repos r on r.repo = d.repo where d.is_production and d.status = 'success'`,
       aggregate: 'avg(v)',
@@ -126,8 +145,15 @@ from per_week group by 1, 2 order by 1, 2`,
       facts: `select i.opened_at as ts, ${hours('i.opened_at', 'i.resolved_at')} as v, i.id as incident, i.resolved_at,
               i.caused_by_deployment, i.service, s.repo, r.team
               from incidents i left join (select service, min(repo) as repo from deployments group by service) s on s.service = i.service
-              left join repos r on r.repo = s.repo where i.resolved_at is not null`,
+              left join repos r on r.repo = s.repo where i.resolved_at is not null and ${countedDuration(hours('i.opened_at', 'i.resolved_at'))}`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',
+      leftOut: {
+        rows: `select i.opened_at as ts, 'negative' as reason, ${hours('i.opened_at', 'i.resolved_at')} as v, i.id as incident,
+                i.resolved_at, i.service, s.repo, r.team
+                from incidents i left join (select service, min(repo) as repo from deployments group by service) s on s.service = i.service
+                left join repos r on r.repo = s.repo where ${negativeDuration(hours('i.opened_at', 'i.resolved_at'))}`,
+        reasons: { negative: RULES.negative('the incident') },
+      },
     },
     {
       name: 'dora.recovery.failed_deployment_hours',
@@ -144,8 +170,15 @@ from per_week group by 1, 2 order by 1, 2`,
       facts: `select ${deployedAt} as ts, ${hours(deployedAt, 'o.restored_at')} as v, d.id as deployment, o.reason,
               o.evidence, o.restored_at, d.service, d.repo, r.team
               from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
-              where o.failed and o.restored_at is not null`,
+              where o.failed and o.restored_at is not null and ${countedDuration(hours(deployedAt, 'o.restored_at'))}`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',
+      leftOut: {
+        rows: `select ${deployedAt} as ts, 'negative' as reason, ${hours(deployedAt, 'o.restored_at')} as v, d.id as deployment,
+                o.reason as failure, o.evidence, o.restored_at, d.service, d.repo, r.team
+                from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
+                where o.failed and ${negativeDuration(hours(deployedAt, 'o.restored_at'))}`,
+        reasons: { negative: RULES.negative('the recovery') },
+      },
     },
   ];
 }

@@ -1,11 +1,18 @@
 import type { MetricDefinition } from '../registry/types.js';
-import { median } from './sql.js';
+import { countedDuration, negativeDuration, RULES } from './left-out.js';
+import { median, notBot } from './sql.js';
 
 /** The per-PR cycle breakdown (derived by enrich into pr_cycles), bots excluded; each phase is dated by its end. */
 const GROUPS = ['repo', 'team'] as const;
-const cycles = (ts: string, v: string) => `select ${ts} as ts, ${v} as v, c.repo, c.team, c.number, c.author
-  from pr_cycles c where ${v} is not null and not exists (select 1 from people b where b.login = c.author and b.is_bot)
-  and not exists (select 1 from pull_requests pr where pr.repo = c.repo and pr.number = c.number and pr.is_bot)`;
+const cycles = (
+  ts: string,
+  v: string,
+  keep: string,
+  reason = '',
+) => `select ${ts} as ts, ${reason}${v} as v, c.repo, c.team, c.number, c.author
+  from pr_cycles c where ${v} is not null and ${keep} and ${notBot('c.author')}`;
+/** A PR shipped only as its stream's baseline has no deploy time of its own. */
+const baselineOf = (key: string) => (key === 'deploy' ? 'coalesce(c.deploy_baseline, false)' : 'false');
 
 const phase = (
   key: string,
@@ -26,8 +33,20 @@ const phase = (
   direction: 'lower_is_better',
   thresholds,
   groupBy: GROUPS,
-  facts: cycles(ts, `c.${key}_hours`),
+  facts: cycles(ts, `c.${key}_hours`, `${countedDuration(`c.${key}_hours`)} and not ${baselineOf(key)}`),
   aggregate: median,
+  leftOut: {
+    rows: cycles(
+      ts,
+      `c.${key}_hours`,
+      `(${negativeDuration(`c.${key}_hours`)} or ${baselineOf(key)})`,
+      `case when ${baselineOf(key)} then 'baseline' else 'negative' end as reason, `,
+    ),
+    reasons: {
+      negative: RULES.negative(`the ${key} phase`),
+      ...(key === 'deploy' ? { baseline: RULES.baseline() } : {}),
+    },
+  },
 });
 
 export const flowDefinitions: MetricDefinition[] = [

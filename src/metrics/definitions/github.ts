@@ -1,6 +1,7 @@
 import type { MetricDefinition } from '../registry/types.js';
 import { githubCiDefinitions } from './github-ci.js';
 import { hoursBetween, humanPrs, median, notBot, pct, prFacts } from './sql.js';
+import { prDuration } from './pr-durations.js';
 
 const GROUPS = ['repo', 'team'] as const;
 
@@ -73,10 +74,10 @@ export const githubDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 8, yellow: 48 },
     groupBy: GROUPS,
-    facts: prFacts(
+    ...prDuration(
+      'coalesce(pr.ready_at, pr.created_at)',
       'pr.first_approval_at',
-      hoursBetween('coalesce(pr.ready_at, pr.created_at)', 'pr.first_approval_at'),
-      'pr.first_approval_at is not null',
+      'the wait for a first approval',
     ),
     aggregate: median,
   },

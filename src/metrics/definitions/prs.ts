@@ -1,5 +1,6 @@
 import type { MetricDefinition, QueryParts } from '../registry/types.js';
 import { hoursBetween, humanPrs, median, prFacts } from './sql.js';
+import { prDuration } from './pr-durations.js';
 
 const GROUPS = ['repo', 'team'] as const;
 /** Open PRs as of each bucket's end (or the window's end): a gauge, not a count of events. */
@@ -58,10 +59,10 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 4, yellow: 24 },
     groupBy: GROUPS,
-    facts: prFacts(
+    ...prDuration(
+      'coalesce(pr.ready_at, pr.created_at)',
       'pr.first_review_at',
-      hoursBetween('coalesce(pr.ready_at, pr.created_at)', 'pr.first_review_at'),
-      'pr.first_review_at is not null',
+      'the wait for a first review',
     ),
     aggregate: median,
   },
