@@ -17,12 +17,15 @@ const fingerprintOf = (s: EnrichStep, c: Config) => JSON.stringify(s.config?.(c)
 /** One pass: each step whose inputs or config changed since it last ran, in declared order. */
 async function runOwed(store: Store, config: Config, steps: readonly EnrichStep[]): Promise<EnrichSummary> {
   const tokens = new Map(
-    (await store.query<{ table_name: string; token: string }>('select table_name, token from table_changes')).map(
-      (r) => [r.table_name, r.token],
-    ),
+    (
+      await store.query<{ table_name: string; token: string }>('select table_name, token from table_changes')
+    ).map((r) => [r.table_name, r.token]),
   );
   const states = new Map(
-    (await store.query<StepState>('select step, seen, fingerprint from enrich_steps')).map((r) => [r.step, r]),
+    (await store.query<StepState>('select step, seen, fingerprint from enrich_steps')).map((r) => [
+      r.step,
+      r,
+    ]),
   );
   const summary: EnrichSummary = {};
   for (const step of steps) {
@@ -100,6 +103,8 @@ export function checkOrder(steps: readonly EnrichStep[]): void {
     for (const later of steps.slice(i + 1))
       for (const t of s.reads)
         if (later.writes.includes(t) && !s.writes.includes(t))
-          throw new Error(`enrichment step ${s.id} reads ${t}, which ${later.id} writes after it: reorder them`);
+          throw new Error(
+            `enrichment step ${s.id} reads ${t}, which ${later.id} writes after it: reorder them`,
+          );
   });
 }

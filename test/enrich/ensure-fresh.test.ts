@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../src/config/schema.js';
+import { configSchema } from '../../src/plugins.js';
 import { ensureFresh, enrichSteps } from '../../src/enrich/index.js';
 import { checkOrder, ensureFreshWith } from '../../src/enrich/fresh.js';
 import type { EnrichStep } from '../../src/enrich/step.js';

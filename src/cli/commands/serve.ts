@@ -62,6 +62,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
           port,
           anonymousRead: o.anonymousRead || undefined,
           webRoot: findWebRoot(ctx.cwd),
+          env: ctx.env,
+          cwd: ctx.cwd,
         });
         ctx.err(
           `Pitwall on ${server.url} (store: ${store.kind} ${store.location}; reads: ${o.anonymousRead || cfg.server.anonymous_read ? 'anonymous allowed' : 'token required'}; ${server.scheduler.jobs().length} scheduled collectors)\n`,

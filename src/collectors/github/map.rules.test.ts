@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../../../test/helpers/stores.js';
-import { configSchema } from '../../config/schema.js';
+import { configSchema } from '../../plugins.js';
 import { ensureFresh } from '../../enrich/index.js';
 import { ingest, validateRecords } from '../../ingest/ingest.js';
 import { prFromGraphql, pullRequestsResponse } from './graphql-prs.js';

@@ -26,7 +26,9 @@ export const productionDeployments = {
       await tx.query(`update deployments set is_production = lower(environment) in (select environment from production_environments)
         where is_production is null or is_production <> (lower(environment) in (select environment from production_environments))`);
     });
-    const [row] = await store.query<{ n: number }>('select count(*) as n from deployments where is_production');
+    const [row] = await store.query<{ n: number }>(
+      'select count(*) as n from deployments where is_production',
+    );
     return Number(row?.n ?? 0);
   },
 } satisfies EnrichStep;
