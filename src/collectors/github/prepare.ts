@@ -33,8 +33,6 @@ export function githubTarget(org: string | null, repos: readonly string[]): GitH
 export function settingsFrom(cfg: Config, since: Date | null): GitHubSettings {
   const g = cfg.github;
   return {
-    botLogins: cfg.bots.logins,
-    hotfixPatterns: cfg.git.hotfix_patterns,
     deployEnvironmentPattern: g.deploy_environment_pattern,
     deployWorkflowPattern: g.deploy_workflow_pattern,
     deployWorkflowEnvironment: g.deploy_workflow_environment,

@@ -4,10 +4,8 @@ import type { GitHubOctokit } from './client.js';
 import type { Etags } from './conditional.js';
 import type { GitHubCursor } from './cursor.js';
 
-/** Rules from config (`github:`, `bots:`, `git:`) and the command line, resolved once. */
+/** Rules from config (`github:`) and the command line, resolved once. Bots and hotfixes are enrichment's. */
 export interface GitHubSettings {
-  botLogins: string[];
-  hotfixPatterns: string[];
   /** Deployments API environments that are collected (case-insensitive regular expression). */
   deployEnvironmentPattern: string;
   /** Workflow runs or jobs whose name matches are deployments too; null turns it off. */
