@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors/errors.js';
+import { inWindow } from '../metrics/registry/fragments.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { Queryable } from '../store/store.js';
 
@@ -44,7 +45,7 @@ async function sumFacts(
   const def = registry.get(metric);
   if (!('facts' in def)) throw new Error(`${metric} has no facts to sum`);
   const [row] = await store.query<{ s: number | null }>(
-    `with f as (${def.facts}) select sum(v) as s from f where ts >= $1::timestamp and ts < $2::timestamp`,
+    `with f as (${def.facts}) select sum(v) as s from f where ${inWindow()}`,
     [w.from, w.to],
   );
   return Number(row?.s ?? 0);

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors/errors.js';
+import { filterSql, inWindow } from '../metrics/registry/fragments.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { Queryable } from '../store/store.js';
 
@@ -33,14 +34,14 @@ export async function queueHeatmap(
           field: k,
         },
       );
-  const where = filters.map(([k], i) => ` and cast(${k} as text) = $${i + 3}`).join('');
+  const where = filterSql(req.where, 3);
   const rows = await store.query<HeatmapCell>(
     `with f as (${def.facts})
      select cast(extract(isodow from ts) as integer) as weekday, cast(extract(hour from ts) as integer) as hour,
        percentile_cont(0.5) within group (order by v) as p50_seconds, count(*) as jobs
-     from f where ts >= $1::timestamp and ts < $2::timestamp${where}
+     from f where ${inWindow()}${where.sql}
      group by 1, 2 order by 1, 2`,
-    [req.from, req.to, ...filters.map(([, v]) => v)],
+    [req.from, req.to, ...where.params],
   );
   return {
     cells: rows.map((r) => ({

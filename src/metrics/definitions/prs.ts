@@ -1,3 +1,4 @@
+import { oneBucket, truncTo } from '../registry/fragments.js';
 import type { MetricDefinition, QueryParts } from '../registry/types.js';
 import { hoursBetween, humanPrs, median, prFacts } from './sql.js';
 import { prDuration } from './pr-durations.js';
@@ -6,8 +7,8 @@ const GROUPS = ['repo', 'team'] as const;
 /** Open PRs as of each bucket's end (or the window's end): a gauge, not a count of events. */
 function openAsOf(p: QueryParts, minAgeDays: number): string {
   const points = p.unit
-    ? `select least(g.b + interval '1 ${p.unit}', $2::timestamp) as asof, g.b as bucket
-       from generate_series(date_trunc('${p.unit}', $1::timestamp), $2::timestamp - interval '1 second', interval '1 ${p.unit}') as g(b)`
+    ? `select least(g.b + ${oneBucket(p.unit)}, $2::timestamp) as asof, g.b as bucket
+       from generate_series(${truncTo(p.unit, '$1::timestamp')}, $2::timestamp - interval '1 second', ${oneBucket(p.unit)}) as g(b)`
     : `select $2::timestamp as asof, cast(null as timestamp) as bucket where $1::timestamp < $2::timestamp`;
   return `with points as (${points}), f as (select * from (
   ${humanPrs('pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended')}

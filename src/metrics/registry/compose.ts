@@ -1,3 +1,4 @@
+import { filterSql, groupText, inWindow, oneBucket, truncTo } from './fragments.js';
 import type { MetricDefinition, MetricRequest, QueryParts } from './types.js';
 
 /**
@@ -10,9 +11,9 @@ export function composeQuery(
   /** Facts metrics only: two equal windows [$1, split) and [split, $2) in one pass, split as the last parameter. */
   split?: Date,
 ): { sql: string; params: (string | Date)[] } {
-  const filters = Object.entries(req.where ?? {});
-  const where = filters.map(([col], i) => ` and cast(${col} as text) = $${i + 3}`).join('');
-  const params: (string | Date)[] = filters.map(([, v]) => v);
+  const filters = filterSql(req.where, 3);
+  const where = filters.sql;
+  const params: (string | Date)[] = [...filters.params];
   const unit = req.bucket ?? null;
   const by = req.by ?? null;
   const splitParam = `$${params.length + 3}::timestamp`;
@@ -21,14 +22,14 @@ export function composeQuery(
     split
       ? `case when ${col} >= ${splitParam} then ${splitParam} else $1::timestamp end`
       : unit
-        ? `date_trunc('${unit}', ${col})`
+        ? truncTo(unit, col)
         : `cast(null as timestamp)`;
-  const group = (col: string) => (by ? `cast(${col} as text)` : `cast(null as text)`);
+  const group = (col: string) => (by ? groupText(col) : `cast(null as text)`);
   const periodDays = (col: string) =>
     split
       ? `(extract(epoch from ($2::timestamp - ${splitParam})) / 86400.0)`
       : unit
-        ? `(extract(epoch from (least(date_trunc('${unit}', ${col}) + interval '1 ${unit}', $2::timestamp) - greatest(date_trunc('${unit}', ${col}), $1::timestamp))) / 86400.0)`
+        ? `(extract(epoch from (least(${truncTo(unit, col)} + ${oneBucket(unit)}, $2::timestamp) - greatest(${truncTo(unit, col)}, $1::timestamp))) / 86400.0)`
         : `(extract(epoch from ($2::timestamp - $1::timestamp)) / 86400.0)`;
   const parts: QueryParts = { bucket, group, by, unit, periodDays, where };
   if ('query' in def) {
@@ -45,7 +46,7 @@ export function composeQuery(
   );
   const sql = `with f as (${def.facts})
 select ${bucket('ts')} as bucket, ${group(groupCol)} as grp, ${agg} as value
-from f where ts >= $1::timestamp and ts < $2::timestamp${where}
+from f where ${inWindow()}${where}
 group by 1, 2 order by 1, 2`;
   return { sql, params };
 }

@@ -1,6 +1,8 @@
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import type { Queryable } from '../../store/store.js';
 import { composeQuery } from './compose.js';
+import { filterSql, inWindow } from './fragments.js';
+import { BUCKETS } from './types.js';
 import type { MetricDefinition, MetricRequest, MetricValue, Status, Thresholds } from './types.js';
 
 const NAME = /^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$/;
@@ -81,6 +83,8 @@ export class MetricRegistry {
         `metric ${name} cannot be grouped by "${req.by}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
       );
     if (!(req.from < req.to)) throw invalidArgument(`--from must be before --to`);
+    if (req.bucket && !BUCKETS.includes(req.bucket))
+      throw invalidArgument(`bucket "${req.bucket}" is not one of ${BUCKETS.join(', ')}`);
     for (const k of Object.keys(req.where ?? {}))
       if (!def.groupBy.includes(k))
         throw invalidArgument(
@@ -144,19 +148,18 @@ export async function explainMetric(
       `metric ${name} cannot be grouped by "${req.by}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
     );
   if (req.group && !req.by) throw invalidArgument('--group needs --by (e.g. --by team --group payments)');
-  const filter = req.by && req.group ? ` and cast(${req.by} as text) = $3` : '';
-  const params = [req.from, req.to, ...(filter ? [req.group!] : [])];
-  const inWindow = (facts: string) =>
-    `with f as (${facts}) select * from f where ts >= $1::timestamp and ts < $2::timestamp${filter}`;
+  const filter = filterSql(req.by && req.group ? { [req.by]: req.group } : undefined, 3);
+  const params = [req.from, req.to, ...filter.params];
+  const rowsOf = (facts: string) => `with f as (${facts}) select * from f where ${inWindow()}${filter.sql}`;
   const limit = Math.max(1, Math.floor(req.limit ?? 100));
-  const base = inWindow(sql);
+  const base = rowsOf(sql);
   const [{ n } = { n: 0 }] = await store.query<{ n: number }>(
     `select count(*) as n from (${base}) x`,
     params,
   );
   const rows = await store.query(`${base} order by ts limit ${limit}`, params);
   if (!def.leftOut) return { metric: name, rows, total: n };
-  const out = inWindow(def.leftOut.rows);
+  const out = rowsOf(def.leftOut.rows);
   const counts = await store.query<{ reason: string; n: number }>(
     `select reason, count(*) as n from (${out}) x group by reason order by reason`,
     params,
