@@ -16,8 +16,19 @@ export interface TestStore {
   cleanup(): Promise<void>;
 }
 
+/**
+ * How a PostgreSQL database differs from the test cluster's defaults (C collation, UTC), to
+ * prove results do not depend on settings real servers often have.
+ */
+export interface PostgresSettings {
+  /** An ICU locale for the database's default collation, e.g. 'en-US-u-ka-shifted'. */
+  icuLocale?: string;
+  /** The database's session time zone, e.g. 'Pacific/Auckland'. */
+  timeZone?: string;
+}
+
 /** A fresh, migrated store: a DuckDB file in a temp dir, or a new PostgreSQL database. */
-export async function openTestStore(engine: Engine): Promise<TestStore> {
+export async function openTestStore(engine: Engine, settings: PostgresSettings = {}): Promise<TestStore> {
   if (engine === 'duckdb') {
     const dir = mkdtempSync(join(tmpdir(), 'pitwall-test-'));
     const duckdbPath = join(dir, 'test.duckdb');
@@ -35,7 +46,15 @@ export async function openTestStore(engine: Engine): Promise<TestStore> {
   const name = `pitwall_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const c = new pg.Client(admin);
   await c.connect();
-  await c.query(`create database ${name}`);
+  // DDL takes no bind parameters: accept only plain locale and zone names.
+  for (const v of [settings.icuLocale, settings.timeZone])
+    if (v !== undefined && !/^[A-Za-z0-9_/+-]+$/.test(v)) throw new Error(`unsafe PostgreSQL setting ${v}`);
+  const locale = settings.icuLocale
+    ? ` template template0 locale_provider icu icu_locale '${settings.icuLocale}' locale 'C.UTF-8'`
+    : '';
+  await c.query(`create database ${name}${locale}`);
+  // Set before the store connects, so every session of its pool starts in that zone.
+  if (settings.timeZone) await c.query(`alter database ${name} set timezone to '${settings.timeZone}'`);
   await c.end();
   const databaseUrl = admin.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
   const store = await openStore({ databaseUrl });

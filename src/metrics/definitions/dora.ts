@@ -4,7 +4,19 @@ import { doraTiers } from '../dora/tiers.js';
 import { countedDuration, negativeDuration, RULES } from './left-out.js';
 
 const deployedAt = 'coalesce(d.finished_at, d.started_at)';
+/**
+ * The UTC day of a deployment as a timestamp, not a `date`: PostgreSQL turns a date into a
+ * timestamp with time zone under date_trunc (the session's zone), and its driver reads a date
+ * as local midnight, so a `date` column answers differently on the two engines.
+ */
+const deployDay = `date_trunc('day', ${deployedAt})`;
 const hours = (a: string, b: string) => `(extract(epoch from (${b} - ${a})) / 3600.0)`;
+/**
+ * Each service's repository (the first by name when it deploys from several). Compared
+ * byte-wise: min() of text follows the collation, and a PostgreSQL whose locale ignores
+ * punctuation picks 'demo/ab' over 'demo/a-c' where DuckDB picks the other.
+ */
+const serviceRepo = `(select service, min(repo collate "C") as repo from deployments group by service)`;
 const GROUPS = ['service', 'team', 'repo'] as const;
 
 /** DORA's four keys over production deployments; "production" and the tiers come from config. */
@@ -24,11 +36,11 @@ export function doraDefinitions(config: Config): MetricDefinition[] {
       direction: 'higher_is_better',
       thresholds: { green: t.deploy_days_per_week.elite, yellow: t.deploy_days_per_week.high },
       groupBy: GROUPS,
-      explain: `select ${deployedAt} as ts, cast(${deployedAt} as date) as day, d.id as deployment, d.service, d.environment,
+      explain: `select ${deployedAt} as ts, ${deployDay} as day, d.id as deployment, d.service, d.environment,
                 d.sha, d.repo, r.team from deployments d left join repos r on r.repo = d.repo
                 where d.is_production and d.status = 'success'`,
       query: (p) => `with d as (select * from (
-  select cast(${deployedAt} as date) as day, d.service, d.repo, r.team
+  select ${deployDay} as day, d.service, d.repo, r.team
   from deployments d left join repos r on r.repo = d.repo
   where d.is_production and d.status = 'success' and ${deployedAt} >= $1::timestamp and ${deployedAt} < $2::timestamp
 ) x where true${p.where}), weeks as (
@@ -144,13 +156,13 @@ from per_week group by 1, 2 order by 1, 2`,
       groupBy: ['service', 'team', 'repo'],
       facts: `select i.opened_at as ts, ${hours('i.opened_at', 'i.resolved_at')} as v, i.id as incident, i.resolved_at,
               i.caused_by_deployment, i.service, s.repo, r.team
-              from incidents i left join (select service, min(repo) as repo from deployments group by service) s on s.service = i.service
+              from incidents i left join ${serviceRepo} s on s.service = i.service
               left join repos r on r.repo = s.repo where i.resolved_at is not null and ${countedDuration(hours('i.opened_at', 'i.resolved_at'))}`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',
       leftOut: {
         rows: `select i.opened_at as ts, 'negative' as reason, ${hours('i.opened_at', 'i.resolved_at')} as v, i.id as incident,
                 i.resolved_at, i.service, s.repo, r.team
-                from incidents i left join (select service, min(repo) as repo from deployments group by service) s on s.service = i.service
+                from incidents i left join ${serviceRepo} s on s.service = i.service
                 left join repos r on r.repo = s.repo where ${negativeDuration(hours('i.opened_at', 'i.resolved_at'))}`,
         reasons: { negative: RULES.negative('the incident') },
       },

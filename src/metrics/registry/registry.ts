@@ -2,6 +2,7 @@ import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import type { Queryable } from '../../store/store.js';
 import { composeQuery } from './compose.js';
 import { filterSql, inWindow } from './fragments.js';
+import { firstRows, sortValues } from './order.js';
 import { BUCKETS } from './types.js';
 import type { MetricDefinition, MetricRequest, MetricValue, Status, Thresholds } from './types.js';
 
@@ -44,7 +45,7 @@ export class MetricRegistry {
     const rows = await store.query<Row>(sql, [req.from, req.to, ...params]);
     if (!rows.length && !req.bucket && !req.by && countsToZero(def))
       return [{ bucket: null, group: null, value: 0 }];
-    return rows.map(toValue);
+    return sortValues(rows.map(toValue));
   }
 
   /**
@@ -66,7 +67,8 @@ export class MetricRegistry {
       return { current, previous };
     }
     const { sql, params } = composeQuery(def, { ...req, from: req.previousFrom }, req.from);
-    const rows = (await store.query<Row>(sql, [req.previousFrom, req.to, ...params])).map(toValue);
+    const read = await store.query<Row>(sql, [req.previousFrom, req.to, ...params]);
+    const rows = sortValues(read.map(toValue));
     const pick = (cur: boolean) => {
       const mine = rows
         .filter((r) => (r.bucket!.getTime() === req.from.getTime()) === cur)
@@ -157,7 +159,7 @@ export async function explainMetric(
     `select count(*) as n from (${base}) x`,
     params,
   );
-  const rows = await store.query(`${base} order by ts limit ${limit}`, params);
+  const rows = await firstRows(store, base, params, limit, n);
   if (!def.leftOut) return { metric: name, rows, total: n };
   const out = rowsOf(def.leftOut.rows);
   const counts = await store.query<{ reason: string; n: number }>(
@@ -165,11 +167,12 @@ export async function explainMetric(
     params,
   );
   const reasons = Object.fromEntries(counts.map((c) => [c.reason, Number(c.n)]));
+  const outTotal = counts.reduce((s, c) => s + Number(c.n), 0);
   const left_out: LeftOut = {
-    total: counts.reduce((s, c) => s + Number(c.n), 0),
+    total: outTotal,
     reasons,
     rules: Object.fromEntries(Object.keys(reasons).map((r) => [r, def.leftOut!.reasons[r] ?? r])),
-    rows: await store.query(`${out} order by ts limit ${limit}`, params),
+    rows: await firstRows(store, out, params, limit, outTotal),
   };
   return { metric: name, rows, total: n, left_out };
 }
