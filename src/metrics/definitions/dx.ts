@@ -1,9 +1,10 @@
+import { literal } from '../registry/fragments.js';
 import type { MetricDefinition } from '../registry/types.js';
 
 /** Developer experience from surveys: NPS and the 1–5 items (satisfaction and the SPACE dimensions). */
 const GROUPS = ['team', 'survey'] as const;
 const answers = (question: string, v: string) => `select s.answered_at as ts, ${v} as v, s.team, s.survey
-  from survey_responses s where s.question = '${question}' and s.score is not null`;
+  from survey_responses s where s.question = ${literal(question)} and s.score is not null`;
 
 const scaleItem = (question: string, title: string, why: string, action: string): MetricDefinition => ({
   name: `dx.survey.${question}`,

@@ -1,4 +1,4 @@
-import { oneBucket, truncTo } from '../registry/fragments.js';
+import { days, oneBucket, truncTo } from '../registry/fragments.js';
 import type { MetricDefinition, QueryParts } from '../registry/types.js';
 import { hoursBetween, humanPrs, median, prFacts } from './sql.js';
 import { prDuration } from './pr-durations.js';
@@ -14,7 +14,7 @@ function openAsOf(p: QueryParts, minAgeDays: number): string {
   ${humanPrs('pr.created_at, coalesce(pr.merged_at, pr.closed_at) as ended')}
 ) x where true${p.where})
 select pt.bucket, ${p.group(p.by ?? 'null')} as grp, count(f.created_at) as value
-from points pt left join f on f.created_at < pt.asof - interval '${minAgeDays} days' and (f.ended is null or f.ended >= pt.asof)
+from points pt left join f on f.created_at < pt.asof - ${days(minAgeDays)} and (f.ended is null or f.ended >= pt.asof)
 group by 1, 2 order by 1, 2`;
 }
 

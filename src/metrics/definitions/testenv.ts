@@ -1,3 +1,4 @@
+import { literal } from '../registry/fragments.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { minutesBetween, pct } from './sql.js';
 
@@ -5,7 +6,7 @@ import { minutesBetween, pct } from './sql.js';
  * Test-environment provisioning, from spans: the root span `testenv.provision` (request to
  * ready) and its phase children (`testenv.checks`, `testenv.kubernetes`, `testenv.wait_ready`).
  */
-const ROOT = `'testenv.provision'`;
+const ROOT = literal('testenv.provision');
 const GROUPS = ['repo', 'team'] as const;
 const provisions = (
   v: string,

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../errors/errors.js';
+import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import { BUCKETS, type Bucket } from './types.js';
 
 /**
@@ -46,3 +46,18 @@ export const truncTo = (unit: Bucket, expr: string) => `date_trunc('${unitOf(uni
 
 /** One bucket's length, as an interval. */
 export const oneBucket = (unit: Bucket) => `interval '1 ${unitOf(unit)}'`;
+
+/**
+ * A text literal that definitions write themselves (a survey question, a span name). Nothing
+ * from config or a request may come here: only a plain name is accepted, so no quote needs escaping.
+ */
+export function literal(name: string): string {
+  if (!/^[a-z0-9_.-]+$/.test(name)) throw new PitwallError('internal', `"${name}" is not a plain name`);
+  return `'${name}'`;
+}
+
+/** `interval 'n days'` for a whole number of days a definition fixes. */
+export function days(n: number): string {
+  if (!Number.isInteger(n) || n < 0) throw new PitwallError('internal', `${n} is not a whole number of days`);
+  return `interval '${n} days'`;
+}
