@@ -78,6 +78,12 @@ export interface CollectorBase<S extends z.ZodType, U> {
    * id (`github:`). The registry hands it to the config loader.
    */
   settings?: ConfigSection;
+  /**
+   * All batches of one run are ingested in one transaction: a failure anywhere (a bad record, a
+   * report that breaks off mid-way) writes nothing. For sources that are one indivisible
+   * delivery, such as the test reports of one CI job; leave unset for long incremental crawls.
+   */
+  atomic?: boolean;
   collect(ctx: CollectContext<U>): AsyncGenerator<CollectBatch, CollectOutcome, void>;
 }
 

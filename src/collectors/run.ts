@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { RecordKind } from '../domain/records.js';
 import { PitwallError, invalidArgument } from '../errors/errors.js';
-import { ingest, type IngestResult } from '../ingest/ingest.js';
+import { ingest, type IngestResult, type Writer } from '../ingest/ingest.js';
 import type { Store } from '../store/store.js';
 import type {
   CollectOutcome,
@@ -93,29 +93,38 @@ export async function runPrepared<S extends z.ZodType, T>(
   // left as rejected promises, so a failing ingest is never an unhandled rejection.
   let inFlight: Promise<{ ok: true } | { ok: false; error: unknown }> | null = null;
   let outcome: CollectOutcome;
-  try {
-    for (;;) {
-      const next = await gen.next();
-      if (inFlight) {
-        const settled = await inFlight;
-        inFlight = null;
-        if (!settled.ok) throw settled.error;
+  const pump = async (writer: Writer): Promise<CollectOutcome> => {
+    try {
+      for (;;) {
+        const next = await gen.next();
+        if (inFlight) {
+          const settled = await inFlight;
+          inFlight = null;
+          if (!settled.ok) throw settled.error;
+        }
+        if (next.done) return next.value;
+        if (next.value.records.length === 0) continue;
+        inFlight = ingest(writer, next.value.records).then(
+          (r) => {
+            add(written, r);
+            total += r.total;
+            return { ok: true as const };
+          },
+          (error: unknown) => ({ ok: false as const, error }),
+        );
       }
-      if (next.done) {
-        outcome = next.value;
-        break;
-      }
-      if (next.value.records.length === 0) continue;
-      inFlight = ingest(store, next.value.records).then(
-        (r) => {
-          add(written, r);
-          total += r.total;
-          return { ok: true as const };
-        },
-        (error: unknown) => ({ ok: false as const, error }),
-      );
+    } catch (e) {
+      // Settle the write in flight before a transaction rolls back under it.
+      if (inFlight) await inFlight;
+      inFlight = null;
+      throw e;
     }
+  };
+  try {
+    // An atomic collector's batches share one transaction: all of the run is written, or none.
+    outcome = collector.atomic ? await store.transaction((tx) => pump(tx)) : await pump(store);
   } catch (e) {
+    if (collector.atomic) total = 0;
     await gen.return(undefined as never).catch(() => undefined);
     if (inFlight) await inFlight;
     const message = e instanceof Error ? e.message : String(e);
