@@ -46,12 +46,12 @@ describe.each(ENGINES)('pitwall collect junit and tests on %s', (engine) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a truncated file fails with file:line and nothing of the invocation is written', async () => {
+  it('a truncated file fails with file:line:column and nothing of the invocation is written', async () => {
     writeFileSync(join(dir, 'good.xml'), report(pass('add')));
     writeFileSync(join(dir, 'bad.xml'), report(pass('sub')).slice(0, 80));
     const r = await cli(['collect', 'junit', 'good.xml', 'bad.xml'], { env, cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^pitwall: bad\.xml:\d+: unclosed tag: testsuite/);
+    expect(r.stderr).toMatch(/^pitwall: bad\.xml:\d+:\d+: unclosed tag: testsuite/);
     expect(await count()).toBe(0);
   });
 
@@ -125,7 +125,7 @@ describe.each(ENGINES)('pitwall collect junit and tests on %s', (engine) => {
     writeFileSync(join(dir, 'trunc.src'), report(fail('divide')).slice(0, 90));
     const malformed = await run('trunc.src', 1);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/junit\.xml:\d+: /);
+    expect(malformed.stderr).toMatch(/junit\.xml:\d+:\d+: /);
     writeFileSync(join(dir, 'green.src'), report(pass('add')));
     const crashed = await run('green.src', 3);
     expect(crashed.code).toBe(2);

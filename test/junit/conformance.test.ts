@@ -85,67 +85,71 @@ describe.skipIf(!present)('JUnit parsing matches dorny/test-reporter’s expecte
   });
 });
 
-describe.skipIf(!present)('every JUnit fixture parses, and the corrupt one fails with file:line', () => {
-  const files = present ? allXml(fixturesDir).sort() : [];
-  const corrupt = files.filter((f) => f.includes('corrupt'));
+describe.skipIf(!present)(
+  'every JUnit fixture parses, and the corrupt one fails with file:line:column',
+  () => {
+    const files = present ? allXml(fixturesDir).sort() : [];
+    const corrupt = files.filter((f) => f.includes('corrupt'));
 
-  it.each(files.filter((f) => !f.includes('corrupt')).map((f) => relative(fixturesDir, f)))(
-    '%s',
-    async (rel) => {
-      const text = readFileSync(join(fixturesDir, rel), 'utf8').replaceAll(/<!--[\s\S]*?-->/g, '');
-      const parsed = await parseReportFile(join(fixturesDir, rel));
-      // An independent count of case elements: every one becomes exactly one parsed case.
-      const elements = (text.match(/<(testcase|test-case)[\s/>]/g) ?? []).length;
-      expect(parsed.cases.length).toBe(elements);
-      for (const c of parsed.cases) {
-        expect(c.name).not.toBe('');
-        expect(c.durationMs).toBeGreaterThanOrEqual(0);
-      }
-      // Surefire/Marathon <flakyFailure>: the test passed after that many failed runs.
-      const flaky = (text.match(/<flakyFailure/g) ?? []).length;
-      if (flaky)
-        expect(parsed.cases.filter((c) => c.status === 'passed' && c.retries > 0).length).toBe(flaky);
-    },
-  );
-
-  it('the truncated Surefire report names its file and line and yields nothing', async () => {
-    expect(corrupt).toHaveLength(1);
-    await expect(parseReportFile(corrupt[0]!, 'TEST-test.CorruptTest.xml')).rejects.toMatchObject({
-      code: 'invalid_argument',
-      message: expect.stringMatching(/^TEST-test\.CorruptTest\.xml:18: unclosed tag/),
-      details: { file: 'TEST-test.CorruptTest.xml', line: 18 },
-    });
-  });
-
-  it('retries inside one report become attempts 1..n of one test (action-junit-report flaky_retries)', async () => {
-    const dir = join(fixturesDir, 'action-junit-report', 'flaky_retries');
-    const reports = await Promise.all(
-      ['flaky_with_classname_file.xml', 'flaky_success_first.xml'].map(async (f) => ({
-        report: await parseReportFile(join(dir, f)),
-        writtenAt: new Date('2026-01-01T00:00:00Z'),
-      })),
+    it.each(files.filter((f) => !f.includes('corrupt')).map((f) => relative(fixturesDir, f)))(
+      '%s',
+      async (rel) => {
+        const text = readFileSync(join(fixturesDir, rel), 'utf8').replaceAll(/<!--[\s\S]*?-->/g, '');
+        const parsed = await parseReportFile(join(fixturesDir, rel));
+        // An independent count of case elements: every one becomes exactly one parsed case.
+        const elements = (text.match(/<(testcase|test-case)[\s/>]/g) ?? []).length;
+        expect(parsed.cases.length).toBe(elements);
+        for (const c of parsed.cases) {
+          expect(c.name).not.toBe('');
+          expect(c.durationMs).toBeGreaterThanOrEqual(0);
+        }
+        // Surefire/Marathon <flakyFailure>: the test passed after that many failed runs.
+        const flaky = (text.match(/<flakyFailure/g) ?? []).length;
+        if (flaky)
+          expect(parsed.cases.filter((c) => c.status === 'passed' && c.retries > 0).length).toBe(flaky);
+      },
     );
-    const recs = toRecords(reports, {
-      repo: 'acme/api',
-      sha: null,
-      branch: null,
-      runId: 'r1',
-      attempt: 1,
-      at: null,
-      cwd: '/elsewhere',
+
+    it('the truncated Surefire report names its file, line and column and yields nothing', async () => {
+      expect(corrupt).toHaveLength(1);
+      await expect(parseReportFile(corrupt[0]!, 'TEST-test.CorruptTest.xml')).rejects.toMatchObject({
+        code: 'invalid_argument',
+        // The file ends inside `    <system-out><![CDATA[` (24 characters on line 18).
+        message: expect.stringMatching(/^TEST-test\.CorruptTest\.xml:18:25: unclosed tag/),
+        details: { file: 'TEST-test.CorruptTest.xml', line: 18, column: 25 },
+      });
     });
-    const foo = recs.filter((r) => r.name === 'test_foo' && r.class_name === 'test_foo.TestFoo');
-    expect(foo.map((r) => [r.attempt, r.status])).toEqual([
-      [1, 'failed'],
-      [2, 'error'],
-      [3, 'passed'],
-    ]);
-    expect(new Set(foo.map((r) => r.test_id)).size).toBe(1);
-    // GitHub's runner checks out at /home/runner/work/REPO/REPO/: that prefix is not part of the file.
-    expect(foo[0]!.file).toBe('test_foo.py');
-    // Same name, other class and file: another test.
-    const bar = recs.find((r) => r.class_name === 'test_bar.TestBar')!;
-    expect(bar.test_id).not.toBe(foo[0]!.test_id);
-    expect(bar.attempt).toBe(1);
-  });
-});
+
+    it('retries inside one report become attempts 1..n of one test (action-junit-report flaky_retries)', async () => {
+      const dir = join(fixturesDir, 'action-junit-report', 'flaky_retries');
+      const reports = await Promise.all(
+        ['flaky_with_classname_file.xml', 'flaky_success_first.xml'].map(async (f) => ({
+          report: await parseReportFile(join(dir, f)),
+          writtenAt: new Date('2026-01-01T00:00:00Z'),
+        })),
+      );
+      const recs = toRecords(reports, {
+        repo: 'acme/api',
+        sha: null,
+        branch: null,
+        runId: 'r1',
+        attempt: 1,
+        at: null,
+        cwd: '/elsewhere',
+      });
+      const foo = recs.filter((r) => r.name === 'test_foo' && r.class_name === 'test_foo.TestFoo');
+      expect(foo.map((r) => [r.attempt, r.status])).toEqual([
+        [1, 'failed'],
+        [2, 'error'],
+        [3, 'passed'],
+      ]);
+      expect(new Set(foo.map((r) => r.test_id)).size).toBe(1);
+      // GitHub's runner checks out at /home/runner/work/REPO/REPO/: that prefix is not part of the file.
+      expect(foo[0]!.file).toBe('test_foo.py');
+      // Same name, other class and file: another test.
+      const bar = recs.find((r) => r.class_name === 'test_bar.TestBar')!;
+      expect(bar.test_id).not.toBe(foo[0]!.test_id);
+      expect(bar.attempt).toBe(1);
+    });
+  },
+);

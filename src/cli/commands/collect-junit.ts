@@ -58,7 +58,9 @@ export function collectJunitFlags(
   ctx: CliContext,
   program: Command,
 ): void {
-  reportOptions(cmd.argument('<paths...>', 'report files, directories (every *.xml below) or globs'))
+  reportOptions(
+    cmd.argument('<paths...>', 'report files, directories (every *.xml and *.trx below) or globs'),
+  )
     .addOption(jsonOption())
     .action(async (paths: string[], o: Options) => {
       const cfg = config(ctx, program);

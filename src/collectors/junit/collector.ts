@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { repoName, sha } from '../../domain/kinds/common.js';
 import { instant } from '../../domain/time.js';
+import type { RecordInput } from '../../domain/records.js';
+import { invalidArgument } from '../../errors/errors.js';
 import type { Collector } from '../collector.js';
+import { Identities } from './identity.js';
+import { readCases } from './parse.js';
 import { resolveReportPaths } from './paths.js';
-import { readReports, type ReadReport } from './read.js';
-import { contentRunId, toRecords, type RunContext } from './records.js';
-import { countStatuses, type StatusCounts } from './report.js';
+import { scanReports, type ScannedReport } from './read.js';
+import { contentRunId, toRecord, type RunContext } from './records.js';
+import type { StatusCounts } from './report.js';
 
 const options = z
   .object({
-    /** Files, directories (every *.xml below) or globs, relative to `cwd`. */
+    /** Files, directories (every *.xml and *.trx below) or globs, relative to `cwd`. */
     paths: z.array(z.string().min(1)).min(1),
     cwd: z.string().default('.'),
     repo: repoName.optional(),
@@ -22,8 +26,9 @@ const options = z
   .strict();
 
 export interface JunitTarget {
-  reports: ReadReport[];
-  context: RunContext;
+  reports: ScannedReport[];
+  identities: Identities;
+  context: RunContext & { runId: string };
 }
 
 export interface FileSummary extends StatusCounts {
@@ -33,47 +38,82 @@ export interface FileSummary extends StatusCounts {
   warnings: string[];
 }
 
-export function fileSummaries(reports: readonly ReadReport[]): FileSummary[] {
-  return reports.map(({ report }) => ({
-    file: report.path,
-    format: report.format,
-    tests: report.cases.length,
-    ...countStatuses(report.cases),
-    warnings: report.warnings,
+export function fileSummaries(reports: readonly ScannedReport[]): FileSummary[] {
+  return reports.map(({ summary }) => ({
+    file: summary.path,
+    format: summary.format,
+    tests: summary.cases,
+    ...summary.counts,
+    warnings: summary.warnings,
   }));
 }
 
+/** Records per yielded batch: each is one ingest (validate + upsert) inside the one transaction. */
+const BATCH = 5000;
+
 export const junitCollector = {
   id: 'junit',
-  description: 'test results from JUnit, NUnit and xUnit.net XML reports (every common test runner)',
+  description: 'test results from JUnit, NUnit, xUnit.net and TRX (Visual Studio, dotnet test) reports',
   configSchema: options,
-  // Every report is parsed here, before a store is opened: a malformed file writes nothing.
+  // The runner ingests every batch in one transaction: an invocation lands whole or not at all.
+  atomic: true,
+  // Every report is read to its end here, before a store is opened: a malformed file writes
+  // nothing. Only counts and identity fingerprints are kept, never the cases.
   async prepare(o) {
     const files = await resolveReportPaths(o.paths, o.cwd);
-    const reports = await readReports(files, o.cwd);
-    const context: RunContext = {
+    const identities = new Identities(o.repo ?? null, o.cwd);
+    const reports = await scanReports(files, o.cwd, (c) => identities.observe(c));
+    const context = {
       repo: o.repo ?? null,
       sha: o.sha ?? null,
       branch: o.branch ?? null,
-      runId: o.run ?? contentRunId(reports.map((r) => r.report)),
+      runId: o.run ?? contentRunId(reports.map((r) => r.summary.digest)),
       attempt: o.attempt,
       at: o.at ?? null,
       cwd: o.cwd,
     };
-    return { sourceId: `junit:${o.repo ?? 'local'}`, target: { reports, context } };
+    return { sourceId: `junit:${o.repo ?? 'local'}`, target: { reports, identities, context } };
   },
-  // One batch, so one transaction: the reports of an invocation land together or not at all.
+  // The second pass: the same files streamed again into records, batch by batch.
   async *collect(ctx) {
-    const { reports, context } = ctx.target;
-    const records = toRecords(reports, context);
-    ctx.progress({ unit: 'tests', done: records.length });
-    if (records.length) yield { records };
+    const { reports, identities, context } = ctx.target;
+    const identify = identities.identifier();
+    let batch: RecordInput<'test_result'>[] = [];
+    let done = 0;
+    for (const { file, summary, writtenAt } of reports) {
+      const cases = readCases(file, summary.path, summary.definitions);
+      for (;;) {
+        const next = await cases.next();
+        if (next.done) {
+          // Identities and the run id were derived from the first pass: a file rewritten since
+          // (a runner still writing) would break both, so the whole collection is abandoned.
+          if (next.value.digest !== summary.digest)
+            throw invalidArgument(
+              `${summary.path}: the file changed while it was being collected; nothing was written. ` +
+                'Collect it once the test runner has finished writing it',
+            );
+          break;
+        }
+        for (const c of next.value) batch.push(toRecord(c, identify(c), writtenAt, context));
+        if (batch.length >= BATCH) {
+          done += batch.length;
+          yield { records: batch };
+          ctx.progress({ unit: 'tests', done });
+          batch = [];
+        }
+      }
+    }
+    if (batch.length) {
+      done += batch.length;
+      yield { records: batch };
+      ctx.progress({ unit: 'tests', done });
+    }
     return {
-      cursor: context.runId ?? '',
+      cursor: context.runId,
       facts: {
-        run_id: context.runId ?? '',
+        run_id: context.runId,
         files: reports.length,
-        tests: records.length,
+        tests: done,
         // Facts are flat scalars; the per-file table travels as JSON for the CLI to print.
         per_file: JSON.stringify(fileSummaries(reports)),
       },

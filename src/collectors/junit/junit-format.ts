@@ -72,7 +72,7 @@ export class JunitHandler implements FormatHandler {
     this.emit({
       suite: suite?.name ?? '',
       className: attr(c.attrs, 'classname', 'class') ?? '',
-      name: attr(c.attrs, 'name') ?? '(unnamed)',
+      name: attr(c.attrs, 'name') ?? null,
       file: attr(c.attrs, 'file', 'filepath') ?? suite?.file ?? null,
       status,
       durationMs: parseSecondsToMs(c.attrs.time),

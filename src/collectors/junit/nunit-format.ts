@@ -11,7 +11,8 @@ interface Suite {
 const PATH_TYPES = new Set(['assembly', 'testsuite', 'namespace']);
 
 /**
- * NUnit 3 (`<test-run>`) and NUnit 2 (`<test-results>`): `<test-suite>` nests assembly ->
+ * NUnit 3 (`<test-run>`, or a bare `<test-suite>` as NUnit's own tools and some CI plugins
+ * write it) and NUnit 2 (`<test-results>`): `<test-suite>` nests assembly ->
  * namespaces -> fixture -> parameterised method/theory -> `<test-case>`. The suite is the
  * assembly and namespace path (as dorny/test-reporter names it), the class is the fixture.
  */
@@ -52,7 +53,7 @@ export class NunitHandler implements FormatHandler {
     this.emit({
       suite,
       className: attr(a, 'classname') ?? fixture?.fullname ?? fixture?.name ?? '',
-      name: attr(a, 'name') ?? '(unnamed)',
+      name: attr(a, 'name') ?? null,
       file: null,
       status,
       durationMs: parseSecondsToMs(a.duration ?? a.time),
@@ -79,12 +80,12 @@ export class XunitNetHandler implements FormatHandler {
     } else if (name === 'collection') this.collection = attr(attrs, 'name') ?? '';
     else if (name === 'test') {
       const type = attr(attrs, 'type') ?? '';
-      const full = attr(attrs, 'name') ?? '(unnamed)';
+      const full = attr(attrs, 'name') ?? null;
       this.emit({
         suite: this.collection || this.assembly,
         className: type,
         // The full name minus the class keeps a theory's arguments, which `method` drops.
-        name: type && full.startsWith(`${type}.`) ? full.slice(type.length + 1) : full,
+        name: full && type && full.startsWith(`${type}.`) ? full.slice(type.length + 1) : full,
         file: null,
         status: statusWord(attrs.result) ?? 'passed',
         durationMs: parseSecondsToMs(attrs.time),

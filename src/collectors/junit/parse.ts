@@ -1,19 +1,28 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
 import { invalidArgument, PitwallError } from '../../errors/errors.js';
 import type { FormatHandler } from './format.js';
 import { JunitHandler } from './junit-format.js';
 import { NunitHandler, XunitNetHandler } from './nunit-format.js';
-import type { ParsedCase, ParsedReport, ReportFormat } from './report.js';
+import { type ParsedCase, type ParsedReport, type ReportFormat, type StatusCounts } from './report.js';
+import { TrxDefinitions, TrxHandler } from './trx-format.js';
 
 const ROOTS: Record<string, ReportFormat> = {
   testsuites: 'junit',
   testsuite: 'junit',
   'test-run': 'nunit',
+  'test-suite': 'nunit',
   'test-results': 'nunit',
   assemblies: 'xunit',
   assembly: 'xunit',
+  TestRun: 'trx',
 };
+
+const KNOWN_ROOTS = Object.keys(ROOTS)
+  .map((r) => `<${r}>`)
+  .join(', ');
 
 /**
  * Problems a lenient reader (xml2js, the writers' own tools) accepts and whose meaning is
@@ -22,20 +31,51 @@ const ROOTS: Record<string, ReportFormat> = {
  */
 const TOLERATED = new Set(['disallowed character.']);
 
-function handlerFor(format: ReportFormat, emit: (c: ParsedCase) => void): FormatHandler {
+/** What one complete pass over a report learnt. */
+export interface ReportSummary {
+  path: string;
+  format: ReportFormat;
+  cases: number;
+  counts: StatusCounts;
+  warnings: string[];
+  /** sha256 of the file's bytes. */
+  digest: string;
+  /** TRX only: the test definitions a later pass joins its results to. */
+  definitions: TrxDefinitions;
+}
+
+function handlerFor(
+  format: ReportFormat,
+  emit: (c: ParsedCase) => void,
+  defs: TrxDefinitions,
+): FormatHandler {
   if (format === 'nunit') return new NunitHandler(emit);
   if (format === 'xunit') return new XunitNetHandler(emit);
+  if (format === 'trx') return new TrxHandler(emit, defs);
   return new JunitHandler(emit);
 }
 
 /**
- * Streams one report through a SAX parser, so a 100 MB report never sits in memory as a DOM;
- * its cases are buffered and returned only once the whole file has parsed, so a malformed or
- * truncated file yields an error naming the file and line, and no records at all.
+ * Streams one report through a SAX parser and yields its cases a chunk (256 KB of XML) at a
+ * time, so a report of any size never sits in memory. A malformed or truncated file throws
+ * `file:line:column: reason`; a consumer that must write all or nothing reads every file to
+ * its end before writing (see collector.ts). `definitions` carries a TRX file's test
+ * definitions from an earlier pass, since they follow the results they name.
  */
-export async function parseReportFile(path: string, displayPath = path): Promise<ParsedReport> {
+export async function* readCases(
+  path: string,
+  displayPath = path,
+  definitions = new TrxDefinitions(),
+): AsyncGenerator<ParsedCase[], ReportSummary, void> {
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
-  const cases: ParsedCase[] = [];
+  let pending: ParsedCase[] = [];
+  const counts: StatusCounts = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  let cases = 0;
+  const emit = (c: ParsedCase) => {
+    pending.push(c);
+    counts[c.status]++;
+    cases++;
+  };
   const warnings: string[] = [];
   const stack: string[] = [];
   // Held in an object: the SAX callbacks assign it, which TypeScript's narrowing cannot see.
@@ -45,16 +85,18 @@ export async function parseReportFile(path: string, displayPath = path): Promise
     fatal: null,
   };
 
+  // saxes' column is that of the character it stopped at, counted from 1.
+  const where = () => `${displayPath}:${parser.line}:${Math.max(1, parser.column)}`;
   const fail = (reason: string) =>
-    invalidArgument(`${displayPath}:${parser.line}: ${reason}`, {
+    invalidArgument(`${where()}: ${reason}`, {
       file: displayPath,
       line: parser.line,
-      column: parser.column + 1,
+      column: Math.max(1, parser.column),
     });
   parser.on('error', (e) => {
     // saxes prefixes "line:column: "; we say it our way.
     const reason = e.message.replace(/^\d+:\d+:\s*/, '');
-    if (TOLERATED.has(reason)) warnings.push(`${displayPath}:${parser.line}: ${reason}`);
+    if (TOLERATED.has(reason)) warnings.push(`${where()}: ${reason}`);
     else st.fatal ??= fail(reason);
   });
   parser.on('opentag', (tag) => {
@@ -62,10 +104,13 @@ export async function parseReportFile(path: string, displayPath = path): Promise
     if (!st.handler) {
       st.format = ROOTS[tag.name] ?? null;
       if (!st.format) {
-        st.fatal = fail(`<${tag.name}> is not a JUnit, NUnit or xUnit.net report root`);
+        st.fatal = fail(
+          `<${tag.name}> is not the root of a test report this reads (${KNOWN_ROOTS}); ` +
+            'pass only JUnit, NUnit, xUnit.net or TRX reports, e.g. narrow a directory with a glob',
+        );
         return;
       }
-      st.handler = handlerFor(st.format, (c) => cases.push(c));
+      st.handler = handlerFor(st.format, emit, definitions);
     }
     st.handler.open(tag.name, tag.attributes, stack.at(-1));
     stack.push(tag.name);
@@ -76,22 +121,69 @@ export async function parseReportFile(path: string, displayPath = path): Promise
     st.handler.close(tag.name);
   });
 
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  const hash = createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
   try {
-    for await (const chunk of stream) {
-      parser.write(chunk as string);
-      if (st.fatal) break;
+    try {
+      for await (const chunk of stream) {
+        hash.update(chunk as Buffer);
+        parser.write(decoder.write(chunk as Buffer));
+        if (st.fatal) throw st.fatal;
+        if (pending.length) {
+          const out = pending;
+          pending = [];
+          yield out;
+        }
+      }
+    } catch (e) {
+      if (e instanceof PitwallError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw invalidArgument(`${displayPath}: cannot read the report (${code ?? (e as Error).message})`);
     }
-    if (!st.fatal) parser.close();
-  } catch (e) {
-    if (e instanceof PitwallError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw invalidArgument(`${displayPath}: cannot read the report (${code ?? (e as Error).message})`);
+    parser.write(decoder.end());
+    parser.close();
+    if (st.fatal) throw st.fatal;
+    if (!st.format) throw fail('empty document, no report root element');
+    if (pending.length) yield pending;
   } finally {
     stream.destroy();
   }
-  if (st.fatal) throw st.fatal;
-  if (!st.format)
-    throw invalidArgument(`${displayPath}:${parser.line}: empty document, no report root element`);
-  return { path: displayPath, format: st.format, cases, warnings };
+  return {
+    path: displayPath,
+    format: st.format,
+    cases,
+    counts,
+    warnings,
+    digest: hash.digest('hex'),
+    definitions,
+  };
+}
+
+/** Reads a report to its end, handing each case to `onCase`, and returns what it learnt. */
+export async function scanReport(
+  path: string,
+  displayPath = path,
+  onCase: (c: ParsedCase) => void = () => undefined,
+  definitions?: TrxDefinitions,
+): Promise<ReportSummary> {
+  const gen = readCases(path, displayPath, definitions);
+  for (;;) {
+    const next = await gen.next();
+    if (next.done) return next.value;
+    for (const c of next.value) onCase(c);
+  }
+}
+
+/** One report's cases in memory, for callers that need them all at once (small reports, tests). */
+export async function parseReportFile(path: string, displayPath = path): Promise<ParsedReport> {
+  let cases: ParsedCase[] = [];
+  let summary = await scanReport(path, displayPath, (c) => cases.push(c));
+  if (summary.format === 'trx') {
+    // Its results came before the definitions they join: read it again with them known.
+    cases = [];
+    summary = await scanReport(path, displayPath, (c) => cases.push(c), summary.definitions);
+  }
+  const { format, warnings, digest } = summary;
+  return { path: displayPath, format, cases, warnings, digest };
 }

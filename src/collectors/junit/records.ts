@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RecordInput } from '../../domain/records.js';
 import { parseInstant } from '../../domain/time.js';
-import { identify } from './identity.js';
-import type { ParsedReport } from './report.js';
+import { identify, type IdentifiedCase } from './identity.js';
+import type { ParsedCase, ParsedReport } from './report.js';
 
 export interface RunContext {
   repo: string | null;
@@ -28,16 +28,46 @@ function reportInstant(raw: string | null): Date | null {
   );
 }
 
-export function contentRunId(reports: readonly ParsedReport[]): string {
+/**
+ * A run id from the reports' bytes (their sha256 digests, in the order read): re-collecting the
+ * same files gives the same id, so the same rows, without holding their cases to hash them.
+ */
+export function contentRunId(digests: readonly string[]): string {
   const h = createHash('sha256');
-  for (const r of reports) h.update(JSON.stringify(r.cases));
+  for (const d of digests) h.update(d);
   return `junit-${h.digest('hex').slice(0, 16)}`;
 }
 
 /**
- * test_result records for reports read in one collection. `fallbackAt` is when each report was
- * written (its mtime): the time of a case whose runner wrote no timestamp.
+ * One test_result record. `writtenAt` is when its report was written (its mtime): the time of
+ * a case whose runner wrote no timestamp.
  */
+export function toRecord(
+  c: ParsedCase,
+  id: IdentifiedCase,
+  writtenAt: Date,
+  ctx: RunContext & { runId: string },
+): RecordInput<'test_result'> {
+  return {
+    kind: 'test_result',
+    test_id: id.testId,
+    run_id: ctx.runId,
+    attempt: ctx.attempt + id.occurrence - 1,
+    repo: ctx.repo,
+    suite: c.suite,
+    class_name: c.className,
+    name: id.name,
+    file: id.file,
+    sha: ctx.sha,
+    branch: ctx.branch,
+    status: c.status,
+    duration_ms: c.durationMs,
+    retries: c.retries,
+    executed_at: ctx.at ?? reportInstant(c.timestamp) ?? writtenAt,
+  };
+}
+
+/** test_result records for reports held in memory, read in one collection. */
 export function toRecords(
   reports: readonly { report: ParsedReport; writtenAt: Date }[],
   ctx: RunContext,
@@ -48,25 +78,6 @@ export function toRecords(
     all.map((x) => x.c),
     ctx.cwd,
   );
-  const runId = ctx.runId ?? contentRunId(reports.map((r) => r.report));
-  return all.map(({ c, writtenAt }, i) => {
-    const id = ids[i]!;
-    return {
-      kind: 'test_result',
-      test_id: id.testId,
-      run_id: runId,
-      attempt: ctx.attempt + id.occurrence - 1,
-      repo: ctx.repo,
-      suite: c.suite,
-      class_name: c.className,
-      name: c.name,
-      file: id.file,
-      sha: ctx.sha,
-      branch: ctx.branch,
-      status: c.status,
-      duration_ms: c.durationMs,
-      retries: c.retries,
-      executed_at: ctx.at ?? reportInstant(c.timestamp) ?? writtenAt,
-    };
-  });
+  const run = { ...ctx, runId: ctx.runId ?? contentRunId(reports.map((r) => r.report.digest)) };
+  return all.map(({ c, writtenAt }, i) => toRecord(c, ids[i]!, writtenAt, run));
 }

@@ -5,7 +5,8 @@ export interface ParsedCase {
   /** Innermost `<testsuite name>` (NUnit: assembly and namespace path); '' when unnamed. */
   suite: string;
   className: string;
-  name: string;
+  /** null when the runner wrote no name: identity gives each such case its own (see identity.ts). */
+  name: string | null;
   /** As written by the runner (`file`/`filepath` of the case or an enclosing suite); normalised later. */
   file: string | null;
   status: TestStatus;
@@ -16,7 +17,7 @@ export interface ParsedCase {
   timestamp: string | null;
 }
 
-export type ReportFormat = 'junit' | 'nunit' | 'xunit';
+export type ReportFormat = 'junit' | 'nunit' | 'xunit' | 'trx';
 
 export interface ParsedReport {
   /** The path as the user named it (for messages). */
@@ -25,12 +26,8 @@ export interface ParsedReport {
   cases: ParsedCase[];
   /** Recoverable XML problems the report contained (e.g. a `<` inside an attribute value). */
   warnings: string[];
+  /** sha256 of the file's bytes: what a content-derived run id hashes. */
+  digest: string;
 }
 
 export type StatusCounts = Record<TestStatus, number>;
-
-export function countStatuses(cases: readonly { status: TestStatus }[]): StatusCounts {
-  const c: StatusCounts = { passed: 0, failed: 0, error: 0, skipped: 0 };
-  for (const x of cases) c[x.status]++;
-  return c;
-}

@@ -51,3 +51,14 @@ export function statusWord(raw: string | undefined): 'passed' | 'failed' | 'erro
       return null;
   }
 }
+
+/**
+ * A .NET TimeSpan as TRX writes durations: `[-][d.]hh:mm:ss[.fffffff]` ("00:00:00.0032953").
+ * Anything else counts as 0, as an unreadable `time` does.
+ */
+export function parseTimeSpanToMs(raw: string | undefined): number {
+  const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(raw?.trim() ?? '');
+  if (!m) return 0;
+  const seconds = Number(m[1] ?? 0) * 86_400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  return Math.round(seconds * 1_000_000) / 1000;
+}
