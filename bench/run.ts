@@ -1,5 +1,6 @@
 import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
+import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
 import { serverBench } from './server.js';
 import type { BenchResult } from './harness.js';
@@ -8,6 +9,7 @@ import type { BenchResult } from './harness.js';
 const benches: Record<string, () => Promise<BenchResult>> = {
   'git-ingest': gitIngestBench,
   'github-collect': githubCollectBench,
+  'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
   server: serverBench,
 };
