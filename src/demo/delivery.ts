@@ -44,8 +44,9 @@ export function stagingDeploy(ctx: DemoContext, st: RepoState, at: number): void
  * and get exactly one remedy; when a remedy could not complete inside the window the failure
  * is reported by status instead, so every failure stays visible and exact.
  */
-export function productionDeploy(ctx: DemoContext, st: RepoState, at: number, remedial: boolean): void {
+export function productionDeploy(ctx: DemoContext, st: RepoState, start: number, remedial: boolean): void {
   const rng = ctx.rng.delivery;
+  let at = start;
   const real = ctx.realised;
   if (!remedial && (st.pendingRemedy || at < st.busyUntil || st.tip === st.lastProductionSha)) return;
   let remedy: Remedy | null =
@@ -59,7 +60,20 @@ export function productionDeploy(ctx: DemoContext, st: RepoState, at: number, re
   const slack = at + 30 * M + delayB + delayA + 30 * M;
   if ((remedy === 'revert' || remedy === 'hotfix' || remedy === 'incident') && slack >= ctx.end)
     remedy = 'status';
+  // Some healthy deployments first fail an attempt that is retried, same sha, minutes later.
+  const attempt =
+    !remedial && !remedy && at >= ctx.start && at + 2 * H < ctx.end && rng.chance(DEPLOY.retriedAttemptShare)
+      ? emitDeployment(ctx, st, 'production', at, 'failure')
+      : null;
+  if (attempt) at = attempt.finished + rng.int(DEPLOY.retryGapMinutes[0], DEPLOY.retryGapMinutes[1]) * M;
   const d = emitDeployment(ctx, st, 'production', at, remedy === 'status' ? 'failure' : 'success');
+  if (attempt)
+    real.retriedAttempts.push({
+      id: attempt.id,
+      team: st.team.team,
+      retryId: d.id,
+      finishedAt: new Date(attempt.finished).toISOString(),
+    });
   st.busyUntil = d.finished;
   if (d.finished < ctx.end && at >= ctx.start)
     real.productionDeployments.set(st.team.team, (real.productionDeployments.get(st.team.team) ?? 0) + 1);
@@ -116,7 +130,8 @@ export function productionDeploy(ctx: DemoContext, st: RepoState, at: number, re
   st.pendingRemedy = true;
   st.awaiting = { failedIndex };
   if (remedy === 'status') {
-    schedule(st, { at: d.finished + delayA, type: 'deploy', remedial: true });
+    const redeploy = rng.int(DEPLOY.statusRedeployMinutes[0], DEPLOY.statusRedeployMinutes[1]) * M;
+    schedule(st, { at: d.finished + redeploy, type: 'deploy', remedial: true });
     return;
   }
   const fixAt = d.finished + delayB;

@@ -66,6 +66,14 @@ export const DEPLOY = {
   secondSlotShare: 0.5,
   durationMedianMinutes: 8,
   stagingLeadMinutes: 20,
+  /**
+   * Share of regular deployments preceded by a failed attempt of the same sha, retried
+   * successfully 5-30 min later: inside dora.retry_window_minutes, so no change failure.
+   */
+  retriedAttemptShare: 0.05,
+  retryGapMinutes: [5, 30],
+  /** A 'status' failure's sha is deployed again this many minutes later: past the retry window. */
+  statusRedeployMinutes: [75, 180],
 } as const;
 
 /** CI job graph: bounds (median/f .. median×f) make build → e2e → package the critical path of every run. */

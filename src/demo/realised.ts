@@ -28,6 +28,8 @@ export interface FailedDeployment {
 export class Realised {
   readonly counts: Partial<Record<RecordKind, number>> = {};
   readonly failed: FailedDeployment[] = [];
+  /** Failed attempts retried with the same sha within the retry window: not change failures. */
+  readonly retriedAttempts: { id: string; team: string; retryId: string; finishedAt: string }[] = [];
   /** Per team: production deployments with status success or failure, finished inside the window. */
   readonly productionDeployments = new Map<string, number>();
   /** Per team: UTC day numbers (epoch ms / 86,400,000) with ≥ 1 successful production deployment. */

@@ -21,6 +21,8 @@ export interface RealisedTruth {
   total: number;
   /** Every failed production deployment with its one remedy; nothing else looks failed. */
   failedDeployments: FailedDeployment[];
+  /** Failed attempts redeployed with the same sha within the retry window: neither failures nor deployments. */
+  retriedAttempts: { id: string; team: string; retryId: string; finishedAt: string }[];
   perTeam: Record<
     string,
     {
@@ -109,6 +111,7 @@ export function summarise(truth: DemoTruth, r: Realised): RealisedTruth {
     counts: { ...r.counts },
     total,
     failedDeployments: r.failed.map((f) => ({ ...f })),
+    retriedAttempts: r.retriedAttempts.map((a) => ({ ...a })),
     perTeam,
     commitFirstDeployment: r.detail ? Object.fromEntries(r.commitFirstDeployment) : null,
     ci: {

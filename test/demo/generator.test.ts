@@ -60,8 +60,26 @@ describe('demo generator', () => {
     const commits = ofKind(records, 'commit');
     const incidents = ofKind(records, 'incident');
     for (const i of incidents) expect(failed.get(i.caused_by_deployment!)?.remedy).toBe('incident');
+    // A failed status is a 'status' failure, or an attempt retried with the same sha minutes later.
+    const retried = new Map(realised.retriedAttempts.map((a) => [a.id, a]));
+    expect(retried.size).toBeGreaterThan(0);
     for (const d of deployments.values())
-      if (d.status === 'failure') expect(failed.get(d.id)?.remedy).toBe('status');
+      if (d.status === 'failure') {
+        const attempt = retried.get(d.id);
+        if (!attempt) expect(failed.get(d.id)?.remedy).toBe('status');
+        else {
+          const retry = deployments.get(attempt.retryId)!;
+          expect([retry.sha, retry.service, retry.environment, retry.status]).toEqual([
+            d.sha,
+            d.service,
+            d.environment,
+            'success',
+          ]);
+          const gap = new Date(retry.started_at).getTime() - new Date(d.finished_at!).getTime();
+          expect(gap).toBeGreaterThanOrEqual(5 * 60_000);
+          expect(gap).toBeLessThanOrEqual(30 * 60_000);
+        }
+      }
     for (const c of commits.filter((c) => c.reverts_sha)) {
       expect(c.subject).toMatch(/^Revert "/);
       const f = [...failed.values()].find((x) => x.remedy === 'revert' && x.remedyRef === c.reverts_sha);
