@@ -1,3 +1,5 @@
+import { BUCKETS, type Bucket, type MetricDefinition } from '../../src/metrics/registry/types.js';
+
 /**
  * Comparing what two engines returned for the same query: rows as multisets of plain values,
  * numbers within a relative tolerance (a parallel sum may add in another order), nothing
@@ -113,4 +115,42 @@ export function diffDeep(a: unknown, b: unknown, path = '', out: string[] = [], 
     out.push(`${path}: duckdb ${JSON.stringify(plain(a))}, postgres ${JSON.stringify(plain(b))}`);
   }
   return out;
+}
+
+export type Filter = Record<string, string> | undefined;
+export interface Combo {
+  bucket: Bucket | null;
+  by: string | null;
+  where: Filter;
+}
+
+/** An explanation's row lists (compared as sets) apart from the rest (totals, counts, rules). */
+export function explanationParts(e: object) {
+  const { rows, left_out, ...rest } = e as { rows: object[]; left_out?: { rows: object[] } };
+  return {
+    rows,
+    leftOut: left_out?.rows ?? [],
+    rest: { ...rest, left_out: left_out && { ...left_out, rows: null } },
+  };
+}
+
+/**
+ * Query metrics compose bucket, group and filter themselves: every combination of the three.
+ * Facts metrics share one composer whose fragments are independent, so every pair of choices
+ * (bucket x group-by, bucket x filter, group-by x filter) is enough: a Latin square covers all
+ * pairs in m x m queries (m the most choices of one dimension), each query setting all three.
+ */
+export function combos(def: MetricDefinition, filters: Filter[]): Combo[] {
+  const buckets = [null, ...BUCKETS];
+  const bys = [null, ...def.groupBy];
+  if ('query' in def)
+    return buckets.flatMap((bucket) => bys.flatMap((by) => filters.map((where) => ({ bucket, by, where }))));
+  const m = Math.max(buckets.length, bys.length, filters.length);
+  const at = <T>(xs: T[], i: number) => xs[i % xs.length]!;
+  const square = Array.from({ length: m * m }, (_, n) => {
+    const [i, j] = [Math.floor(n / m), n % m];
+    return { bucket: at(buckets, i), by: at(bys, j), where: at(filters, (i + j) % m) };
+  });
+  // A dimension with fewer choices than m repeats some: ask each combination once.
+  return [...new Map(square.map((c) => [JSON.stringify(c), c])).values()];
 }
