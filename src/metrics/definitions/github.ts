@@ -107,7 +107,7 @@ export const githubDefinitions: MetricDefinition[] = [
     groupBy: GROUPS,
     facts: prFacts(
       'pr.merged_at',
-      '(select cast(count(*) as double precision) from reviews rv where rv.repo = pr.repo and rv.pr_number = pr.number)',
+      `(select cast(count(*) as double precision) from reviews rv where rv.repo = pr.repo and rv.pr_number = pr.number and rv.reviewer <> pr.author and ${notBot('rv.reviewer')})`,
       merged,
     ),
     aggregate: 'avg(v)',
@@ -117,7 +117,8 @@ export const githubDefinitions: MetricDefinition[] = [
     version: 1,
     title: 'Reviews submitted',
     unit: 'reviews',
-    description: 'Reviews submitted by people in the window (bots and self-reviews are never collected).',
+    description:
+      'Reviews submitted by people in the window: bots left out (collectors never send self-reviews).',
     why: 'Review load, to compare with PRs opened: who carries it and whether it keeps up.',
     action: 'If reviews lag PRs opened, spread reviewing (CODEOWNERS rotation) before adding process.',
     direction: 'higher_is_better',
