@@ -35,7 +35,8 @@ export function normalizeFile(file: string | null, cwd: string): string | null {
  * pytest suite or a Marathon pool keeps every id; so does renaming a class whose file and test
  * names stay. Only when one file holds the same test name under two classes in the same
  * collection (e.g. two Jest describe blocks with the same test title) is the class added, for
- * those names alone: two different tests must never share an id.
+ * those names alone: two different tests must never share an id. A case the runner named not at
+ * all is `(unnamed #n)`, numbered within its location and class, and always keeps its class.
  */
 export function testId(repo: string | null, location: string, name: string, className?: string): string {
   const parts =
@@ -52,22 +53,27 @@ export interface IdentifiedCase {
   occurrence: number;
 }
 
-/** In the first pass's table: this (file, name) was seen under two classes. */
-const AMBIGUOUS = 0;
+/**
+ * The first pass's value for a (location, name): bit 0 set when it was seen more than once; the
+ * other 31 bits a hash of the first class seen with it, or 0 once a second class was (AMBIGUOUS).
+ */
+const REPEATED = 1;
+const CLASS_BITS = 0xfffffffe;
 
 const key = (parts: readonly (string | null)[]) => fingerprint(JSON.stringify(parts));
 
 /**
  * Identities for the cases of one collection, in two passes over them in the same order
  * (files as given, cases in document order): `observe` every case, then identify each with a
- * fresh `identifier()`. The first pass only learns which (file, name) pairs occur under two
- * classes; the second numbers retries. Both keep 64-bit fingerprints, never the cases, so
- * memory grows by bytes per distinct test, not with the size of the reports.
+ * fresh `identifier()`. The first pass keeps one 64-bit fingerprint per distinct (location,
+ * name), never the cases, and ends knowing which pairs occur under two classes and which occur
+ * more than once. Only those few are kept for the second pass, which numbers the retries: its
+ * memory does not grow with the reports, and the first pass's grows by bytes per distinct test.
  */
 export class Identities {
-  /** (file, name) -> 32 bits of the first class seen with it, or AMBIGUOUS. First pass only. */
-  private classes: FingerprintTable | null = new FingerprintTable();
+  private seen: FingerprintTable | null = new FingerprintTable();
   private ambiguous: FingerprintTable | null = null;
+  private repeated: FingerprintTable | null = null;
 
   constructor(
     private readonly repo: string | null,
@@ -75,45 +81,53 @@ export class Identities {
   ) {}
 
   observe(c: ParsedCase): void {
-    if (!this.classes) throw new Error('Identities.observe after the first pass ended');
-    const f = normalizeFile(c.file, this.cwd);
-    if (!f || c.name === null) return;
-    const k = key([f, c.name]);
-    const cls = key([c.className])[0] || 1;
-    const seen = this.classes.get(k);
-    if (seen === undefined) this.classes.set(k, cls);
-    else if (seen !== AMBIGUOUS && seen !== cls) this.classes.set(k, AMBIGUOUS);
+    if (!this.seen) throw new Error('Identities.observe after the first pass ended');
+    // An unnamed case is numbered in the second pass: its id is unique by construction.
+    if (c.name === null) return;
+    const k = key([normalizeFile(c.file, this.cwd) ?? c.className, c.name]);
+    const cls = (key([c.className])[0] & CLASS_BITS) >>> 0 || 2;
+    const v = this.seen.get(k);
+    if (v === undefined) this.seen.set(k, cls);
+    else {
+      const first = (v & CLASS_BITS) >>> 0;
+      this.seen.set(k, ((first === cls ? first : 0) | REPEATED) >>> 0);
+    }
   }
 
-  /** Ends the first pass (only the ambiguous pairs are kept) and starts a second one. */
+  /** Ends the first pass (keeping only the ambiguous and the repeated pairs) and starts a second. */
   identifier(): (c: ParsedCase) => IdentifiedCase {
-    if (this.classes) {
-      const ambiguous = new FingerprintTable(16);
-      for (const [k, v] of this.classes.entries()) if (v === AMBIGUOUS) ambiguous.set(k, 1);
-      this.ambiguous = ambiguous;
-      this.classes = null;
+    if (this.seen) {
+      this.ambiguous = new FingerprintTable(16);
+      this.repeated = new FingerprintTable(16);
+      for (const [k, v] of this.seen.entries()) {
+        if (v & REPEATED) this.repeated.set(k, 1);
+        if ((v & CLASS_BITS) === 0) this.ambiguous.set(k, 1);
+      }
+      this.seen = null;
     }
     const ambiguous = this.ambiguous!;
-    const occurrences = new FingerprintTable();
+    const repeated = this.repeated!;
+    const occurrences = new FingerprintTable(16);
     const unnamed = new FingerprintTable(16);
     return (c) => {
       const f = normalizeFile(c.file, this.cwd);
       const location = f ?? c.className;
-      let name: string;
-      let id: string;
       if (c.name === null) {
         // Runners that write no name (a crashed fixture, some Catch2 sections) still ran distinct
         // tests: one shared id would file them as attempts of one test and call it flaky. Each is
         // numbered within its location and class, in document order, and keeps its class in the id.
-        name = `(unnamed #${unnamed.increment(key([location, c.className]))})`;
-        id = testId(this.repo, location, name, c.className);
-      } else {
-        name = c.name;
-        const isAmbiguous = f !== null && ambiguous.get(key([f, name])) !== undefined;
-        id = testId(this.repo, location, name, isAmbiguous ? c.className : undefined);
+        const name = `(unnamed #${unnamed.increment(key([location, c.className]))})`;
+        return { testId: testId(this.repo, location, name, c.className), file: f, name, occurrence: 1 };
       }
-      const occurrence = occurrences.increment([parseInt(id.slice(0, 8), 16), parseInt(id.slice(8, 16), 16)]);
-      return { testId: id, file: f, name, occurrence };
+      const k = key([location, c.name]);
+      const isAmbiguous = f !== null && ambiguous.get(k) !== undefined;
+      const id = testId(this.repo, location, c.name, isAmbiguous ? c.className : undefined);
+      // Cases sharing an id share their (location, name): only a repeated pair can be a retry.
+      const occurrence =
+        repeated.get(k) === undefined
+          ? 1
+          : occurrences.increment([parseInt(id.slice(0, 8), 16), parseInt(id.slice(8, 16), 16)]);
+      return { testId: id, file: f, name: c.name, occurrence };
     };
   }
 }
