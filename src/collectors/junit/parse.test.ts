@@ -132,9 +132,12 @@ describe('parse errors name file:line:column', () => {
     );
   });
 
-  it('an empty file has no root element', async () => {
+  it('an empty file or one that is not XML is not a test report', async () => {
     await expect(parseReportFile(file('empty.xml', ''), 'empty.xml')).rejects.toThrow(
-      /^empty\.xml:1:1: document must contain a root element/,
+      /^empty\.xml:1:1: not an XML test report \(document must contain a root element\); pass JUnit, NUnit, xUnit\.net or TRX reports$/,
+    );
+    await expect(parseReportFile(file('report.json', '{"tests": 3}\n'), 'report.json')).rejects.toThrow(
+      /^report\.json:\d+:\d+: not an XML test report \(text data outside of root node\); pass JUnit/,
     );
   });
 });

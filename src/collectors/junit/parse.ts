@@ -97,6 +97,11 @@ export async function* readCases(
     // saxes prefixes "line:column: "; we say it our way.
     const reason = e.message.replace(/^\d+:\d+:\s*/, '');
     if (TOLERATED.has(reason)) warnings.push(`${where()}: ${reason}`);
+    // Before any root element: not XML at all (JSON, a log, an empty file), so say what we read.
+    else if (!st.format)
+      st.fatal ??= fail(
+        `not an XML test report (${reason.replace(/\.$/, '')}); pass JUnit, NUnit, xUnit.net or TRX reports`,
+      );
     else st.fatal ??= fail(reason);
   });
   parser.on('opentag', (tag) => {
