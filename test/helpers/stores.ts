@@ -25,6 +25,8 @@ export interface PostgresSettings {
   icuLocale?: string;
   /** The database's session time zone, e.g. 'Pacific/Auckland'. */
   timeZone?: string;
+  /** The database's DateStyle, e.g. 'SQL, DMY'. */
+  dateStyle?: string;
 }
 
 /** A fresh, migrated store: a DuckDB file in a temp dir, or a new PostgreSQL database. */
@@ -47,14 +49,15 @@ export async function openTestStore(engine: Engine, settings: PostgresSettings =
   const c = new pg.Client(admin);
   await c.connect();
   // DDL takes no bind parameters: accept only plain locale and zone names.
-  for (const v of [settings.icuLocale, settings.timeZone])
-    if (v !== undefined && !/^[A-Za-z0-9_/+-]+$/.test(v)) throw new Error(`unsafe PostgreSQL setting ${v}`);
+  for (const v of [settings.icuLocale, settings.timeZone, settings.dateStyle])
+    if (v !== undefined && !/^[A-Za-z0-9_/+, -]+$/.test(v)) throw new Error(`unsafe PostgreSQL setting ${v}`);
   const locale = settings.icuLocale
     ? ` template template0 locale_provider icu icu_locale '${settings.icuLocale}' locale 'C.UTF-8'`
     : '';
   await c.query(`create database ${name}${locale}`);
   // Set before the store connects, so every session of its pool starts in that zone.
   if (settings.timeZone) await c.query(`alter database ${name} set timezone to '${settings.timeZone}'`);
+  if (settings.dateStyle) await c.query(`alter database ${name} set datestyle to '${settings.dateStyle}'`);
   await c.end();
   const databaseUrl = admin.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
   const store = await openStore({ databaseUrl });

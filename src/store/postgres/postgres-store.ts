@@ -38,8 +38,7 @@ async function run<T>(
 async function upsertOne(client: pg.ClientBase, w: TableWrite): Promise<void> {
   if (w.replace) await client.query(`delete from ${w.table}`);
   const cols = w.columns.join(', ');
-  const sql =
-    `insert into ${w.table} (${cols}) select ${cols} from json_populate_recordset(null::${w.table}, $1::json) ${onConflict(w)}`;
+  const sql = `insert into ${w.table} (${cols}) select ${cols} from json_populate_recordset(null::${w.table}, $1::json) ${onConflict(w)}`;
   // Slices keep each JSON parameter a few MB however large the batch.
   for (let i = 0; i < w.rows.length; i += PG_SLICE) {
     const objects = w.rows
@@ -59,7 +58,13 @@ export class PostgresStore implements Store {
   ) {}
 
   static async open(url: string, opts: { max?: number } = {}): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 8 });
+    // Timestamps are read as ISO text in UTC (see `types`): pin both for every session, whatever
+    // the server or database defaults say (a DateStyle of 'SQL, DMY' would read as Invalid Date).
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.max ?? 8,
+      options: '-c DateStyle=ISO,YMD -c TimeZone=UTC',
+    });
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     try {
       const c = await pool.connect();
