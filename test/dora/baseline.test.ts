@@ -4,7 +4,18 @@ import { ingest } from '../../src/ingest/ingest.js';
 import { cli } from '../helpers/cli.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import { openStore } from '../../src/store/open.js';
-import { at, commit, defaults, deployment, explainOf, repo, sha, valueOf, withDora } from './history.js';
+import {
+  at,
+  commit,
+  defaults,
+  deployment,
+  explainOf,
+  repo,
+  sha,
+  valueOf,
+  withDora,
+  storeWith,
+} from './history.js';
 
 /**
  * Issue 8, case 2: onboarding an existing repository. 200 commits over two years (one of them
@@ -51,9 +62,7 @@ describe.each(ENGINES)('a stream’s first deployment is a baseline on %s', (eng
   let t: TestStore;
   const config = defaults();
   beforeAll(async () => {
-    t = await openTestStore(engine);
-    await ingest(t.store, onboarding());
-    await ensureFresh(t.store, config);
+    t = await storeWith(engine, onboarding(), config);
   });
   afterAll(async () => t?.cleanup());
 

@@ -1,9 +1,12 @@
-import { loadConfig } from '../../src/config/load.js';
-import { configSchema, type Config } from '../../src/config/schema.js';
+import type { Config } from '../../src/config/schema.js';
+import { ensureFresh } from '../../src/enrich/index.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { configSchema, loadConfig } from '../../src/plugins.js';
 import type { Explanation } from '../../src/metrics/registry/registry.js';
 import { explainMetric } from '../../src/metrics/registry/registry.js';
 import { registryFor } from '../../src/metrics/definitions/index.js';
 import type { Store } from '../../src/store/store.js';
+import { openTestStore, type Engine, type TestStore } from '../helpers/stores.js';
 
 /** Builders for hand-made DORA histories whose numbers are known exactly. */
 export const H = 3_600_000;
@@ -73,4 +76,16 @@ export async function explainOf(
     to: new Date(T0 + toH * H),
     limit: 1000,
   });
+}
+
+/** A fresh store holding `records`, with every derived table brought up to date. */
+export async function storeWith(
+  engine: Engine,
+  records: readonly unknown[],
+  config: Config,
+): Promise<TestStore> {
+  const t = await openTestStore(engine);
+  await ingest(t.store, records);
+  await ensureFresh(t.store, config);
+  return t;
 }

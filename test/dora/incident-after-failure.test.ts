@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFresh } from '../../src/enrich/index.js';
-import { ingest } from '../../src/ingest/ingest.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
-import { at, commit, defaults, deployment, repo, valueOf } from './history.js';
+import { ENGINES, type TestStore } from '../helpers/stores.js';
+import { at, commit, defaults, deployment, repo, valueOf, storeWith } from './history.js';
 
 /**
  * Issue 8, case 5: an incident that follows a failed deployment counts against that deployment
@@ -14,26 +12,28 @@ describe.each(ENGINES)('incidents after a failed deployment on %s', (engine) => 
   let t: TestStore;
   const config = defaults();
   beforeAll(async () => {
-    t = await openTestStore(engine);
-    await ingest(t.store, [
-      repo,
-      ...[1, 2, 3, 4, 5, 6].map((n) => commit(n, n - 1)),
-      deployment('d1', 1, 1),
-      deployment('d2', 3, 20, { status: 'failure' }),
-      deployment('d3', 4, 40),
-      deployment('d4', 5, 50, { status: 'failure' }),
-      deployment('d5', 6, 51),
-      { kind: 'incident', id: 'i1', service: 'api', opened_at: at(20.5), resolved_at: at(23) },
-      {
-        kind: 'incident',
-        id: 'i2',
-        service: 'api',
-        opened_at: at(50.2),
-        resolved_at: at(52),
-        caused_by_deployment: 'd4',
-      },
-    ]);
-    await ensureFresh(t.store, config);
+    t = await storeWith(
+      engine,
+      [
+        repo,
+        ...[1, 2, 3, 4, 5, 6].map((n) => commit(n, n - 1)),
+        deployment('d1', 1, 1),
+        deployment('d2', 3, 20, { status: 'failure' }),
+        deployment('d3', 4, 40),
+        deployment('d4', 5, 50, { status: 'failure' }),
+        deployment('d5', 6, 51),
+        { kind: 'incident', id: 'i1', service: 'api', opened_at: at(20.5), resolved_at: at(23) },
+        {
+          kind: 'incident',
+          id: 'i2',
+          service: 'api',
+          opened_at: at(50.2),
+          resolved_at: at(52),
+          caused_by_deployment: 'd4',
+        },
+      ],
+      config,
+    );
   });
   afterAll(async () => t?.cleanup());
 

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFresh } from '../../src/enrich/index.js';
-import { ingest } from '../../src/ingest/ingest.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
-import { at, defaults, explainOf, repo, valueOf } from './history.js';
+import { ENGINES, type TestStore } from '../helpers/stores.js';
+import { at, defaults, explainOf, repo, valueOf, storeWith } from './history.js';
 
 /**
  * A merged PR with its reviews. The review dates go both on the PR (what sources used to send)
@@ -59,17 +57,19 @@ describe.each(ENGINES)('negative phase durations on %s', (engine) => {
   let t: TestStore;
   const config = defaults();
   beforeAll(async () => {
-    t = await openTestStore(engine);
-    await ingest(t.store, [
-      repo,
-      { kind: 'person', login: 'ada', team: 'core' },
-      { kind: 'person', login: 'bob', team: 'core' },
-      ...pr(1, { review: 2, approval: 3, merged: 5 }),
-      ...pr(2, { ready: 5, review: 4, approval: 6, merged: 7 }),
-      ...pr(3, { review: 1, approval: 3, merged: 2 }),
-      ...pr(4, { review: 4, approval: 6, merged: 11 }),
-    ]);
-    await ensureFresh(t.store, config);
+    t = await storeWith(
+      engine,
+      [
+        repo,
+        { kind: 'person', login: 'ada', team: 'core' },
+        { kind: 'person', login: 'bob', team: 'core' },
+        ...pr(1, { review: 2, approval: 3, merged: 5 }),
+        ...pr(2, { ready: 5, review: 4, approval: 6, merged: 7 }),
+        ...pr(3, { review: 1, approval: 3, merged: 2 }),
+        ...pr(4, { review: 4, approval: 6, merged: 11 }),
+      ],
+      config,
+    );
   });
   afterAll(async () => t?.cleanup());
 

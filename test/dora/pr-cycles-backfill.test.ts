@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFresh } from '../../src/enrich/index.js';
 import { ingest } from '../../src/ingest/ingest.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
-import { at, commit, defaults, deployment, repo, sha, valueOf } from './history.js';
+import { ENGINES, type TestStore } from '../helpers/stores.js';
+import { at, commit, defaults, deployment, repo, sha, valueOf, storeWith } from './history.js';
 
 const pr = (number: number, merged: number, n: number) => ({
   kind: 'pull_request',
@@ -26,16 +26,18 @@ describe.each(ENGINES)('PR cycles after a backfill of older deployments on %s', 
   let t: TestStore;
   const config = defaults();
   beforeAll(async () => {
-    t = await openTestStore(engine);
-    await ingest(t.store, [
-      repo,
-      ...[1, 2, 3, 4].map((n) => commit(n, n - 1)),
-      pr(1, 1, 2),
-      pr(2, 3, 4),
-      deployment('d0', 1, 0.5),
-      deployment('d-new', 4, 30),
-    ]);
-    await ensureFresh(t.store, config);
+    t = await storeWith(
+      engine,
+      [
+        repo,
+        ...[1, 2, 3, 4].map((n) => commit(n, n - 1)),
+        pr(1, 1, 2),
+        pr(2, 3, 4),
+        deployment('d0', 1, 0.5),
+        deployment('d-new', 4, 30),
+      ],
+      config,
+    );
   });
   afterAll(async () => t?.cleanup());
 

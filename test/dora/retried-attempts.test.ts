@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFresh } from '../../src/enrich/index.js';
-import { ingest } from '../../src/ingest/ingest.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
-import { commit, defaults, deployment, explainOf, repo, valueOf, withDora } from './history.js';
+import { ENGINES, type TestStore } from '../helpers/stores.js';
+import { commit, defaults, deployment, explainOf, repo, valueOf, withDora, storeWith } from './history.js';
 
 /**
  * Issue 8, case 6: a failed attempt followed by a successful deployment of the same sha to the
@@ -16,19 +15,21 @@ describe.each(ENGINES)('failed attempts retried within the window on %s', (engin
   let t: TestStore;
   const config = defaults();
   beforeAll(async () => {
-    t = await openTestStore(engine);
-    await ingest(t.store, [
-      repo,
-      ...[1, 2, 3, 4].map((n) => commit(n, n - 1)),
-      deployment('d1', 1, 1),
-      deployment('d2', 2, 10, { status: 'failure' }),
-      deployment('d3', 2, 10.5, { startedH: 10.25 }),
-      deployment('d4', 3, 20, { status: 'failure' }),
-      deployment('d5', 3, 22.25, { startedH: 22 }),
-      deployment('d6', 4, 30, { status: 'failure' }),
-      deployment('d7', 4, 30.3, { startedH: 30.2, environment: 'prod' }),
-    ]);
-    await ensureFresh(t.store, config);
+    t = await storeWith(
+      engine,
+      [
+        repo,
+        ...[1, 2, 3, 4].map((n) => commit(n, n - 1)),
+        deployment('d1', 1, 1),
+        deployment('d2', 2, 10, { status: 'failure' }),
+        deployment('d3', 2, 10.5, { startedH: 10.25 }),
+        deployment('d4', 3, 20, { status: 'failure' }),
+        deployment('d5', 3, 22.25, { startedH: 22 }),
+        deployment('d6', 4, 30, { status: 'failure' }),
+        deployment('d7', 4, 30.3, { startedH: 30.2, environment: 'prod' }),
+      ],
+      config,
+    );
   });
   afterAll(async () => t?.cleanup());
 
