@@ -23,7 +23,7 @@ describe.each(ENGINES)('HTTP API over a real socket with the typed client on %s'
       host: '127.0.0.1',
       port: 0,
       clock: () => new Date(WINDOW.to),
-      });
+    });
     client = new PitwallClient({ baseUrl: server.url, token: f.tokens.admin });
   });
   afterAll(async () => {

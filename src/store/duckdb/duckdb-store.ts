@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PitwallError } from '../../errors/errors.js';
-import { onConflict, type Queryable, type ResultRow, type SqlValue, type Store, type TableWrite, type Tx } from '../store.js';
+import {
+  onConflict,
+  type Queryable,
+  type ResultRow,
+  type SqlValue,
+  type Store,
+  type TableWrite,
+  type Tx,
+} from '../store.js';
 import { fromDriverValue, toParam } from '../values.js';
 import { lockHeldError } from './lock.js';
 import { Mutex } from '../mutex.js';
