@@ -9,17 +9,51 @@ export function toSqlInstant(d: Date): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** ISO-8601 date, optional time (T or space), optional zone: year, month, day, h, m, s, zone, zone h, zone m. */
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-](\d{2}):?(\d{2}))?$/i;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Why the fields of an ISO-8601 match name no real date or time, or null when they do.
+ * JavaScript rolls impossible fields over (2026-02-30 becomes March 2, 24:00 the next day):
+ * a typo would be stored as another day, so each field is checked against the calendar.
+ */
+function fieldProblem(m: RegExpExecArray): string | null {
+  const n = (i: number) => Number(m[i] ?? 0);
+  const [year, month, day, hour, minute, second] = [n(1), n(2), n(3), n(4), n(5), n(6)];
+  if (month < 1 || month > 12) return `month ${m[2]} does not exist (01-12)`;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS[month - 1]!;
+  if (day < 1 || day > days) return `${m[1]}-${m[2]} has no day ${m[3]} (it has ${days})`;
+  if (hour > 23 || minute > 59 || second > 59)
+    return `${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''} is not a time of day (00:00:00-23:59:59)`;
+  if (m[8] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59))
+    return `the zone offset ${m[7]} does not exist`;
+  return null;
+}
+
+/** Why a string is no real calendar instant although it has the ISO-8601 shape (e.g. 2026-02-30). */
+export function calendarProblem(s: string): string | null {
+  const m = ISO.exec(s.trim());
+  return m ? fieldProblem(m) : null;
+}
 
 /** Parses an ISO-8601 instant; a value without a zone is taken as UTC. Returns null when invalid. */
 export function parseInstant(v: string | Date | number): Date | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
   if (typeof v === 'number') return Number.isFinite(v) ? new Date(v) : null;
   const s = v.trim();
-  if (!ISO_WITH_ZONE.test(s)) return null;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(s) && s.length > 10;
-  const d = new Date(hasZone ? s : s.length === 10 ? `${s}T00:00:00Z` : `${s.replace(' ', 'T')}Z`);
+  const m = ISO.exec(s);
+  if (!m || fieldProblem(m)) return null;
+  const d = new Date(m[7] ? s : m[4] === undefined ? `${s}T00:00:00Z` : `${s.replace(' ', 'T')}Z`);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** What to tell whoever sent `v` where an instant was expected. */
+export function instantError(v: unknown): string {
+  const why = typeof v === 'string' ? calendarProblem(v) : null;
+  return `expected an ISO-8601 instant such as 2024-05-01T12:00:00Z, got ${JSON.stringify(v)}${why ? `: ${why}` : ''}`;
 }
 
 /**
@@ -31,18 +65,12 @@ export const instant = z
   .custom<string | Date | number>((v) => v !== null && v !== undefined, { message: 'required' })
   .transform((v, ctx) => {
     if (!(typeof v === 'string' || typeof v === 'number' || v instanceof Date)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected an ISO-8601 instant such as 2024-05-01T12:00:00Z, got ${JSON.stringify(v)}`,
-      });
+      ctx.addIssue({ code: 'custom', message: instantError(v) });
       return z.NEVER;
     }
     const d = parseInstant(v);
     if (!d) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected an ISO-8601 instant such as 2024-05-01T12:00:00Z, got ${JSON.stringify(v)}`,
-      });
+      ctx.addIssue({ code: 'custom', message: instantError(v) });
       return z.NEVER;
     }
     return d;

@@ -32,4 +32,7 @@ export const jsonList = z
 export const jsonMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .default({})
-  .transform((m) => JSON.stringify(m));
+  // Sorted keys: {a,b} and {b,a} are one map, so one text (a metric point's tags are in its key).
+  .transform((m) =>
+    JSON.stringify(Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))),
+  );
