@@ -16,6 +16,14 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
+  /** A method the path does not serve (the answer's Allow header names the ones it does). */
+  | 'method_not_allowed'
+  /** The server is stopping: it finishes the requests it has and takes no new ones. */
+  | 'shutting_down'
+  /** A read ran past its time limit (server.read_timeout_ms) and was cancelled. */
+  | 'query_timeout'
+  /** A read was cancelled because its caller went away. */
+  | 'query_cancelled'
   | 'internal';
 
 export class PitwallError extends Error {

@@ -12,6 +12,11 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unauthorized: 401,
   forbidden: 403,
   payload_too_large: 413,
+  method_not_allowed: 405,
+  shutting_down: 503,
+  query_timeout: 503,
+  // Nobody reads this answer (the caller is gone); 503 keeps it out of the 4xx statistics.
+  query_cancelled: 503,
   store_locked: 503,
   store_unavailable: 503,
   collector_failed: 502,

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PitwallError } from '../../errors/errors.js';
 import { onConflict, type ResultRow, type SqlValue, type Store, type TableWrite, type Tx } from '../store.js';
+import { redactDatabaseUrl, scrubDatabaseSecrets } from '../redact.js';
 import { toParam } from '../values.js';
 
 /**
@@ -20,10 +21,6 @@ const types = {
     }
   },
 } as unknown as pg.CustomTypesConfig;
-
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
 
 async function run<T>(
   client: pg.ClientBase | pg.Pool,
@@ -71,12 +68,14 @@ export class PostgresStore implements Store {
       c.release();
     } catch (e) {
       await pool.end().catch(() => undefined);
+      // The driver's message may quote parts of the URL: scrub its secrets whatever it says.
+      const reason = scrubDatabaseSecrets(e instanceof Error ? e.message : String(e), url);
       throw new PitwallError(
         'store_unavailable',
-        `Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`,
+        `Cannot connect to PostgreSQL at ${redactDatabaseUrl(url)}: ${reason}. Check DATABASE_URL and that the server is running.`,
       );
     }
-    return new PostgresStore(redactUrl(url), pool);
+    return new PostgresStore(redactDatabaseUrl(url), pool);
   }
 
   query<T extends object = ResultRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
