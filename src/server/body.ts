@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { PitwallError, invalidArgument } from '../errors/errors.js';
+import { decodeUtf8, InvalidUtf8 } from '../ingest/utf8.js';
 import { fromZod } from './errors.js';
 
 /** Bodies above the limit are refused with 413 before they are read whole. */
@@ -21,7 +22,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 /** The JSON body, validated: bad JSON and bad fields are 400 invalid_argument naming the field. */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   let raw: unknown;
-  const text = await c.req.text();
+  const text = await utf8Body(c);
   try {
     raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch (e) {
@@ -30,6 +31,22 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw fromZod('body', parsed.error);
   return parsed.data;
+}
+
+/** The body as text; bytes that are not UTF-8 are a 400 naming the offset, never replaced. */
+export async function utf8Body(c: Context): Promise<string> {
+  try {
+    return decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
+  } catch (e) {
+    if (!(e instanceof InvalidUtf8)) throw e;
+    throw invalidArgument(
+      `request body is not valid UTF-8 (byte offset ${e.offset}): send it encoded as UTF-8`,
+      {
+        field: 'body',
+        offset: e.offset,
+      },
+    );
+  }
 }
 
 /** Query parameters, validated the same way. */

@@ -1,12 +1,23 @@
 import { z } from 'zod';
-import { count, instant, jsonList, optCount, optInstant, optSha, optText, repoName, text } from './common.js';
+import {
+  count,
+  instant,
+  jsonList,
+  objectInOrder,
+  optCount,
+  optInstant,
+  optSha,
+  optText,
+  repoName,
+  text,
+} from './common.js';
 
 const conclusion = z
   .enum(['success', 'failure', 'cancelled', 'skipped', 'timed_out', 'neutral', 'action_required', 'stale'])
   .nullish()
   .transform((v) => v ?? null);
 
-export const pipelineRun = z.object({
+export const pipelineRun = objectInOrder([['started_at', 'completed_at']], {
   repo: repoName,
   run_id: text,
   attempt: count.min(1).default(1),
@@ -21,9 +32,11 @@ export const pipelineRun = z.object({
   status: z.string().default('completed'),
   conclusion,
   actor: optText,
+  /** When the source last changed the run (GitHub's `updated_at`): orders versions of the row. */
+  source_updated_at: optInstant,
 });
 
-export const pipelineJob = z.object({
+export const pipelineJob = objectInOrder([['started_at', 'completed_at']], {
   repo: repoName,
   job_id: text,
   run_id: text,
@@ -37,6 +50,8 @@ export const pipelineJob = z.object({
   completed_at: optInstant,
   conclusion,
   runner: optText,
+  /** When the source last changed the job: orders versions of the row. */
+  source_updated_at: optInstant,
 });
 
 export const testResult = z.object({

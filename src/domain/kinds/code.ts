@@ -4,6 +4,7 @@ import {
   flag,
   instant,
   jsonList,
+  objectInOrder,
   optCount,
   optInstant,
   optSha,
@@ -72,7 +73,7 @@ export const tag = z.object({ repo: repoName, name: text, sha, tagged_at: optIns
  * First review, first approval, review comments and the bot flag are derived from reviews and
  * config by enrichment (never sent), so a PR event without its reviews cannot clear them.
  */
-export const pullRequest = z.object({
+const pullRequestFields = {
   repo: repoName,
   number: count,
   author: text,
@@ -94,7 +95,16 @@ export const pullRequest = z.object({
   head_sha: optSha,
   merge_sha: optSha,
   updated_at: optInstant,
-});
+};
+
+/** Merged or closed before it was opened: no meaning, and a negative lead time. */
+export const pullRequest = objectInOrder(
+  [
+    ['created_at', 'merged_at'],
+    ['created_at', 'closed_at'],
+  ],
+  pullRequestFields,
+);
 
 export const review = z.object({
   repo: repoName,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { instant, optInstant, optSha, optText, repoName, sha, text } from './common.js';
+import { instant, objectInOrder, optInstant, optSha, optText, repoName, sha, text } from './common.js';
 
 export const deploymentStatus = z.enum(['success', 'failure', 'in_progress', 'cancelled']);
 
-export const deployment = z.object({
+export const deployment = objectInOrder([['started_at', 'finished_at']], {
   id: text,
   service: text,
   environment: text,
@@ -13,9 +13,11 @@ export const deployment = z.object({
   finished_at: optInstant,
   status: deploymentStatus.default('success'),
   source: z.string().default('manual'),
+  /** When the source last changed the deployment (its latest status): orders versions of the row. */
+  source_updated_at: optInstant,
 });
 
-export const incident = z.object({
+export const incident = objectInOrder([['opened_at', 'resolved_at']], {
   id: text,
   service: text,
   severity: optText,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { count, instant, jsonMap, optInstant, optText, text } from './common.js';
+import { count, instant, int32, jsonMap, objectInOrder, optInstant, optText, text } from './common.js';
 
 /** A timed operation, e.g. a test-environment provisioning and its phases (parent_id). */
-export const span = z.object({
+export const span = objectInOrder([['started_at', 'ended_at']], {
   span_id: text,
   parent_id: optText,
   name: text,
@@ -25,7 +25,7 @@ export const command = z.object({
   category: optText,
   cwd: optText,
   repo: optText,
-  exit_code: z.number().int(),
+  exit_code: int32,
   started_at: instant,
   duration_ms: z.number().nonnegative(),
   network_ms: z
@@ -67,7 +67,7 @@ export const feedback = z.object({
   text: z.string().default(''),
 });
 
-export const experiment = z.object({
+export const experiment = objectInOrder([['started_at', 'ended_at']], {
   id: text,
   name: text,
   hypothesis: z.string().default(''),
