@@ -41,18 +41,44 @@ export function calendarProblem(s: string): string | null {
 
 /** Parses an ISO-8601 instant; a value without a zone is taken as UTC. Returns null when invalid. */
 export function parseInstant(v: string | Date | number): Date | null {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
-  if (typeof v === 'number') return Number.isFinite(v) ? new Date(v) : null;
+  if (v instanceof Date) return storable(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? storable(new Date(v)) : null;
   const s = v.trim();
   const m = ISO.exec(s);
   if (!m || fieldProblem(m)) return null;
   const d = new Date(m[7] ? s : m[4] === undefined ? `${s}T00:00:00Z` : `${s.replace(' ', 'T')}Z`);
-  return Number.isNaN(d.getTime()) ? null : d;
+  return storable(d);
+}
+
+/**
+ * Years 1..9999 (UTC) only: what both engines store and every ISO-8601 reader reads back.
+ * PostgreSQL has no year 0 and DuckDB refuses the far ends of JavaScript's range.
+ */
+export const INSTANT_RANGE = {
+  min: new Date('0001-01-01T00:00:00Z'),
+  max: new Date('9999-12-31T23:59:59.999Z'),
+};
+
+function storable(d: Date): Date | null {
+  const t = d.getTime();
+  return t >= INSTANT_RANGE.min.getTime() && t <= INSTANT_RANGE.max.getTime() ? d : null;
+}
+
+/** A value that reads as a date, only outside the years an instant may have. */
+function outOfRange(v: unknown): boolean {
+  if (!(typeof v === 'string' || typeof v === 'number' || v instanceof Date)) return false;
+  const d =
+    typeof v === 'string'
+      ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? `${v.trim()}T00:00:00Z` : v)
+      : new Date(v);
+  return !Number.isNaN(d.getTime()) && storable(d) === null;
 }
 
 /** What to tell whoever sent `v` where an instant was expected. */
 export function instantError(v: unknown): string {
-  const why = typeof v === 'string' ? calendarProblem(v) : null;
+  const why =
+    (typeof v === 'string' ? calendarProblem(v) : null) ??
+    (outOfRange(v) ? 'years 0001 to 9999 (UTC) only' : null);
   return `expected an ISO-8601 instant such as 2024-05-01T12:00:00Z, got ${JSON.stringify(v)}${why ? `: ${why}` : ''}`;
 }
 

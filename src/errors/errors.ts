@@ -16,6 +16,10 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
+  /** Refused by the HTTP parser before any route: a request line or headers over Node's limit. */
+  | 'uri_too_long'
+  | 'request_header_too_large'
+  | 'request_timeout'
   /** A method the path does not serve (the answer's Allow header names the ones it does). */
   | 'method_not_allowed'
   /** The server is stopping: it finishes the requests it has and takes no new ones. */

@@ -1,5 +1,6 @@
 import { PitwallError } from '../errors/errors.js';
 import { recordKinds, type RecordKind } from '../domain/records.js';
+import { storableProblems } from '../domain/storable.js';
 import type { SqlValue, Store, TableWrite } from '../store/store.js';
 import { changeMarks } from './changes.js';
 
@@ -53,6 +54,11 @@ export function validateRecords(records: readonly unknown[]): {
       return;
     }
     const data = parsed.data as Record<string, SqlValue>;
+    const unstorable = storableProblems(rec as Record<string, unknown>, data, k.columns, k.key);
+    if (unstorable.length) {
+      for (const p of unstorable) problems.push({ index, kind: kindName, ...p });
+      return;
+    }
     const values = k.columns.map((c) => data[c] ?? null);
     // A field the record left out is one its source does not know: a new row takes the
     // default, an existing row keeps what it has (another source, or enrichment, wrote it).
@@ -123,7 +129,14 @@ export function prepareWrites(records: readonly unknown[]): { writes: TableWrite
       group.rows.push(r.values);
     }
     for (const g of bySent.values())
-      writes.push({ table: k.table, columns: k.columns, key: k.key, rows: g.rows, update: g.known });
+      writes.push({
+        table: k.table,
+        columns: k.columns,
+        key: k.key,
+        rows: g.rows,
+        update: g.known,
+        ...(k.newerBy && { newerBy: k.newerBy }),
+      });
     written[kind] = byKey.size;
     total += byKey.size;
   }

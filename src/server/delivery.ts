@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { deploymentStatus } from '../domain/kinds/delivery.js';
+import { textProblem } from '../domain/storable.js';
 import { instant } from '../domain/time.js';
 import { invalidArgument } from '../errors/errors.js';
 import { openIncident, recordDeployment, resolveIncident } from '../ingest/delivery.js';
@@ -77,6 +78,8 @@ export function deliveryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
 
   app.post('/api/v1/incidents/:id/resolve', ingestScope, async (c) => {
     const id = c.req.param('id');
+    const idProblem = textProblem(id);
+    if (idProblem) throw invalidArgument(`incident id ${idProblem}`, { field: 'id' });
     const b = await jsonBody(c, resolveBody);
     const at = b.at ?? ctx.clock();
     await resolveIncident(ctx.store, id, at);

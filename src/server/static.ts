@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Hono } from 'hono';
+import { invalidArgument } from '../errors/errors.js';
 import type { AppEnv } from './context.js';
 
 const TYPES: Record<string, string> = {
@@ -32,6 +33,22 @@ const PLAIN = `<!doctype html><html><head><meta charset="utf-8"><title>Pitwall</
 <li><a href="/metrics">/metrics</a>: Prometheus</li></ul>
 <p>Reference: docs/api.md.</p></body></html>`;
 
+/** A path's percent-encoding decoded; a malformed one (`%E0%A4%A`) or a NUL is the caller's mistake. */
+function decodedPath(path: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw invalidArgument(`the path ${JSON.stringify(path)} has malformed percent-encoding`, {
+      field: 'path',
+    });
+  }
+  // No file name holds a NUL, and the file system refuses one outright.
+  if (decoded.includes('\u0000'))
+    throw invalidArgument('the path holds a NUL character (%00)', { field: 'path' });
+  return decoded;
+}
+
 /** The built SPA with index.html for unknown paths (client routes), or a page naming the API. */
 export function staticRoutes(app: Hono<AppEnv>, webRoot: string | null): void {
   app.get('*', (c) => {
@@ -39,7 +56,7 @@ export function staticRoutes(app: Hono<AppEnv>, webRoot: string | null): void {
     if (path.startsWith('/api/')) return c.notFound();
     if (!webRoot) return c.html(PLAIN);
     // normalize + prefix check: "/../" can never leave the web root.
-    const file = join(webRoot, normalize(decodeURIComponent(path)).replace(/^([/\\])+/, ''));
+    const file = join(webRoot, normalize(decodedPath(path)).replace(/^([/\\])+/, ''));
     const inside = file.startsWith(webRoot);
     const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(webRoot, 'index.html');
     const type = TYPES[extname(target)] ?? 'application/octet-stream';

@@ -4,6 +4,7 @@ import { PitwallError, invalidArgument } from '../errors/errors.js';
 import { ingest } from '../ingest/ingest.js';
 import type { AppEnv, ServerContext } from './context.js';
 import { fromZod } from './errors.js';
+import { claimDelivery, deliveryIdOf } from './webhook-deliveries.js';
 import { recordsFromWebhook, webhookPayloads, type WebhookEvent } from './webhook-map.js';
 import { z } from 'zod';
 
@@ -15,7 +16,11 @@ export function verifySignature(secret: string, body: string, header: string | u
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** POST /api/v1/webhooks/github: runs, jobs, PRs, reviews and deployments as they happen. */
+/**
+ * POST /api/v1/webhooks/github: runs, jobs, PRs, reviews and deployments as they happen. A
+ * delivery id seen before is a replay and writes nothing; a late or replayed payload under a new
+ * id is older than what is stored, and the store keeps the newer state (see webhook-map.ts).
+ */
 export function githubWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.post('/api/v1/webhooks/github', async (c) => {
     const secret = ctx.config.github.webhook_secret;
@@ -31,8 +36,10 @@ export function githubWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
         'bad or missing X-Hub-Signature-256: the webhook secret does not match',
       );
     const event = c.req.header('x-github-event') ?? '';
+    const delivery = deliveryIdOf(c.req.header('x-github-delivery'));
     if (event === 'ping') return c.json({ ok: true, event, records: 0 }, 200);
-    if (!(event in webhookPayloads)) return c.json({ ok: true, event, ignored: true, records: 0 }, 202);
+    if (!Object.hasOwn(webhookPayloads, event))
+      return c.json({ ok: true, event, ignored: true, records: 0 }, 202);
     let payload: unknown;
     try {
       payload = JSON.parse(body);
@@ -46,7 +53,12 @@ export function githubWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
       if (e instanceof z.ZodError) throw fromZod(`${event} payload`, e);
       throw e;
     }
-    const result = records.length ? await ingest(ctx.store, records) : { written: {}, total: 0 };
+    const retention = ctx.config.github.webhook_delivery_retention_days;
+    const result = await ctx.store.transaction(async (tx) => {
+      if (delivery && !(await claimDelivery(tx, delivery, ctx.clock(), retention))) return null;
+      return records.length ? await ingest(tx, records) : { written: {}, total: 0 };
+    });
+    if (!result) return c.json({ ok: true, event, duplicate: true, records: 0 }, 200);
     await ctx.enrich.ensure();
     return c.json({ ok: true, event, records: result.total, written: result.written }, 200);
   });

@@ -31,8 +31,11 @@ const perFile = z.array(
 export function parseAttempt(raw: string | undefined): number {
   if (raw === undefined) return 1;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw invalidArgument(`--attempt ${JSON.stringify(raw)}: expected 1, 2, ...`);
+  // Attempts are stored as 32-bit integers.
+  if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1)
+    throw invalidArgument(`--attempt ${JSON.stringify(raw)}: expected 1, 2, ... (at most 2147483647)`, {
+      field: 'attempt',
+    });
   return n;
 }
 

@@ -20,7 +20,12 @@ const options = z
     sha: sha.optional(),
     branch: z.string().trim().min(1).optional(),
     run: z.string().trim().min(1).optional(),
-    attempt: z.number().int().min(1).default(1),
+    attempt: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .default(1),
     at: instant.optional(),
   })
   .strict();
