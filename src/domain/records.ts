@@ -7,13 +7,22 @@ import * as dx from './kinds/experience.js';
 /**
  * Every record kind that can be ingested: its schema, its table and its natural key.
  * The schema's keys are the table's columns (snake_case), so a record is a row.
+ * `newerBy` orders versions of one row (TableWrite.newerBy): the source's own last-change time,
+ * then the completion time, so a late or replayed older version never overwrites a newer one.
  */
 function kind<S extends z.ZodObject, K extends readonly (keyof z.output<S> & string)[]>(
   table: string,
   schema: S,
   key: K,
+  newerBy?: readonly (keyof z.output<S> & string)[],
 ) {
-  return { table, schema, key, columns: Object.keys(schema.shape) as (keyof z.output<S> & string)[] };
+  return {
+    table,
+    schema,
+    key,
+    newerBy,
+    columns: Object.keys(schema.shape) as (keyof z.output<S> & string)[],
+  };
 }
 
 export const recordKinds = {
@@ -22,13 +31,23 @@ export const recordKinds = {
   person: kind('people', code.person, ['login']),
   commit: kind('commits', code.commit, ['repo', 'sha']),
   tag: kind('tags', code.tag, ['repo', 'name']),
-  pull_request: kind('pull_requests', code.pullRequest, ['repo', 'number']),
+  pull_request: kind('pull_requests', code.pullRequest, ['repo', 'number'], ['updated_at']),
   review: kind('reviews', code.review, ['repo', 'pr_number', 'review_id']),
-  deployment: kind('deployments', delivery.deployment, ['id']),
+  deployment: kind('deployments', delivery.deployment, ['id'], ['source_updated_at', 'finished_at']),
   incident: kind('incidents', delivery.incident, ['id']),
   annotation: kind('annotations', delivery.annotation, ['id']),
-  pipeline_run: kind('pipeline_runs', ci.pipelineRun, ['repo', 'run_id', 'attempt']),
-  pipeline_job: kind('pipeline_jobs', ci.pipelineJob, ['repo', 'job_id']),
+  pipeline_run: kind(
+    'pipeline_runs',
+    ci.pipelineRun,
+    ['repo', 'run_id', 'attempt'],
+    ['source_updated_at', 'completed_at'],
+  ),
+  pipeline_job: kind(
+    'pipeline_jobs',
+    ci.pipelineJob,
+    ['repo', 'job_id'],
+    ['source_updated_at', 'attempt', 'completed_at'],
+  ),
   test_result: kind('test_results', ci.testResult, ['run_id', 'test_id', 'attempt']),
   span: kind('spans', dx.span, ['span_id']),
   command: kind('commands', dx.command, ['id']),

@@ -8,6 +8,8 @@ import { prFromRest, restPull, restReview } from '../collectors/github/rest-prs.
 import { restDeployment, restDeploymentStatus, restJob, restRun } from '../collectors/github/rest-schemas.js';
 
 const repository = z.object({ full_name: z.string().regex(/^[^\s/]+\/[^\s/]+$/) });
+/** A delivery's status carries its own `updated_at`; the REST list the collector reads may not. */
+const deploymentStatus = restDeploymentStatus.extend({ updated_at: z.string().nullish() });
 
 /** The events we map, each payload validated with the REST schemas the collector uses. */
 export const webhookPayloads = {
@@ -19,12 +21,17 @@ export const webhookPayloads = {
   deployment_status: z.object({
     repository,
     deployment: restDeployment,
-    deployment_status: restDeploymentStatus,
+    deployment_status: deploymentStatus,
   }),
 } as const;
 export type WebhookEvent = keyof typeof webhookPayloads;
 
-/** A webhook delivery → records, with the collector's own mapping rules. */
+/**
+ * A webhook delivery → records, with the collector's own mapping rules. Each record of a run, job
+ * or deployment carries `source_updated_at`, the payload's own time of its last change, so a
+ * delivery that arrives late (or a captured one sent again) never overwrites a newer state:
+ * the store keeps the newer version (see `newerBy` in domain/records.ts).
+ */
 export async function recordsFromWebhook(
   event: WebhookEvent,
   payload: unknown,
@@ -45,11 +52,15 @@ export async function recordsFromWebhook(
             (name) => new RegExp(pattern, 'i').test(name),
           )
         : [];
-      return [mapRun(repo, p.workflow_run), ...deploys];
+      const source_updated_at = p.workflow_run.updated_at ?? null;
+      return [mapRun(repo, p.workflow_run), ...deploys].map((r) => ({ ...r, source_updated_at }));
     }
     case 'workflow_job': {
       const p = webhookPayloads.workflow_job.parse(payload);
-      return [mapJob(p.repository.full_name, p.workflow_job.workflow_name ?? 'workflow', p.workflow_job)];
+      const job = p.workflow_job;
+      // A job payload has no updated_at: it last changed when it completed, or started, or was queued.
+      const source_updated_at = job.completed_at ?? job.started_at ?? job.created_at ?? null;
+      return [{ ...mapJob(p.repository.full_name, job.workflow_name ?? 'workflow', job), source_updated_at }];
     }
     case 'pull_request':
     case 'pull_request_review': {
@@ -62,8 +73,13 @@ export async function recordsFromWebhook(
     case 'deployment_status': {
       const p = webhookPayloads.deployment_status.partial({ deployment_status: true }).parse(payload);
       if (!envOk(p.deployment.environment)) return [];
-      const statuses = p.deployment_status ? [p.deployment_status] : [];
-      return [mapDeployment(p.repository.full_name, p.deployment, statuses)];
+      const status = p.deployment_status;
+      const source_updated_at = status
+        ? (status.updated_at ?? status.created_at)
+        : (p.deployment.updated_at ?? p.deployment.created_at);
+      return [
+        { ...mapDeployment(p.repository.full_name, p.deployment, status ? [status] : []), source_updated_at },
+      ];
     }
   }
 }

@@ -24,6 +24,13 @@ export interface TableWrite {
    * does not know a column leaves it out here, so its upsert never wipes what another wrote.
    */
   update?: readonly string[];
+  /**
+   * Columns that order versions of a row, most significant first: an existing row takes the
+   * write only when the write is not older. The first is the version (e.g. the source's own
+   * `updated_at`): a write or a row without one is not ordered, as before. The others break a
+   * tie, null lowest, so a finished state (a completion time) wins over an unfinished one.
+   */
+  newerBy?: readonly string[];
 }
 
 /** A transaction's handle: queries and upserts that commit or roll back together. */
@@ -35,7 +42,20 @@ export interface Tx extends Queryable {
 export function onConflict(w: TableWrite): string {
   const updates = (w.update ?? w.columns).filter((c) => !w.key.includes(c));
   const set = updates.map((c) => `${c} = excluded.${c}`).join(', ');
-  return `on conflict (${w.key.join(', ')}) ${updates.length ? `do update set ${set}` : 'do nothing'}`;
+  const guard = w.newerBy?.length ? ` where ${notOlder(w.table, w.newerBy)}` : '';
+  return `on conflict (${w.key.join(', ')}) ${updates.length ? `do update set ${set}${guard}` : 'do nothing'}`;
+}
+
+/** The write (`excluded`) is not older than the stored row, by `newerBy` (see TableWrite). */
+function notOlder(table: string, by: readonly string[]): string {
+  const [version, ...ties] = by.map((c) => ({ mine: `excluded.${c}`, theirs: `${table}.${c}` }));
+  // x < y with null lowest: a null never counts as newer than a value.
+  const lt = (c: { mine: string; theirs: string }) =>
+    `coalesce(${c.mine} < ${c.theirs}, ${c.mine} is null and ${c.theirs} is not null)`;
+  const same = (c: { mine: string; theirs: string }) => `${c.mine} is not distinct from ${c.theirs}`;
+  // Lexicographic "older": older version, or the same version and older by the first differing tie.
+  const older = [version!, ...ties].map((c, i, all) => [...all.slice(0, i).map(same), lt(c)].join(' and '));
+  return `(${version!.theirs} is null or ${version!.mine} is null or not (${older.map((o) => `(${o})`).join(' or ')}))`;
 }
 
 export interface Store extends Queryable {

@@ -50,6 +50,8 @@ export const githubSection = z
      * PITWALL_GITHUB_WEBHOOK_SECRET than in a file.
      */
     webhook_secret: z.string().min(1).nullable().default(null),
+    /** Webhook delivery ids are remembered this long, so a replayed delivery writes nothing. */
+    webhook_delivery_retention_days: z.number().positive().max(3650).default(30),
   })
   .strict()
   .prefault({});
