@@ -35,7 +35,7 @@ describe.each(ENGINES)('silently wrong data on %s', (engine) => {
     await t?.cleanup();
   });
 
-  const ingest = (body: string | Uint8Array) =>
+  const ingest = (body: string | Uint8Array<ArrayBuffer>) =>
     app.request('/api/v1/ingest', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(tokens.ingest) },
@@ -45,7 +45,7 @@ describe.each(ENGINES)('silently wrong data on %s', (engine) => {
   const count = async (table: string) =>
     Number((await t.store.query<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n);
 
-  async function refused(res: Promise<Response>, table: string, code: string): Promise<Envelope> {
+  async function refused(res: Response | Promise<Response>, table: string, code: string): Promise<Envelope> {
     const before = await count(table);
     const r = await res;
     const body = (await r.json()) as Envelope;
