@@ -26,6 +26,27 @@ const serverSection = z
     anonymous_read: z.boolean().default(false),
     /** Largest accepted request body, in MB. */
     body_limit_mb: z.number().positive().max(512).default(5),
+    /** How long one read statement may run before it is cancelled (answered 503 query_timeout). */
+    read_timeout_ms: z.number().int().min(1).max(3_600_000).default(10_000),
+    /** Widest window a read may ask for, after it is cut to the data's own span (wider: 400). */
+    max_window_days: z.number().int().min(1).max(3_660_000).default(3660),
+    /**
+     * Host header names the server answers (DNS rebinding); an entry without a port matches any
+     * port, `*` any host. Default: localhost, 127.0.0.1, [::1] and `host` unless it is 0.0.0.0/::.
+     */
+    allowed_hosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^\*$|^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.?)(:\d{1,5})?$/i,
+            'expected a host name or address, optionally with :port (e.g. pitwall.example.com, 10.0.0.5:4100, [::1])',
+          ),
+      )
+      .min(1)
+      .optional(),
+    /** On SIGTERM/SIGINT, how long requests in flight may take to finish before they are cut. */
+    drain_timeout_seconds: z.number().min(0).max(3600).default(10),
   })
   .strict()
   .prefault({});

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { PitwallError } from '../errors/errors.js';
 import { requireScope, type AuthOptions } from './auth.js';
 import { limitBody } from './body.js';
 import { catalogRoutes } from './catalog.js';
@@ -13,10 +12,14 @@ import { reportRoutes } from './reports.js';
 import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
+import { defaultAllowedHosts, hostCheck } from './host-check.js';
+import { unknownRoute } from './methods.js';
 
 export interface AppOptions extends AuthOptions {
   /** Largest request body accepted, bytes (413 above). */
   bodyLimitBytes: number;
+  /** Host header names answered (host-check.ts); default from `server.allowed_hosts` / `server.host`. */
+  allowedHosts?: readonly string[];
 }
 
 /** The whole HTTP surface (docs/api.md) over one context: no globals, testable with app.request(). */
@@ -24,6 +27,13 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth: AuthOptions = { anonymousRead: opts.anonymousRead };
 
+  app.use('*', ctx.drain.middleware());
+  app.use(
+    '*',
+    hostCheck(
+      opts.allowedHosts ?? ctx.config.server.allowed_hosts ?? defaultAllowedHosts(ctx.config.server.host),
+    ),
+  );
   app.use('*', async (c, next) => {
     const t0 = performance.now();
     await next();
@@ -39,25 +49,16 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
     );
   });
   app.use('/api/*', limitBody(opts.bodyLimitBytes));
-  app.use('/api/*', async (c, next) => {
-    await next();
-    // Any accepted write may change any answer: drop every cached read.
-    if (c.req.method !== 'GET' && c.res.status < 300) ctx.readCache.invalidate();
-  });
   app.onError((e, c) => {
     const { status } = toEnvelope(e);
     if (status >= 500) ctx.logger.error({ err: e, path: c.req.path }, 'request failed');
     return errorResponse(c, e);
   });
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new PitwallError('not_found', `no endpoint ${c.req.method} ${c.req.path} (see docs/api.md)`),
-    ),
-  );
+  app.notFound(unknownRoute(app));
 
   app.get('/healthz', async (c) => {
-    await ctx.store.query('select 1 as ok');
+    // A connection of its own: health never queues behind the reads or writes it reports on.
+    await ctx.store.ping();
     return c.json({ ok: true, store: ctx.store.kind });
   });
   const exporter = new PrometheusExporter(ctx.store, ctx.registry, ctx.clock);

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { Store } from '../store/store.js';
+import type { DataSpan } from './data-span.js';
+import type { Drain } from './drain.js';
 import type { EnrichQueue } from './enrich-queue.js';
 import type { ReadCache } from './read-cache.js';
 import type { TokenStore } from './tokens.js';
@@ -16,10 +18,14 @@ export interface ServerContext {
   logger: Logger;
   tokens: TokenStore;
   enrich: EnrichQueue;
-  /** Shared answers of identical reads; cleared by every write. */
+  /** Shared answers of identical reads; a write makes stale those over the tables it touched. */
   readCache: ReadCache;
+  /** The stored data's earliest and latest instants: read windows are cut to them. */
+  dataSpan: DataSpan;
   /** Where the built web app lives, or null to serve the plain API page. */
   webRoot: string | null;
+  /** Set when the server stops: new requests get 503, answers close their connection. */
+  drain: Drain;
 }
 
 /** Hono's per-request variables: who is calling (after auth). */

@@ -4,7 +4,8 @@ import type { Bucket } from '../metrics/registry/types.js';
 import { readAccess, type AuthOptions } from './auth.js';
 import { queryOf } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
-import { filtersOf, windowOf, windowQuery } from './params.js';
+import { filtersOf, windowQuery } from './params.js';
+import { readerOf, readWindow } from './reads.js';
 
 /** The registry and metric values: every number comes from registry.compute, never a handler. */
 export function queryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
@@ -31,10 +32,10 @@ export function queryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOpt
     const metric = c.req.param('name');
     ctx.registry.get(metric); // unknown metric: 400 naming near matches, before the window is read
     const q = queryOf(c, windowQuery);
-    const { from, to } = windowOf(q, ctx.clock());
     const where = filtersOf(c.req.query());
+    const { from, to } = await readWindow(ctx, q);
     const bucket = (q.bucket as Bucket | undefined) ?? null;
-    const values = await ctx.registry.compute(ctx.store, metric, {
+    const values = await ctx.registry.compute(readerOf(c, ctx), metric, {
       from,
       to,
       bucket,
@@ -48,8 +49,8 @@ export function queryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOpt
     const metric = c.req.param('name');
     ctx.registry.get(metric);
     const q = queryOf(c, windowQuery);
-    const { from, to } = windowOf(q, ctx.clock());
-    const e = await explainMetric(ctx.store, ctx.registry, metric, {
+    const { from, to } = await readWindow(ctx, q);
+    const e = await explainMetric(readerOf(c, ctx), ctx.registry, metric, {
       from,
       to,
       by: q.by ?? null,

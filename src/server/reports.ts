@@ -11,15 +11,17 @@ import { invalidArgument } from '../errors/errors.js';
 import { readAccess, type AuthOptions } from './auth.js';
 import { queryOf } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
-import { filtersOf, windowOf, windowQuery } from './params.js';
+import { filtersOf, windowQuery } from './params.js';
+import { readerOf, readWindow } from './reads.js';
 
 /** The dashboards' composite reads: each one a presenter over the registry, shared with the CLI. */
 export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
   const read = readAccess(ctx, auth);
-  const { store, registry, config } = ctx;
-  const win = (c: Context<AppEnv>) => {
+  const { registry, config } = ctx;
+  /** The window, and the store as this request reads it (see reads.ts). */
+  const win = async (c: Context<AppEnv>) => {
     const q = queryOf(c, windowQuery);
-    return { q, ...windowOf(q, ctx.clock()) };
+    return { q, store: readerOf(c, ctx), ...(await readWindow(ctx, q)) };
   };
   const checkBy = (by: string | undefined) => {
     if (!by) return null;
@@ -30,11 +32,11 @@ export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
   };
 
   app.get('/api/v1/report', read, async (c) => {
-    const { q, from, to } = win(c);
+    const { q, store, from, to } = await win(c);
     return c.json(await buildReport(store, registry, config, { from, to, by: checkBy(q.by) }));
   });
   app.get('/api/v1/dora', read, async (c) => {
-    const { q, from, to } = win(c);
+    const { q, store, from, to } = await win(c);
     const by = checkBy(q.by);
     if (by && !registry.get('dora.deploys.count').groupBy.includes(by))
       throw invalidArgument(`DORA metrics cannot be grouped by "${by}"; use service, team or repo`, {
@@ -43,23 +45,23 @@ export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
     return c.json(await doraSummary(store, registry, config, { from, to, by }));
   });
   app.get('/api/v1/dxi', read, async (c) => {
-    const { from, to } = win(c);
+    const { store, from, to } = await win(c);
     return c.json(await computeDxi(store, registry, { from, to }));
   });
   app.get('/api/v1/ci/stages', read, async (c) => {
-    const { from, to } = win(c);
+    const { store, from, to } = await win(c);
     return c.json(await ciStages(store, registry, { from, to }));
   });
   app.get('/api/v1/ci/queue-heatmap', read, async (c) => {
-    const { from, to } = win(c);
+    const { store, from, to } = await win(c);
     return c.json(await queueHeatmap(store, registry, { from, to, where: filtersOf(c.req.query()) }));
   });
   app.get('/api/v1/tests/flaky', read, async (c) => {
-    const { from, to } = win(c);
+    const { store, from, to } = await win(c);
     return c.json({ from, to, tests: await flakyTests(store, { from, to }) });
   });
   app.get('/api/v1/testenv/failures', read, async (c) => {
-    const { from, to } = win(c);
+    const { store, from, to } = await win(c);
     const rows = await registry.compute(store, 'testenv.provision.count', { from, to, by: 'failure' });
     const categories = rows
       .filter((r) => r.group !== null)
@@ -68,11 +70,11 @@ export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
     return c.json({ from, to, categories });
   });
   app.get('/api/v1/insights', read, async (c) => {
-    const { q, from, to } = win(c);
+    const { q, store, from, to } = await win(c);
     return c.json(await buildInsights(store, registry, config, { from, to, team: q.team ?? null }));
   });
   app.get('/api/v1/headline', read, async (c) => {
-    const { from, to } = win(c);
+    const { store, from, to } = await win(c);
     return c.json(await buildHeadline(store, registry, { from, to }));
   });
 }

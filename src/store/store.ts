@@ -6,9 +6,21 @@
 export type SqlValue = string | number | boolean | null | Date;
 export type ResultRow = Record<string, SqlValue>;
 
+/** How long a read may run, and who may stop it: the server passes both for every request's reads. */
+export interface QueryOptions {
+  /** Aborting it cancels the statement in the engine (the caller went away). */
+  signal?: AbortSignal;
+  /** Waiting for a connection included; past it the statement is cancelled (error query_timeout). */
+  timeoutMs?: number;
+}
+
 export interface Queryable {
   /** Runs one statement and returns its rows with plain JS values (numbers, strings, Dates, null). */
-  query<T extends object = ResultRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T extends object = ResultRow>(
+    sql: string,
+    params?: readonly SqlValue[],
+    options?: QueryOptions,
+  ): Promise<T[]>;
 }
 
 export interface TableWrite {
@@ -66,5 +78,7 @@ export interface Store extends Queryable {
   upsert(writes: readonly TableWrite[]): Promise<void>;
   /** Runs `fn` in a transaction: everything or nothing. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Checks the engine answers, on a connection of its own that no read or write queues on. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

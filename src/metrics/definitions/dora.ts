@@ -46,10 +46,17 @@ export function doraDefinitions(config: Config): MetricDefinition[] {
 ) x where true${p.where}), weeks as (
   select g.week from generate_series(date_trunc('week', $1::timestamp + interval '6 days'), $2::timestamp - interval '7 days', interval '7 days') as g(week)
 ), grps as (select distinct ${p.group(p.by ?? 'null')} as grp from d),
+by_group as (
+  select date_trunc('week', day) as week, ${p.group(p.by ?? 'null')} as grp, count(distinct day) as days
+  from d group by 1, 2
+), by_week as (select date_trunc('week', day) as week, count(distinct day) as days from d group by 1),
+-- Counted once per week and group, then joined: a subquery per week grew with the window.
+-- A null group (no group-by, or rows without the column) counts every deployment of the week.
 per_week as (
-  select w.week, g.grp, (select count(distinct d.day) from d where date_trunc('week', d.day) = w.week
-     and (g.grp is null or ${p.group(p.by ?? 'null')} = g.grp)) as days
+  select w.week, g.grp, coalesce(case when g.grp is null then a.days else b.days end, 0) as days
   from weeks w cross join grps g
+  left join by_group b on b.week = w.week and b.grp = g.grp
+  left join by_week a on a.week = w.week
 )
 select ${p.bucket('week')} as bucket, grp, percentile_cont(0.5) within group (order by days) as value
 from per_week group by 1, 2 order by 1, 2`,

@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PitwallError } from '../../errors/errors.js';
+import { guarded } from '../guard.js';
 import {
   onConflict,
   type Queryable,
+  type QueryOptions,
   type ResultRow,
   type SqlValue,
   type Store,
@@ -26,9 +28,35 @@ export interface DuckDbOptions {
 class DuckConn implements Queryable {
   readonly lock = new Mutex();
   readonly staged = new Set<string>();
+  /** Statements queued or running here: a read goes to the reader with the fewest. */
+  pending = 0;
   constructor(readonly conn: DuckDBConnection) {}
-  query<T extends object = ResultRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.lock.run(() => this.queryUnlocked<T>(sql, params));
+  async query<T extends object = ResultRow>(
+    sql: string,
+    params: readonly SqlValue[] = [],
+    options?: QueryOptions,
+  ): Promise<T[]> {
+    this.pending++;
+    try {
+      if (!options?.signal && !options?.timeoutMs)
+        return await this.lock.run(() => this.queryUnlocked<T>(sql, params));
+      return await guarded(options, (signal) =>
+        this.lock.run(async () => {
+          // Given up while queued: never start it.
+          signal.throwIfAborted();
+          // Only while this statement runs: an interrupt between statements could hit the next one.
+          const stop = () => this.conn.interrupt();
+          signal.addEventListener('abort', stop, { once: true });
+          try {
+            return await this.queryUnlocked<T>(sql, params);
+          } finally {
+            signal.removeEventListener('abort', stop);
+          }
+        }),
+      );
+    } finally {
+      this.pending--;
+    }
   }
   async queryUnlocked<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params.length ? params.map(toParam) : undefined);
@@ -73,6 +101,8 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckConn,
     private readonly readers: DuckConn[],
+    /** Health checks only: never queued behind a read or a write. */
+    private readonly health: DuckConn,
   ) {}
 
   static async open(opts: DuckDbOptions): Promise<DuckDbStore> {
@@ -94,12 +124,26 @@ export class DuckDbStore implements Store {
     const writer = new DuckConn(await instance.connect());
     // Two read connections let independent report queries run side by side on 2 cores.
     const readers = [new DuckConn(await instance.connect()), new DuckConn(await instance.connect())];
-    return new DuckDbStore(path, instance, writer, readers);
+    return new DuckDbStore(path, instance, writer, readers, new DuckConn(await instance.connect()));
   }
 
-  query<T extends object = ResultRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    const c = this.readers[this.next++ % this.readers.length]!;
-    return c.query<T>(sql, params);
+  query<T extends object = ResultRow>(
+    sql: string,
+    params?: readonly SqlValue[],
+    options?: QueryOptions,
+  ): Promise<T[]> {
+    // The least busy reader, so a short read does not queue behind a long one while the other idles.
+    const start = this.next++;
+    let c = this.readers[start % this.readers.length]!;
+    for (let i = 1; i < this.readers.length; i++) {
+      const r = this.readers[(start + i) % this.readers.length]!;
+      if (r.pending < c.pending) c = r;
+    }
+    return c.query<T>(sql, params, options);
+  }
+
+  async ping(): Promise<void> {
+    await this.health.query('select 1 as ok');
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -138,7 +182,7 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
-    for (const c of [this.writer, ...this.readers]) c.conn.closeSync();
+    for (const c of [this.writer, ...this.readers, this.health]) c.conn.closeSync();
     this.instance.closeSync();
   }
 }

@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import { PitwallError } from '../errors/errors.js';
+import type { Queryable } from '../store/store.js';
+import type { AppEnv, ServerContext } from './context.js';
+import { windowOf, type WindowQuery } from './params.js';
+
+/**
+ * The store as one request's reads see it: each statement is cancelled when the caller goes
+ * away or when it runs past server.read_timeout_ms, and is noted by the read cache (its
+ * tables decide when the cached answer goes stale). Every read route queries through this.
+ */
+export function readerOf(c: Context<AppEnv>, ctx: ServerContext): Queryable {
+  const timeoutMs = ctx.config.server.read_timeout_ms;
+  const options = { signal: c.req.raw.signal, timeoutMs };
+  return {
+    async query(sql, params) {
+      ctx.readCache.track(c.req.raw, sql);
+      try {
+        return await ctx.store.query(sql, params, options);
+      } catch (e) {
+        if (e instanceof PitwallError && e.code === 'query_timeout')
+          throw new PitwallError(
+            'query_timeout',
+            `a query of this read ran longer than server.read_timeout_ms (${timeoutMs} ms) and was cancelled: ask for a narrower window (from, to) or raise server.read_timeout_ms`,
+            { setting: 'server.read_timeout_ms', timeout_ms: timeoutMs },
+          );
+        throw e;
+      }
+    },
+  };
+}
+
+/** The request's window, cut to the data's span and checked against server.max_window_days. */
+export async function readWindow(ctx: ServerContext, q: WindowQuery): Promise<{ from: Date; to: Date }> {
+  const now = ctx.clock();
+  // Bad from/to fail before the span is looked up.
+  windowOf(q, now);
+  return windowOf(q, now, { span: await ctx.dataSpan.get(), maxDays: ctx.config.server.max_window_days });
+}
