@@ -4,18 +4,20 @@ import { composeConfigSchema } from './config/compose.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
 import type { Config, PluginSections } from './config/schema.js';
 import type { ConfigContributions } from './config/sections.js';
+import { metricNames } from './metrics/definitions/index.js';
 
 /**
  * Where the plug-in registries meet the config: the one module above both. config/ sits below
  * every plug-in (they all read `Config`), so it cannot import them; plug-ins cannot compose the
  * config either without each knowing the others. This file imports the registries, hands their
  * sections and scheduled kinds to the loader, and is what entry points (CLI, tests, benchmarks)
- * load the config through. Future registries (listeners, exporters, alert channels) add their
- * contributions here.
+ * load the config through. The metric registry contributes its names (threshold keys are checked
+ * against them); future registries (listeners, exporters, alert channels) add theirs here.
  */
 export const configContributions: ConfigContributions = {
   sections: collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])),
   scheduled: collectors.map((c) => ({ id: c.id, options: c.configSchema })),
+  metrics: metricNames(),
 };
 
 /** The whole config schema: core sections, plug-in sections, scheduled jobs checked per collector. */

@@ -53,6 +53,24 @@ export function scheduledIssues(
   return issues;
 }
 
+/** A threshold for a metric the registry does not have would be ignored: name it instead. */
+export function thresholdIssues(
+  metrics: readonly string[] | undefined,
+  thresholds: Record<string, unknown>,
+): ConfigIssue[] {
+  if (!metrics) return [];
+  const known = new Set(metrics);
+  return Object.keys(thresholds)
+    .filter((name) => !known.has(name))
+    .map((name) => {
+      const near = metrics.filter((m) => m.split('.')[0] === name.split('.')[0]).slice(0, 5);
+      return {
+        path: ['metrics', 'thresholds', name],
+        message: `no metric is named ${JSON.stringify(name)}${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see: pitwall metrics list)`,
+      };
+    });
+}
+
 /**
  * The whole config schema: the core sections, each plug-in's section under its key, and the
  * `collectors:` jobs checked against their collectors. The output is `Config` because the
@@ -68,6 +86,8 @@ export function composeConfigSchema(c: ConfigContributions): z.ZodType<Config> {
   }
   return coreConfigSchema.extend(shape).superRefine((cfg, ctx) => {
     for (const issue of scheduledIssues(c.scheduled, (cfg as CoreConfig).collectors))
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of thresholdIssues(c.metrics, (cfg as CoreConfig).metrics.thresholds))
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   }) as unknown as z.ZodType<Config>;
 }

@@ -34,6 +34,8 @@ export interface ScheduledKind {
 export interface ConfigContributions {
   sections: readonly ConfigSection[];
   scheduled: readonly ScheduledKind[];
+  /** The metric registry's names: a `metrics.thresholds` key must be one (unchecked when left out). */
+  metrics?: readonly string[];
 }
 
 /** The core sections alone: tests of core code; a plug-in's section or a scheduled job is then refused. */

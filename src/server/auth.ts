@@ -10,7 +10,9 @@ export interface AuthOptions {
 
 /**
  * Bearer-token auth for one scope. Missing or unknown token: 401; a valid token without the
- * scope: 403. Anonymous readers get the read scope only, and only when reads were opened.
+ * scope: 403. Anonymous readers get the read scope only, and only when reads were opened; a
+ * token adds its scopes to what anonymous callers have, never takes from it (an ingest token
+ * reads where anyone may).
  */
 export function requireScope(ctx: ServerContext, opts: AuthOptions, scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -26,8 +28,12 @@ export function requireScope(ctx: ServerContext, opts: AuthOptions, scope: Scope
       );
     }
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = m ? await ctx.tokens.verify(m[1]!) : null;
-    if (!principal) throw new PitwallError('unauthorized', 'the bearer token is unknown or revoked');
+    const verified = m ? await ctx.tokens.verify(m[1]!) : null;
+    if (!verified) throw new PitwallError('unauthorized', 'the bearer token is unknown or revoked');
+    const principal =
+      opts.anonymousRead && !hasScope(verified, 'read')
+        ? { ...verified, scopes: [...verified.scopes, 'read' as const] }
+        : verified;
     if (!hasScope(principal, scope))
       throw new PitwallError(
         'forbidden',

@@ -15,8 +15,6 @@ export interface TokenInfo {
 const PREFIX = 'pw_';
 /** last_used_at is written at most this often per token: a write per request would cost more than the read. */
 const TOUCH_EVERY_MS = 60_000;
-/** Verified tokens are remembered this long, so a busy reader does not query the store per request. */
-const CACHE_MS = 10_000;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -31,7 +29,6 @@ function parseScopes(raw: readonly string[]): Scope[] {
 
 /** API tokens kept as sha256 hashes: the raw token is shown once, at creation, and never stored. */
 export class TokenStore {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
   private readonly touched = new Map<string, number>();
 
   constructor(
@@ -65,25 +62,27 @@ export class TokenStore {
     if (!found.length)
       throw new PitwallError('not_found', `no token with id ${id} (see: pitwall token list)`);
     await this.store.transaction((tx) =>
-      tx.query('update api_tokens set revoked_at = $2::timestamp where id = $1', [id, this.clock()]),
+      tx.query('update api_tokens set revoked_at = coalesce(revoked_at, $2::timestamp) where id = $1', [
+        id,
+        this.clock(),
+      ]),
     );
-    this.cache.clear();
   }
 
-  /** The caller a bearer token stands for, or null when it is unknown or revoked. */
+  /**
+   * The caller a bearer token stands for, or null when it is unknown or revoked. Looked up in
+   * the store on every request (one lookup by the unique token_hash index, no cache): a
+   * revocation, made through any replica or the CLI, holds from the next request on.
+   */
   async verify(token: string): Promise<Principal | null> {
     const hash = hashToken(token);
     const now = Date.now();
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > now) return hit.principal;
     const [row] = await this.store.query<{ id: string; scopes: string; revoked_at: Date | null }>(
       'select id, scopes, revoked_at from api_tokens where token_hash = $1',
       [hash],
     );
     const principal =
       row && !row.revoked_at ? { tokenId: row.id, scopes: JSON.parse(row.scopes) as Scope[] } : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_MS });
     if (principal) await this.touch(principal.tokenId!, now);
     return principal;
   }

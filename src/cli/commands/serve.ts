@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { createDemo } from '../../demo/generate.js';
 import { ensureFresh } from '../../enrich/index.js';
 import type { Config } from '../../config/schema.js';
-import { invalidArgument } from '../../errors/errors.js';
+import { invalidArgument, PitwallError } from '../../errors/errors.js';
 import { ingestBatches } from '../../ingest/ingest.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/server.js';
+import { Shutdown } from '../../server/shutdown.js';
 import { findWebRoot } from '../../server/static.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
@@ -52,6 +53,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
         duckdbPath: cfg.store.duckdb_path,
         duckdbMemoryLimit: cfg.store.duckdb_memory_limit,
       });
+      // Closed in order on SIGTERM/SIGINT: what takes requests first, the store last. Listeners
+      // added beside the HTTP server register here too.
+      const shutdown = new Shutdown(logger);
+      const stopping = shutdown.untilSignal();
+      let clean: boolean;
       try {
         if (o.demo) await loadDemoIfEmpty(store, ctx, cfg);
         const server = await startServer({
@@ -68,15 +74,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.err(
           `Pitwall on ${server.url} (store: ${store.kind} ${store.location}; reads: ${o.anonymousRead || cfg.server.anonymous_read ? 'anonymous allowed' : 'token required'}; ${server.scheduler.jobs().length} scheduled collectors)\n`,
         );
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        ctx.err('serve: stopping\n');
-        await server.close();
+        shutdown.register('http server', () => server.close());
+        const signal = await stopping;
+        ctx.err(
+          `serve: ${signal}: finishing the requests in flight (up to ${cfg.server.drain_timeout_seconds} s), then stopping\n`,
+        );
       } finally {
-        await store.close();
+        shutdown.register('store', () => store.close());
+        clean = await shutdown.run();
       }
+      // A closer that failed is in the log; the exit code says so too.
+      if (!clean) throw new PitwallError('internal', 'serve: stopped, but not cleanly (see the log above)');
+      ctx.err('serve: stopped\n');
     });
 }

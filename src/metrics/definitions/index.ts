@@ -1,4 +1,4 @@
-import type { Config } from '../../config/schema.js';
+import { coreConfigSchema, type Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
 import { ciDefinitions } from './ci.js';
@@ -34,4 +34,9 @@ export function registryFor(config: Config): MetricRegistry {
     return override ? { ...d, thresholds: override } : d;
   });
   return new MetricRegistry(all);
+}
+
+/** Every metric's name. Config changes thresholds and tiers, never names: the defaults list them all. */
+export function metricNames(): string[] {
+  return [...doraDefinitions(coreConfigSchema.parse({}) as Config), ...definitions].map((d) => d.name);
 }
