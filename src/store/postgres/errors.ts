@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
 
 /**
@@ -56,4 +57,20 @@ const VALUE = new Set(['22021', '22P05', '22008', '22003', '54000']);
 /** For `.catch()`: rethrows the mapped error. */
 export function rethrowMapped(e: unknown): never {
   throw mapPgError(e);
+}
+
+const guarded = new WeakSet<pg.PoolClient>();
+
+/**
+ * A pooled session, its connection failure mapped. A session checked out of the pool has no
+ * listener for its 'error' event (the pool listens only while it is idle), so a server that goes
+ * away under a statement would crash the process: the failure is kept to the statement instead.
+ */
+export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect().catch(rethrowMapped);
+  if (!guarded.has(client)) {
+    guarded.add(client);
+    client.on('error', () => undefined);
+  }
+  return client;
 }

@@ -13,7 +13,7 @@ import {
 } from '../store.js';
 import { redactDatabaseUrl, scrubDatabaseSecrets } from '../redact.js';
 import { toParam } from '../values.js';
-import { mapPgError, rethrowMapped } from './errors.js';
+import { checkout, mapPgError, rethrowMapped } from './errors.js';
 
 /**
  * Results must read back exactly as DuckDB's do: counts and numerics as numbers,
@@ -107,7 +107,7 @@ export class PostgresStore implements Store {
   ): Promise<T[]> {
     if (!options?.signal && !options?.timeoutMs) return run<T>(this.pool, sql, params);
     return guarded(options, async (signal) => {
-      const client = await this.pool.connect().catch(rethrowMapped);
+      const client = await checkout(this.pool);
       let cancelling: Promise<void> | null = null;
       const stop = () => {
         const pid = backendPids.get(client);
@@ -171,7 +171,7 @@ export class PostgresStore implements Store {
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await this.writePool.connect().catch(rethrowMapped);
+    const client = await checkout(this.writePool);
     try {
       await client.query('begin');
       const tx: Tx = {
@@ -192,7 +192,7 @@ export class PostgresStore implements Store {
   }
 
   async upsert(writes: readonly TableWrite[]): Promise<void> {
-    const client = await this.writePool.connect().catch(rethrowMapped);
+    const client = await checkout(this.writePool);
     try {
       await client.query('begin');
       for (const w of writes) await upsertOne(client, w);
