@@ -11,6 +11,13 @@ const repository = z.object({ full_name: z.string().regex(/^[^\s/]+\/[^\s/]+$/) 
 /** A delivery's status carries its own `updated_at`; the REST list the collector reads may not. */
 const deploymentStatus = restDeploymentStatus.extend({ updated_at: z.string().nullish() });
 
+/**
+ * The record with the payload's own time of its last change; without one it stays unordered
+ * (a null sent would clear the stored time and with it the order).
+ */
+const versioned = <R extends AnyRecordInput>(r: R, at: string | null | undefined): R =>
+  at ? { ...r, source_updated_at: at } : r;
+
 /** The events we map, each payload validated with the REST schemas the collector uses. */
 export const webhookPayloads = {
   workflow_run: z.object({ repository, workflow_run: restRun }),
@@ -52,15 +59,14 @@ export async function recordsFromWebhook(
             (name) => new RegExp(pattern, 'i').test(name),
           )
         : [];
-      const source_updated_at = p.workflow_run.updated_at ?? null;
-      return [mapRun(repo, p.workflow_run), ...deploys].map((r) => ({ ...r, source_updated_at }));
+      return [mapRun(repo, p.workflow_run), ...deploys].map((r) => versioned(r, p.workflow_run.updated_at));
     }
     case 'workflow_job': {
       const p = webhookPayloads.workflow_job.parse(payload);
       const job = p.workflow_job;
       // A job payload has no updated_at: it last changed when it completed, or started, or was queued.
-      const source_updated_at = job.completed_at ?? job.started_at ?? job.created_at ?? null;
-      return [{ ...mapJob(p.repository.full_name, job.workflow_name ?? 'workflow', job), source_updated_at }];
+      const at = job.completed_at ?? job.started_at ?? job.created_at;
+      return [versioned(mapJob(p.repository.full_name, job.workflow_name ?? 'workflow', job), at)];
     }
     case 'pull_request':
     case 'pull_request_review': {
@@ -74,12 +80,10 @@ export async function recordsFromWebhook(
       const p = webhookPayloads.deployment_status.partial({ deployment_status: true }).parse(payload);
       if (!envOk(p.deployment.environment)) return [];
       const status = p.deployment_status;
-      const source_updated_at = status
+      const at = status
         ? (status.updated_at ?? status.created_at)
         : (p.deployment.updated_at ?? p.deployment.created_at);
-      return [
-        { ...mapDeployment(p.repository.full_name, p.deployment, status ? [status] : []), source_updated_at },
-      ];
+      return [versioned(mapDeployment(p.repository.full_name, p.deployment, status ? [status] : []), at)];
     }
   }
 }

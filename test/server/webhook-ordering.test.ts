@@ -170,6 +170,18 @@ describe.each(ENGINES)('GitHub webhooks: late and replayed deliveries on %s', (e
     expect(await runRow(5102)).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
+  it('a payload without updated_at is not ordered and keeps the stored time, so the order survives it', async () => {
+    await send('workflow_run', run({ id: 5151, at: '2025-02-20T10:07:00Z', conclusion: 'success' }));
+    const { updated_at: _, ...unordered } = run({ id: 5151, at: '', conclusion: 'failure' }).workflow_run;
+    await send('workflow_run', { repository: { full_name: REPO }, workflow_run: unordered });
+    expect(await runRow(5151)).toMatchObject({
+      conclusion: 'failure',
+      source_updated_at: '2025-02-20T10:07:00.000Z',
+    });
+    await send('workflow_run', run({ id: 5151, at: '2025-02-20T10:00:05Z' }));
+    expect((await runRow(5151)).conclusion).toBe('failure');
+  });
+
   it('jobs, deployment statuses and pull requests keep their newer state against a late delivery', async () => {
     await send('workflow_job', job(true));
     await send('workflow_job', job(false));
