@@ -67,7 +67,7 @@ export class DataSpan {
           const los = cols.map((_, i) => row?.[`lo${i}`]).filter((d): d is Date => d instanceof Date);
           const his = cols.map((_, i) => row?.[`hi${i}`]).filter((d): d is Date => d instanceof Date);
           const extreme = (ds: Date[], pick: (a: number, b: number) => number) =>
-            ds.length ? new Date(ds.map((d) => d.getTime()).reduce(pick)) : null;
+            ds.length ? new Date(ds.map((d) => d.getTime()).reduce((a, b) => pick(a, b))) : null;
           return { lo: extreme(los, Math.min), hi: extreme(his, Math.max) };
         });
       p = mine;

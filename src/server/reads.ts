@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { PitwallError } from '../errors/errors.js';
-import type { Queryable } from '../store/store.js';
+import type { Queryable, SqlValue } from '../store/store.js';
 import type { AppEnv, ServerContext } from './context.js';
 import { windowOf, type WindowQuery } from './params.js';
 
@@ -13,19 +13,9 @@ export function readerOf(c: Context<AppEnv>, ctx: ServerContext): Queryable {
   const timeoutMs = ctx.config.server.read_timeout_ms;
   const options = { signal: c.req.raw.signal, timeoutMs };
   return {
-    async query(sql, params) {
+    query<T extends object>(sql: string, params?: readonly SqlValue[]) {
       ctx.readCache.track(c.req.raw, sql);
-      try {
-        return await ctx.store.query(sql, params, options);
-      } catch (e) {
-        if (e instanceof PitwallError && e.code === 'query_timeout')
-          throw new PitwallError(
-            'query_timeout',
-            `a query of this read ran longer than server.read_timeout_ms (${timeoutMs} ms) and was cancelled: ask for a narrower window (from, to) or raise server.read_timeout_ms`,
-            { setting: 'server.read_timeout_ms', timeout_ms: timeoutMs },
-          );
-        throw e;
-      }
+      return ctx.store.query<T>(sql, params, options).catch((e: unknown) => timedOut(ctx, e));
     },
   };
 }
@@ -35,5 +25,18 @@ export async function readWindow(ctx: ServerContext, q: WindowQuery): Promise<{ 
   const now = ctx.clock();
   // Bad from/to fail before the span is looked up.
   windowOf(q, now);
-  return windowOf(q, now, { span: await ctx.dataSpan.get(), maxDays: ctx.config.server.max_window_days });
+  const span = await ctx.dataSpan.get().catch((e: unknown) => timedOut(ctx, e));
+  return windowOf(q, now, { span, maxDays: ctx.config.server.max_window_days });
+}
+
+/** A timeout, told in the caller's terms: which setting it hit and what to do. */
+function timedOut(ctx: ServerContext, e: unknown): never {
+  const timeoutMs = ctx.config.server.read_timeout_ms;
+  if (e instanceof PitwallError && e.code === 'query_timeout')
+    throw new PitwallError(
+      'query_timeout',
+      `a query of this read ran longer than server.read_timeout_ms (${timeoutMs} ms) and was cancelled: ask for a narrower window (from, to) or raise server.read_timeout_ms`,
+      { setting: 'server.read_timeout_ms', timeout_ms: timeoutMs },
+    );
+  throw e;
 }
