@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { startServer } from '../../src/server/server.js';
 import { testConfig } from '../helpers/collect-git.js';
 import { ENGINES, type Engine } from '../helpers/stores.js';
 import { bearer, DEMO_END, serverFixture, silent, type ServerFixture } from './setup.js';
