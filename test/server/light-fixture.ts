@@ -45,15 +45,15 @@ export async function lightFixture(
   };
 }
 
-/** Row counts of every table of the store: "changes nothing" is checked against these. */
+/** Row counts of every table of the store, in one statement: "changes nothing" is checked against these. */
 export async function allRowCounts(store: Store): Promise<Record<string, number>> {
   const tables = await store.query<{ name: string }>(
     `select table_name as name from information_schema.tables
-     where table_schema in ('main', 'public') and table_type in ('BASE TABLE') order by table_name`,
+     where table_schema in ('main', 'public') and table_type = 'BASE TABLE' order by table_name`,
   );
-  const out: Record<string, number> = {};
-  for (const { name } of tables)
-    if (/^[a-z_0-9]+$/.test(name))
-      out[name] = Number((await store.query<{ n: number }>(`select count(*) as n from ${name}`))[0]!.n);
-  return out;
+  const names = tables.map((t) => t.name).filter((n) => /^[a-z_0-9]+$/.test(n));
+  const [row] = await store.query<Record<string, number>>(
+    `select ${names.map((n) => `(select count(*) from ${n}) as ${n}`).join(', ')}`,
+  );
+  return Object.fromEntries(names.map((n) => [n, Number(row![n])]));
 }
