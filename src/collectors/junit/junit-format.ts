@@ -1,5 +1,5 @@
 import { attr, type Attrs, type Emit, type FormatHandler } from './format.js';
-import { parseSecondsToMs, statusWord } from './values.js';
+import { checkedTimestamp, parseSecondsToMs, statusWord } from './values.js';
 
 interface Suite {
   name: string;
@@ -9,6 +9,9 @@ interface Suite {
 
 interface OpenCase {
   attrs: Attrs;
+  /** Read when the element opens, so a bad value is reported where it is written. */
+  durationMs: number;
+  timestamp: string | undefined;
   failures: number;
   errors: number;
   skipped: boolean;
@@ -39,10 +42,19 @@ export class JunitHandler implements FormatHandler {
         name: suiteName,
         // Jest writes the test file as the suite name; it is the best location it gives.
         file: attr(attrs, 'file', 'filepath') ?? (FILE_LIKE.test(suiteName) ? suiteName : outer?.file),
-        timestamp: attr(attrs, 'timestamp') ?? outer?.timestamp,
+        timestamp: checkedTimestamp(attrs.timestamp, 'timestamp') ?? outer?.timestamp,
       });
     } else if (name === 'testcase' && !this.current) {
-      this.current = { attrs, failures: 0, errors: 0, skipped: false, flaky: 0, reruns: 0 };
+      this.current = {
+        attrs,
+        durationMs: parseSecondsToMs(attrs.time),
+        timestamp: checkedTimestamp(attrs.timestamp, 'timestamp'),
+        failures: 0,
+        errors: 0,
+        skipped: false,
+        flaky: 0,
+        reruns: 0,
+      };
     } else if (this.current && parent === 'testcase') {
       const c = this.current;
       if (name === 'failure') c.failures++;
@@ -75,9 +87,9 @@ export class JunitHandler implements FormatHandler {
       name: attr(c.attrs, 'name') ?? null,
       file: attr(c.attrs, 'file', 'filepath') ?? suite?.file ?? null,
       status,
-      durationMs: parseSecondsToMs(c.attrs.time),
+      durationMs: c.durationMs,
       retries: c.flaky + c.reruns,
-      timestamp: attr(c.attrs, 'timestamp') ?? suite?.timestamp ?? null,
+      timestamp: c.timestamp ?? suite?.timestamp ?? null,
     });
   }
 }

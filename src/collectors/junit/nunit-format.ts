@@ -1,10 +1,18 @@
 import { attr, type Attrs, type Emit, type FormatHandler } from './format.js';
-import { parseSecondsToMs, statusWord } from './values.js';
+import { checkedTimestamp, parseSecondsToMs, statusWord } from './values.js';
 
 interface Suite {
   type: string;
   name: string;
   fullname: string | undefined;
+}
+
+interface OpenCase {
+  attrs: Attrs;
+  failed: boolean;
+  /** Read when the element opens, so a bad value is reported where it is written. */
+  durationMs: number;
+  timestamp: string | undefined;
 }
 
 /** Suite types that name where tests live (assembly, namespaces) rather than a class or a theory. */
@@ -18,7 +26,7 @@ const PATH_TYPES = new Set(['assembly', 'testsuite', 'namespace']);
  */
 export class NunitHandler implements FormatHandler {
   private readonly suites: Suite[] = [];
-  private current: { attrs: Attrs; failed: boolean } | null = null;
+  private current: OpenCase | null = null;
 
   constructor(private readonly emit: Emit) {}
 
@@ -29,18 +37,24 @@ export class NunitHandler implements FormatHandler {
         name: attr(attrs, 'name') ?? '',
         fullname: attr(attrs, 'fullname', 'classname'),
       });
-    else if (name === 'test-case' && !this.current) this.current = { attrs, failed: false };
+    else if (name === 'test-case' && !this.current)
+      this.current = {
+        attrs,
+        failed: false,
+        durationMs: parseSecondsToMs(attrs.duration ?? attrs.time, attrs.duration ? 'duration' : 'time'),
+        timestamp: checkedTimestamp(attrs['start-time'], 'start-time'),
+      };
     else if (this.current && parent === 'test-case' && name === 'failure') this.current.failed = true;
   }
 
   close(name: string): void {
     if (name === 'test-case' && this.current) {
-      this.finish(this.current.attrs, this.current.failed);
+      this.finish(this.current);
       this.current = null;
     } else if (name === 'test-suite' && !this.current) this.suites.pop();
   }
 
-  private finish(a: Attrs, hasFailure: boolean): void {
+  private finish({ attrs: a, failed: hasFailure, durationMs, timestamp }: OpenCase): void {
     const fixture = [...this.suites].reverse().find((s) => s.type === 'testfixture');
     const suite = this.suites
       .filter((s) => PATH_TYPES.has(s.type))
@@ -56,9 +70,9 @@ export class NunitHandler implements FormatHandler {
       name: attr(a, 'name') ?? null,
       file: null,
       status,
-      durationMs: parseSecondsToMs(a.duration ?? a.time),
+      durationMs,
       retries: 0,
-      timestamp: attr(a, 'start-time') ?? null,
+      timestamp: timestamp ?? null,
     });
   }
 }
@@ -76,7 +90,10 @@ export class XunitNetHandler implements FormatHandler {
       this.assembly = (attr(attrs, 'name') ?? '').split(/[\\/]/).pop() ?? '';
       const date = attr(attrs, 'run-date');
       const time = attr(attrs, 'run-time');
-      this.timestamp = date ? `${date}${time ? `T${time}` : ''}` : undefined;
+      this.timestamp = checkedTimestamp(
+        date && `${date}${time ? `T${time}` : ''}`,
+        time ? 'run-date/run-time' : 'run-date',
+      );
     } else if (name === 'collection') this.collection = attr(attrs, 'name') ?? '';
     else if (name === 'test') {
       const type = attr(attrs, 'type') ?? '';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nunitAssemblySuite, trxReport, type TrxTest } from '../../../test/junit/reports.js';
 import { parseReportFile, scanReport } from './parse.js';
-import { parseTimeSpanToMs } from './values.js';
+import { BadValue, parseTimeSpanToMs } from './values.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pitwall-parse-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,10 +81,10 @@ describe('TRX (dotnet test --logger trx, MSTest)', () => {
     expect(s.digest).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('parses TimeSpan durations, days included; an unreadable one is 0', () => {
+  it('parses TimeSpan durations, days included; an absent one is 0, an unreadable one refused', () => {
     expect(parseTimeSpanToMs('00:00:00.0032953')).toBe(3.295);
     expect(parseTimeSpanToMs('1.02:03:04.5')).toBe(((26 * 60 + 3) * 60 + 4.5) * 1000);
-    expect(parseTimeSpanToMs('soon')).toBe(0);
+    expect(() => parseTimeSpanToMs('soon')).toThrow(BadValue);
     expect(parseTimeSpanToMs(undefined)).toBe(0);
   });
 });

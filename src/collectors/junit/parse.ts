@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
 import { invalidArgument, PitwallError } from '../../errors/errors.js';
+import { firstInvalidUtf8 } from '../../ingest/utf8.js';
 import type { FormatHandler } from './format.js';
 import { JunitHandler } from './junit-format.js';
 import { NunitHandler, XunitNetHandler } from './nunit-format.js';
 import { type ParsedCase, type ParsedReport, type ReportFormat, type StatusCounts } from './report.js';
 import { TrxDefinitions, TrxHandler } from './trx-format.js';
+import { BadValue } from './values.js';
 
 const ROOTS: Record<string, ReportFormat> = {
   testsuites: 'junit',
@@ -30,6 +31,13 @@ const KNOWN_ROOTS = Object.keys(ROOTS)
  * mismatched tags, a truncated file, text after the root) is still fatal.
  */
 const TOLERATED = new Set(['disallowed character.']);
+
+/** The last bytes of a chunk from where its last character starts (at most 4 bytes). */
+function lastCharacter(chunk: Uint8Array): Uint8Array {
+  let i = chunk.length - 1;
+  while (i > 0 && i > chunk.length - 4 && (chunk[i]! & 0xc0) === 0x80) i--;
+  return chunk.subarray(Math.max(0, i));
+}
 
 /** What one complete pass over a report learnt. */
 export interface ReportSummary {
@@ -87,12 +95,22 @@ export async function* readCases(
 
   // saxes' column is that of the character it stopped at, counted from 1.
   const where = () => `${displayPath}:${parser.line}:${Math.max(1, parser.column)}`;
-  const fail = (reason: string) =>
-    invalidArgument(`${where()}: ${reason}`, {
+  const fail = (reason: string, at = { line: parser.line, column: Math.max(1, parser.column) }, more = {}) =>
+    invalidArgument(`${displayPath}:${at.line}:${at.column}: ${reason}`, {
       file: displayPath,
-      line: parser.line,
-      column: Math.max(1, parser.column),
+      ...at,
+      ...more,
     });
+  // Where each attribute of the tag being read starts, to point at a value a handler refuses.
+  const attributeAt = new Map<string, { line: number; column: number }>();
+  parser.on('opentagstart', () => attributeAt.clear());
+  parser.on('attribute', (a) =>
+    attributeAt.set(a.name, {
+      line: parser.line,
+      // saxes stands on the closing quote: back over name="value".
+      column: Math.max(1, parser.column - a.name.length - a.value.length - 2),
+    }),
+  );
   parser.on('error', (e) => {
     // saxes prefixes "line:column: "; we say it our way.
     const reason = e.message.replace(/^\d+:\d+:\s*/, '');
@@ -117,7 +135,18 @@ export async function* readCases(
       }
       st.handler = handlerFor(st.format, emit, definitions);
     }
-    st.handler.open(tag.name, tag.attributes, stack.at(-1));
+    try {
+      st.handler.open(tag.name, tag.attributes, stack.at(-1));
+    } catch (e) {
+      if (!(e instanceof BadValue)) throw e;
+      // One report is one run: a value that means nothing spoils it all (nothing is written).
+      const name = e.attribute.split('/')[0]!;
+      st.fatal = fail(`<${tag.name}> ${e.message}`, attributeAt.get(name), {
+        attribute: e.attribute,
+        value: e.value,
+      });
+      return;
+    }
     stack.push(tag.name);
   });
   parser.on('closetag', (tag) => {
@@ -127,13 +156,31 @@ export async function* readCases(
   });
 
   const hash = createHash('sha256');
-  const decoder = new StringDecoder('utf8');
+  // Strict: a byte that is no UTF-8 would become U+FFFD and could make two test ids one.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  let tail: Uint8Array = new Uint8Array(0);
+  const decode = (bytes: Uint8Array, stream: boolean) => {
+    try {
+      return decoder.decode(bytes, { stream });
+    } catch {
+      // The bad byte may finish a character begun in the previous chunk: look from its start.
+      const from = Buffer.concat([tail, bytes]);
+      const at = offset - tail.length + firstInvalidUtf8(from);
+      throw invalidArgument(
+        `${displayPath}: not valid UTF-8 at byte offset ${at}; save the report as UTF-8`,
+        { file: displayPath, offset: at },
+      );
+    }
+  };
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
   try {
     try {
       for await (const chunk of stream) {
         hash.update(chunk as Buffer);
-        parser.write(decoder.write(chunk as Buffer));
+        parser.write(decode(chunk as Buffer, true));
+        offset += (chunk as Buffer).length;
+        tail = lastCharacter(chunk as Buffer);
         if (st.fatal) throw st.fatal;
         if (pending.length) {
           const out = pending;
@@ -146,7 +193,7 @@ export async function* readCases(
       const code = (e as NodeJS.ErrnoException).code;
       throw invalidArgument(`${displayPath}: cannot read the report (${code ?? (e as Error).message})`);
     }
-    parser.write(decoder.end());
+    parser.write(decode(new Uint8Array(0), false));
     parser.close();
     if (st.fatal) throw st.fatal;
     if (!st.format) throw fail('empty document, no report root element');

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RecordInput } from '../../domain/records.js';
-import { parseInstant } from '../../domain/time.js';
 import { identify, type IdentifiedCase } from './identity.js';
 import type { ParsedCase, ParsedReport } from './report.js';
+import { reportInstant } from './values.js';
 
 export interface RunContext {
   repo: string | null;
@@ -15,17 +15,6 @@ export interface RunContext {
   /** When the tests ran, if the caller knows better than the reports. */
   at: Date | null;
   cwd: string;
-}
-
-/** Runners write local times without a zone ("2020-10-12T20:17:41") or with a word ("... UTC"). */
-function reportInstant(raw: string | null): Date | null {
-  if (!raw) return null;
-  return parseInstant(
-    raw
-      .trim()
-      .replace(/\s*UTC$/i, 'Z')
-      .replace(' ', 'T'),
-  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { attr, type Attrs, type Emit, type FormatHandler } from './format.js';
 import { FingerprintTable, fingerprint } from './fingerprints.js';
 import type { TestStatus } from './report.js';
-import { parseTimeSpanToMs } from './values.js';
+import { checkedTimestamp, parseTimeSpanToMs } from './values.js';
 
 /** TRX `outcome` values (vstst.xsd `TestOutcome`) onto ours, lower-cased. */
 const OUTCOMES: Record<string, TestStatus> = {
@@ -57,7 +57,13 @@ export class TrxDefinitions {
  * (`resultType="DataDrivenTest"`, or one holding `<InnerResults>`) is dropped: its rows are the tests.
  */
 export class TrxHandler implements FormatHandler {
-  private readonly results: { attrs: Attrs; aggregate: boolean }[] = [];
+  /** Duration and start are read when a result opens, so a bad value is reported where it is. */
+  private readonly results: {
+    attrs: Attrs;
+    aggregate: boolean;
+    durationMs: number;
+    timestamp: string | undefined;
+  }[] = [];
   private definition: { id: string; storage: string | undefined } | null = null;
   private runStart: string | undefined;
 
@@ -68,7 +74,12 @@ export class TrxHandler implements FormatHandler {
 
   open(name: string, attrs: Attrs, parent: string | undefined): void {
     if (name === 'UnitTestResult')
-      this.results.push({ attrs, aggregate: attrs.resultType === 'DataDrivenTest' });
+      this.results.push({
+        attrs,
+        aggregate: attrs.resultType === 'DataDrivenTest',
+        durationMs: parseTimeSpanToMs(attrs.duration),
+        timestamp: checkedTimestamp(attrs.startTime, 'startTime'),
+      });
     else if (name === 'InnerResults' && parent === 'UnitTestResult') {
       const outer = this.results.at(-1);
       if (outer) outer.aggregate = true;
@@ -81,17 +92,17 @@ export class TrxHandler implements FormatHandler {
         attr(attrs, 'className')?.split(',')[0]!.trim() ?? '',
         basename(attr(attrs, 'codeBase')) ?? basename(this.definition.storage) ?? '',
       );
-    else if (name === 'Times' && parent === 'TestRun') this.runStart = attr(attrs, 'start');
+    else if (name === 'Times' && parent === 'TestRun') this.runStart = checkedTimestamp(attrs.start, 'start');
   }
 
   close(name: string): void {
     if (name === 'UnitTestResult') {
       const r = this.results.pop();
-      if (r && !r.aggregate) this.finish(r.attrs);
+      if (r && !r.aggregate) this.finish(r.attrs, r.durationMs, r.timestamp);
     } else if (name === 'UnitTest') this.definition = null;
   }
 
-  private finish(a: Attrs): void {
+  private finish(a: Attrs, durationMs: number, timestamp: string | undefined): void {
     const owner = this.definitions.owner(attr(a, 'testId') ?? '');
     const className = owner?.className ?? '';
     const full = attr(a, 'testName') ?? null;
@@ -104,9 +115,9 @@ export class TrxHandler implements FormatHandler {
       file: null,
       // A result we cannot call a pass is not one: an unknown outcome counts as an error.
       status: OUTCOMES[outcome] ?? 'error',
-      durationMs: parseTimeSpanToMs(a.duration),
+      durationMs,
       retries: 0,
-      timestamp: attr(a, 'startTime') ?? this.runStart ?? null,
+      timestamp: timestamp ?? this.runStart ?? null,
     });
   }
 }
