@@ -63,7 +63,15 @@ export function thresholdIssues(
   return Object.keys(thresholds)
     .filter((name) => !known.has(name))
     .map((name) => {
-      const near = metrics.filter((m) => m.split('.')[0] === name.split('.')[0]).slice(0, 5);
+      // The closest names first: those sharing the longest start with the one written.
+      const common = (m: string) => {
+        const i = [...m].findIndex((ch, j) => ch !== name[j]);
+        return i < 0 ? m.length : i;
+      };
+      const near = metrics
+        .filter((m) => m.split('.')[0] === name.split('.')[0])
+        .sort((x, y) => common(y) - common(x))
+        .slice(0, 5);
       return {
         path: ['metrics', 'thresholds', name],
         message: `no metric is named ${JSON.stringify(name)}${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see: pitwall metrics list)`,
