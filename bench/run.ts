@@ -2,6 +2,7 @@ import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
 import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
+import { readersUnderIngestBench } from './readers-under-ingest.js';
 import { serverBench } from './server.js';
 import type { BenchResult } from './harness.js';
 
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'github-collect': githubCollectBench,
   'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
+  'readers-under-ingest': readersUnderIngestBench,
   server: serverBench,
 };
 
