@@ -59,6 +59,11 @@ export const INSTANT_RANGE = {
   max: new Date('9999-12-31T23:59:59.999Z'),
 };
 
+/** `d`, or the earliest storable instant when it is earlier (a previous window near year 1). */
+export function notBeforeYear1(d: Date): Date {
+  return d < INSTANT_RANGE.min ? INSTANT_RANGE.min : d;
+}
+
 function storable(d: Date): Date | null {
   const t = d.getTime();
   return t >= INSTANT_RANGE.min.getTime() && t <= INSTANT_RANGE.max.getTime() ? d : null;

@@ -5,6 +5,7 @@ import type { MetricRegistry } from '../metrics/registry/registry.js';
 import { statusOf } from '../metrics/registry/registry.js';
 import type { MetricDefinition, Status } from '../metrics/registry/types.js';
 import type { Queryable } from '../store/store.js';
+import { notBeforeYear1 } from '../domain/time.js';
 
 export interface ReportLine {
   metric: string;
@@ -70,7 +71,7 @@ export async function buildReport(
     throw invalidArgument(`unknown group "${by}" for --by; use one of: ${known.join(', ')}`);
   }
   const span = req.to.getTime() - req.from.getTime();
-  const previousFrom = new Date(req.from.getTime() - span);
+  const previousFrom = notBeforeYear1(new Date(req.from.getTime() - span));
   const tiers = doraTiers(config);
   const perMetric = await Promise.all(
     defs.map(async (def) => {

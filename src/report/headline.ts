@@ -2,6 +2,7 @@ import { invalidArgument } from '../errors/errors.js';
 import { inWindow } from '../metrics/registry/fragments.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { Queryable } from '../store/store.js';
+import { notBeforeYear1 } from '../domain/time.js';
 
 /**
  * The executive headline: developer hours saved against the previous window of the same
@@ -78,7 +79,7 @@ export async function buildHeadline(
   req: { from: Date; to: Date },
 ): Promise<Headline> {
   if (!(req.from < req.to)) throw invalidArgument('from must be before to', { field: 'from' });
-  const previousFrom = new Date(req.from.getTime() - (req.to.getTime() - req.from.getTime()));
+  const previousFrom = notBeforeYear1(new Date(req.from.getTime() - (req.to.getTime() - req.from.getTime())));
   const [current, previous, devs] = await Promise.all([
     inputs(store, registry, req),
     inputs(store, registry, { from: previousFrom, to: req.from }),

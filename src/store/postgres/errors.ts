@@ -30,7 +30,7 @@ export function mapPgError(e: unknown): unknown {
     (VALUE.has(code) || (code === '22P02' && /unicode|surrogate/i.test(e.message)))
   )
     // The server's message names the problem, never the value (e.g. "invalid byte sequence ... 0x00").
-    return invalidArgument(`a value cannot be stored: ${e.message}`, { code });
+    return invalidArgument(`PostgreSQL refused a value: ${e.message}`, { code });
   return e;
 }
 
