@@ -57,7 +57,7 @@ export function inOrder<T extends object>(...pairs: [keyof T & string, keyof T &
         ctx.addIssue({
           code: 'custom',
           path: [end],
-          message: `${end} (${e.toISOString()}) is before ${start} (${s.toISOString()}): it cannot end before it starts`,
+          message: `${e.toISOString()} is before ${start} (${s.toISOString()}): it cannot end before it starts`,
         });
     }
   };
