@@ -90,7 +90,31 @@ describe.each(ENGINES)('CLI fuzz: bad arguments exit 2 without a stack trace on 
         expect(r.stderr, where).not.toMatch(/unexpected error|\n\s+at /);
         if (r.code === 2) expect(r.stderr, where).toMatch(/^(pitwall: |error: )/m);
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      {
+        seed: SEED,
+        numRuns: RUNS,
+        endOnFailure: true,
+        // Known past crashes run first on every seed; random ones explore around them.
+        examples: [
+          [['collect', 'junit', join(dir, 'report.xml'), '--attempt', '1e10']],
+          [['dora', '--from', '0000-01-01', '--to', '2025-01-01']],
+          [['record', 'incident', 'resolve', '--id', 'a\u0000b']],
+          [
+            [
+              'record',
+              'deployment',
+              '--service',
+              'api',
+              '--env',
+              'prod',
+              '--sha',
+              'abcdef1',
+              '--at',
+              '+010000-01-01',
+            ],
+          ],
+        ],
+      },
     );
   });
 });
