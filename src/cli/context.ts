@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import type { Config } from '../config/schema.js';
 import { invalidArgument } from '../errors/errors.js';
-import { parseInstant } from '../domain/time.js';
+import { calendarProblem, parseInstant } from '../domain/time.js';
 import { ensureFresh } from '../enrich/index.js';
 import { loadConfig } from '../plugins.js';
 import { openStore } from '../store/open.js';
@@ -54,7 +54,7 @@ export function parseDateOption(name: string, value: string | undefined): Date |
   const d = parseInstant(value);
   if (!d)
     throw invalidArgument(
-      `--${name} ${JSON.stringify(value)} is not a date: use ISO-8601, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`,
+      `--${name} ${JSON.stringify(value)} is not a date${calendarProblem(value) ? ` (${calendarProblem(value)})` : ''}: use ISO-8601, e.g. 2024-05-01 or 2024-05-01T12:00:00Z`,
     );
   return d;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { createContext } from '../../src/server/server.js';
+import { cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/collect-git.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import { bearer, silent } from './setup.js';
@@ -197,5 +198,14 @@ describe.each(ENGINES)('silently wrong data on %s', (engine) => {
       headers: bearer(tokens.read),
     });
     expect(leap.status).toBe(200);
+  });
+
+  it('the CLI refuses 2026-02-30 as an option, exit 2, naming why', async () => {
+    const env = t.config.databaseUrl
+      ? { DATABASE_URL: t.config.databaseUrl }
+      : { PITWALL_DB: t.config.duckdbPath };
+    const r = await cli(['report', '--from', '2026-02-30', '--to', '2026-03-10'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--from "2026-02-30" is not a date (2026-02 has no day 30');
   });
 });
