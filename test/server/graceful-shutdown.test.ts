@@ -156,3 +156,31 @@ describe.each(ENGINES)('SIGTERM on pitwall serve drains on %s', (engine) => {
     },
   );
 });
+
+describe('the drain deadline', () => {
+  it(
+    'cuts a request that outlives server.drain_timeout_seconds, logs it, and still exits 0',
+    { timeout: 60_000 },
+    async () => {
+      const t = await openTestStore('duckdb');
+      const dir = mkdtempSync(join(tmpdir(), 'pitwall-drain-'));
+      try {
+        const { token } = await new TokenStore(t.store).create('cd', ['ingest']);
+        await t.store.close();
+        writeFileSync(join(dir, 'pitwall.yaml'), 'server:\n  drain_timeout_seconds: 1\n');
+        const serve = await startServe([], { cwd: dir, env: { PITWALL_DB: t.config.duckdbPath } });
+        const never = slowIngest(serve.url, token, 'never', new Promise<void>(() => undefined));
+        await sleep(500);
+        const t0 = Date.now();
+        serve.child.kill('SIGTERM');
+        expect(await serve.exited, serve.stderr()).toBe(0);
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        expect((await never).kind).toBe('cut');
+        expect(serve.stdout()).toContain('drain deadline');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await t.cleanup();
+      }
+    },
+  );
+});
