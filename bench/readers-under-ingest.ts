@@ -127,6 +127,12 @@ async function oneEngine(engine: string, pgUrl: string, n: number, lines: string
       const lat: number[] = [];
       const health: number[] = [];
       let readErrors = 0;
+      /** Why reads failed: status (or "network") → how many. */
+      const failures = new Map<string, number>();
+      const failed = (why: string) => {
+        readErrors++;
+        failures.set(why, (failures.get(why) ?? 0) + 1);
+      };
       let healthErrors = 0;
       let seq = 0;
       const reader = async () => {
@@ -140,10 +146,13 @@ async function oneEngine(engine: string, pgUrl: string, n: number, lines: string
           const t = performance.now();
           try {
             const res = await fetch(url);
-            await res.arrayBuffer();
-            if (res.status !== 200) readErrors++;
+            const body = await res.text();
+            if (res.status !== 200)
+              failed(
+                `${res.status} ${(JSON.parse(body) as { error?: { code?: string } }).error?.code ?? ''}`,
+              );
           } catch {
-            readErrors++;
+            failed('network');
           }
           lat.push(performance.now() - t);
         }
@@ -173,7 +182,7 @@ async function oneEngine(engine: string, pgUrl: string, n: number, lines: string
       health.sort((a, b) => a - b);
       lines.push(
         `${engine}: demo org ${developers} × ${days} days (${loaded.toLocaleString('en')} records), ${readers} readers of random metrics and windows for ${seconds} s while ingest posts 1,000-record batches`,
-        `  reads: ${lat.length.toLocaleString('en')} (${fmt(lat.length / wall, 0)}/s), errors ${readErrors} (goal 0), p50 ${fmt(percentile(lat, 0.5), 0)} ms, p95 ${fmt(percentile(lat, 0.95), 0)} ms (goal <= 1000)`,
+        `  reads: ${lat.length.toLocaleString('en')} (${fmt(lat.length / wall, 0)}/s), errors ${readErrors} (goal 0${readErrors ? `; ${[...failures].map(([k, v]) => `${v}× ${k}`).join(', ')}` : ''}), p50 ${fmt(percentile(lat, 0.5), 0)} ms, p95 ${fmt(percentile(lat, 0.95), 0)} ms (goal <= 1000)`,
         `  ingest: ${Math.round(duringRate).toLocaleString('en')} records/s during the reads vs ${Math.round(aloneRate).toLocaleString('en')} alone (baseline, same run): ratio ${fmt(duringRate / aloneRate, 2)}; ingest errors ${alone.errors + during.errors}`,
         `  /healthz: ${health.length} probes, errors ${healthErrors}, p50 ${fmt(percentile(health, 0.5), 1)} ms, p99 ${fmt(percentile(health, 0.99), 1)} ms (goal <= 100)`,
       );
