@@ -32,6 +32,17 @@ const KNOWN_ROOTS = Object.keys(ROOTS)
  */
 const TOLERATED = new Set(['disallowed character.']);
 
+/** Attributes whose values the format handlers read as durations and instants (and may refuse). */
+const VALUE_ATTRIBUTES = new Set([
+  'time',
+  'duration',
+  'timestamp',
+  'start-time',
+  'startTime',
+  'start',
+  'run-date',
+]);
+
 /** The last bytes of a chunk from where its last character starts (at most 4 bytes). */
 function lastCharacter(chunk: Uint8Array): Uint8Array {
   let i = chunk.length - 1;
@@ -101,16 +112,17 @@ export async function* readCases(
       ...at,
       ...more,
     });
-  // Where each attribute of the tag being read starts, to point at a value a handler refuses.
+  // Where the value attributes of the tag being read start, to point at one a handler refuses
+  // (each tag overwrites its own, so no stale position is ever named).
   const attributeAt = new Map<string, { line: number; column: number }>();
-  parser.on('opentagstart', () => attributeAt.clear());
-  parser.on('attribute', (a) =>
-    attributeAt.set(a.name, {
-      line: parser.line,
-      // saxes stands on the closing quote: back over name="value".
-      column: Math.max(1, parser.column - a.name.length - a.value.length - 2),
-    }),
-  );
+  parser.on('attribute', (a) => {
+    if (VALUE_ATTRIBUTES.has(a.name))
+      attributeAt.set(a.name, {
+        line: parser.line,
+        // saxes stands on the closing quote: back over name="value".
+        column: Math.max(1, parser.column - a.name.length - a.value.length - 2),
+      });
+  });
   parser.on('error', (e) => {
     // saxes prefixes "line:column: "; we say it our way.
     const reason = e.message.replace(/^\d+:\d+:\s*/, '');

@@ -18,6 +18,7 @@ export class BadValue extends Error {
 /** web-test-runner writes `time="<<computed>>"` where it knows no duration: unknown, so 0. */
 // (The XML parser drops its stray `<`s, a tolerated error, so it may arrive as "computed>>".)
 const PLACEHOLDER = /^<*[^<>]*>>$/;
+const PLAIN = /^\d+(?:\.\d+)?$/;
 const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
 /**
@@ -28,6 +29,8 @@ const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
  */
 export function parseSecondsToMs(raw: string | undefined, attribute = 'time'): number {
   const s = (raw ?? '').trim();
+  // Plain seconds, what nearly every runner writes: read without the checks below.
+  if (PLAIN.test(s)) return Math.round(Number(s) * 1_000_000) / 1000;
   if (s === '' || PLACEHOLDER.test(s)) return 0;
   // A unit some writers append ("0.25s", "250 ms") says what the number is.
   const unit = /^(.*?)\s*(ms|s)$/i.exec(s);
