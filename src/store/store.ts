@@ -10,7 +10,7 @@ export type ResultRow = Record<string, SqlValue>;
 export interface QueryOptions {
   /** Aborting it cancels the statement in the engine (the caller went away). */
   signal?: AbortSignal;
-  /** Waiting for a connection included; past it the statement is cancelled (error query_timeout). */
+  /** From when the statement gets its connection; past it, it is cancelled (error query_timeout). */
   timeoutMs?: number;
 }
 

@@ -40,10 +40,11 @@ class DuckConn implements Queryable {
     try {
       if (!options?.signal && !options?.timeoutMs)
         return await this.lock.run(() => this.queryUnlocked<T>(sql, params));
-      return await guarded(options, (signal) =>
+      return await guarded(options, (signal, started) =>
         this.lock.run(async () => {
           // Given up while queued: never start it.
           signal.throwIfAborted();
+          started();
           // Only while this statement runs: an interrupt between statements could hit the next one.
           const stop = () => this.conn.interrupt();
           signal.addEventListener('abort', stop, { once: true });

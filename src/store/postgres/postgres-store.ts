@@ -106,7 +106,7 @@ export class PostgresStore implements Store {
     options?: QueryOptions,
   ): Promise<T[]> {
     if (!options?.signal && !options?.timeoutMs) return run<T>(this.pool, sql, params);
-    return guarded(options, async (signal) => {
+    return guarded(options, async (signal, started) => {
       const client = await checkout(this.pool);
       let cancelling: Promise<void> | null = null;
       const stop = () => {
@@ -121,6 +121,7 @@ export class PostgresStore implements Store {
           backendPids.set(client, row!.pid);
         }
         signal.throwIfAborted();
+        started();
         signal.addEventListener('abort', stop, { once: true });
         return await run<T>(client, sql, params);
       } finally {
