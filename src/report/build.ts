@@ -63,7 +63,9 @@ export async function buildReport(
   req: ReportRequest,
 ): Promise<Report> {
   if (!(req.from < req.to))
-    throw invalidArgument(`--from (${req.from.toISOString()}) must be before --to (${req.to.toISOString()})`);
+    throw invalidArgument(`from (${req.from.toISOString()}) must be before to (${req.to.toISOString()})`, {
+      field: 'from',
+    });
   const by = req.by ?? null;
   const defs = req.metrics?.length ? req.metrics.map((n) => registry.get(n)) : registry.list();
   if (by && !defs.some((d) => d.groupBy.includes(by))) {

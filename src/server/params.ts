@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarProblem, parseInstant } from '../domain/time.js';
+import { textProblem } from '../domain/storable.js';
 import { invalidArgument } from '../errors/errors.js';
 import { BUCKETS } from '../metrics/registry/types.js';
 
@@ -20,7 +21,16 @@ const date = z
   })
   .optional();
 
-const name = z.string().trim().min(1).max(200);
+// A value no column can hold (NUL, a lone surrogate) is refused alike on both engines.
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((s, ctx) => {
+    const problem = textProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Parameters every windowed query shares; any other parameter is a group-by filter. */
 export const windowQuery = z.object({
@@ -81,6 +91,8 @@ export function filtersOf(raw: Record<string, string>): Record<string, string> {
   for (const [k, v] of Object.entries(raw)) {
     if (RESERVED.has(k)) continue;
     if (!/^[a-z_]+$/.test(k)) throw invalidArgument(`unknown query parameter "${k}"`, { field: k });
+    const problem = textProblem(v);
+    if (problem) throw invalidArgument(`query parameter ${k}: ${problem}`, { field: k });
     out[k] = v;
   }
   return out;

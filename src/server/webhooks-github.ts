@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import { PitwallError, invalidArgument } from '../errors/errors.js';
 import { ingest } from '../ingest/ingest.js';
+import { utf8Body } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
 import { fromZod } from './errors.js';
 import { claimDelivery, deliveryIdOf } from './webhook-deliveries.js';
@@ -29,7 +30,7 @@ export function githubWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
         'unauthorized',
         'webhooks are off: set PITWALL_GITHUB_WEBHOOK_SECRET (or github.webhook_secret) to the secret of the GitHub webhook',
       );
-    const body = await c.req.text();
+    const body = await utf8Body(c);
     if (!verifySignature(secret, body, c.req.header('x-hub-signature-256')))
       throw new PitwallError(
         'unauthorized',

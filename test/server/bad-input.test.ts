@@ -295,6 +295,32 @@ describe.each(ENGINES)('bad input answers a coded 4xx and writes nothing on %s',
       await refused(ingestOne({ kind }), 400, 'invalid_records');
   });
 
+  it('a filter value with a NUL is refused alike on both engines', async () => {
+    for (const v of ['%00', 'a%00b']) {
+      const body = await refused(() => send(`/api/v1/dora?team=${v}`), 400, 'invalid_argument');
+      expect(body.error.message).toMatch(/team.*NUL/);
+    }
+  });
+
+  it('a webhook body that is not UTF-8 is a 400 naming the offset, not a replaced character', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"action":"completed","x":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
+    const r = await f.app.request('/api/v1/webhooks/github', {
+      method: 'POST',
+      headers: {
+        'x-github-event': 'workflow_run',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    const env = (await r.json()) as Envelope;
+    expect(r.status, JSON.stringify(env)).toBe(400);
+    expect(env.error.message).toContain('byte offset 27');
+  });
+
   it('malformed percent-encoding or a NUL in a static path', async () => {
     for (const p of ['/%E0%A4%A', '/assets/%', '/a%00b.js'])
       await refused(() => send(p), 400, 'invalid_argument');

@@ -84,7 +84,10 @@ export class MetricRegistry {
       throw invalidArgument(
         `metric ${name} cannot be grouped by "${req.by}"; allowed: ${def.groupBy.join(', ') || 'none'}`,
       );
-    if (!(req.from < req.to)) throw invalidArgument(`--from must be before --to`);
+    if (!(req.from < req.to))
+      throw invalidArgument(`from (${req.from.toISOString()}) must be before to (${req.to.toISOString()})`, {
+        field: 'from',
+      });
     if (req.bucket && !BUCKETS.includes(req.bucket))
       throw invalidArgument(`bucket "${req.bucket}" is not one of ${BUCKETS.join(', ')}`);
     for (const k of Object.keys(req.where ?? {}))
