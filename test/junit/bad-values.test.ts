@@ -161,4 +161,23 @@ describe('NUnit, xUnit.net and TRX values that mean nothing', () => {
       /time="-1.5": a duration cannot be negative/,
     );
   });
+
+  it('reads a report in the encoding its XML declaration names; an unknown one is named', async () => {
+    const xml = (encoding: string) =>
+      `<?xml version="1.0" encoding="${encoding}"?>\n<testsuite name="s"><testcase classname="Calc" name="caf\u00e9" time="1"/></testsuite>`;
+    writeFileSync(join(dir, 'iso.xml'), Buffer.from(xml('ISO-8859-1'), 'latin1'));
+    const read = await parseReportFile(join(dir, 'iso.xml'), 'iso.xml');
+    expect(read.cases.map((c) => c.name)).toEqual(['caf\u00e9']);
+    writeFileSync(
+      join(dir, 'bom.xml'),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml('UTF-8'))]),
+    );
+    expect((await parseReportFile(join(dir, 'bom.xml'), 'bom.xml')).cases.map((c) => c.name)).toEqual([
+      'caf\u00e9',
+    ]);
+    writeFileSync(join(dir, 'odd.xml'), xml('x-no-such-charset'));
+    await expect(parseReportFile(join(dir, 'odd.xml'), 'odd.xml')).rejects.toThrow(
+      /odd\.xml: the XML declaration names encoding "x-no-such-charset"/,
+    );
+  });
 });

@@ -168,14 +168,20 @@ export async function* readCases(
   });
 
   const hash = createHash('sha256');
-  // Strict: a byte that is no UTF-8 would become U+FFFD and could make two test ids one.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Strict: a byte that is no character would become U+FFFD and could make two test ids one.
+  let decoder: TextDecoder | undefined;
   let offset = 0;
   let tail: Uint8Array = new Uint8Array(0);
   const decode = (bytes: Uint8Array, stream: boolean) => {
+    decoder ??= decoderFor(bytes, displayPath);
     try {
       return decoder.decode(bytes, { stream });
     } catch {
+      if (decoder.encoding !== 'utf-8')
+        throw invalidArgument(
+          `${displayPath}: not valid ${decoder.encoding} (as its XML declaration says) near byte offset ${offset}`,
+          { file: displayPath, offset },
+        );
       // The bad byte may finish a character begun in the previous chunk: look from its start.
       const from = Buffer.concat([tail, bytes]);
       const at = offset - tail.length + firstInvalidUtf8(from);
@@ -250,4 +256,23 @@ export async function parseReportFile(path: string, displayPath = path): Promise
   }
   const { format, warnings, digest } = summary;
   return { path: displayPath, format, cases, warnings, digest };
+}
+
+/**
+ * The decoder for the encoding a report's XML declaration names (some .NET and Ant tools write
+ * ISO-8859-1 or windows-1252); UTF-8 when it names none.
+ */
+function decoderFor(head: Uint8Array, displayPath: string): TextDecoder {
+  const declaration = /^(?:\xEF\xBB\xBF)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(
+    Buffer.from(head.subarray(0, 200)).toString('latin1'),
+  );
+  const label = declaration?.[1] ?? 'utf-8';
+  try {
+    return new TextDecoder(label, { fatal: true });
+  } catch {
+    throw invalidArgument(
+      `${displayPath}: the XML declaration names encoding "${label}", which is not one Pitwall can read; save the report as UTF-8`,
+      { file: displayPath, encoding: label },
+    );
+  }
 }
