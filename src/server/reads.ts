@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Context } from 'hono';
 import { PitwallError } from '../errors/errors.js';
 import type { Queryable, SqlValue } from '../store/store.js';
@@ -11,7 +12,11 @@ import { windowOf, type WindowQuery } from './params.js';
  */
 export function readerOf(c: Context<AppEnv>, ctx: ServerContext): Queryable {
   const timeoutMs = ctx.config.server.read_timeout_ms;
-  const options = { signal: c.req.raw.signal, timeoutMs };
+  // A report runs its metrics side by side, each statement listening to the one request signal:
+  // more than Node's default of 10 listeners is expected there, not a leak (each is removed after).
+  const signal = c.req.raw.signal;
+  setMaxListeners(64, signal);
+  const options = { signal, timeoutMs };
   return {
     query<T extends object>(sql: string, params?: readonly SqlValue[]) {
       ctx.readCache.track(c.req.raw, sql);
