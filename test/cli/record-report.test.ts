@@ -221,7 +221,8 @@ describe('a DuckDB file held by another process', () => {
       process.execPath,
       [
         '-e',
-        `import('@duckdb/node-api').then(async (m) => { await m.DuckDBInstance.create(${JSON.stringify(path)}); console.log('ready'); setInterval(() => {}, 1000); })`,
+        // The instance is kept on globalThis: a dropped one may be collected, and its lock with it.
+        `import('@duckdb/node-api').then(async (m) => { globalThis.held = await m.DuckDBInstance.create(${JSON.stringify(path)}); console.log('ready'); setInterval(() => {}, 1000); })`,
       ],
       { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
     );
