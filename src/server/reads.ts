@@ -12,10 +12,11 @@ import { windowOf, type WindowQuery } from './params.js';
  */
 export function readerOf(c: Context<AppEnv>, ctx: ServerContext): Queryable {
   const timeoutMs = ctx.config.server.read_timeout_ms;
-  // A report runs its metrics side by side, each statement listening to the one request signal:
-  // more than Node's default of 10 listeners is expected there, not a leak (each is removed after).
+  // A report runs every metric of two windows side by side, each statement listening to the one
+  // request signal: any number of listeners is expected there, not a leak (each is removed when
+  // its statement ends), so the request's signal has no listener limit.
   const signal = c.req.raw.signal;
-  setMaxListeners(64, signal);
+  setMaxListeners(0, signal);
   const options = { signal, timeoutMs };
   return {
     query<T extends object>(sql: string, params?: readonly SqlValue[]) {
