@@ -1,24 +1,17 @@
+import { recordKinds } from '../domain/records.js';
 import type { Queryable } from '../store/store.js';
 import type { Touched } from './watched-store.js';
 
-/** The instants each table of the warehouse holds: a metric's window is over one of them. */
-const INSTANTS: Record<string, readonly string[]> = {
-  commits: ['authored_at', 'committed_at'],
-  pull_requests: ['created_at', 'merged_at', 'closed_at'],
-  reviews: ['submitted_at'],
-  deployments: ['started_at', 'finished_at'],
-  incidents: ['opened_at', 'resolved_at'],
-  annotations: ['occurred_at'],
-  pipeline_runs: ['created_at', 'completed_at'],
-  pipeline_jobs: ['created_at', 'completed_at'],
-  test_results: ['executed_at'],
-  spans: ['started_at', 'ended_at'],
-  commands: ['started_at'],
-  metric_points: ['occurred_at'],
-  survey_responses: ['answered_at'],
-  feedback: ['occurred_at'],
-  experiments: ['started_at', 'ended_at'],
-};
+/**
+ * Every timestamp column of the schema, read from the catalog (both engines have
+ * information_schema), so a column a migration adds is in the span without a list to keep.
+ * Only the tables records land in count: bookkeeping (tokens, migrations) holds today's instants.
+ */
+const TIMESTAMP_COLUMNS = `select table_name, column_name from information_schema.columns
+  where table_schema = current_schema() and lower(data_type) like 'timestamp%'
+  order by table_name, column_name`;
+
+const RECORD_TABLES = new Set(Object.values(recordKinds).map((k) => k.table));
 
 type Extent = { lo: Date | null; hi: Date | null };
 export interface Span {
@@ -35,6 +28,7 @@ export interface Span {
  */
 export class DataSpan {
   private readonly extents = new Map<string, Promise<Extent>>();
+  private columns: Promise<Map<string, string[]>> | undefined;
 
   constructor(
     private readonly store: Queryable,
@@ -49,17 +43,34 @@ export class DataSpan {
   async get(): Promise<Span | null> {
     let lo: number | null = null;
     let hi: number | null = null;
-    for (const e of await Promise.all(Object.keys(INSTANTS).map((t) => this.extentOf(t)))) {
+    const columns = await this.instantColumns();
+    for (const e of await Promise.all([...columns].map(([t, cols]) => this.extentOf(t, cols)))) {
       if (e.lo && (lo === null || e.lo.getTime() < lo)) lo = e.lo.getTime();
       if (e.hi && (hi === null || e.hi.getTime() > hi)) hi = e.hi.getTime();
     }
     return lo === null || hi === null ? null : { start: new Date(lo), end: new Date(hi + 1) };
   }
 
-  private extentOf(table: string): Promise<Extent> {
+  /** The schema changes only when migrations run, before the server starts: read it once. */
+  private instantColumns(): Promise<Map<string, string[]>> {
+    this.columns ??= this.store
+      .query<{ table_name: string; column_name: string }>(TIMESTAMP_COLUMNS, [], {
+        timeoutMs: this.timeoutMs,
+      })
+      .then((rows) => {
+        const out = new Map<string, string[]>();
+        for (const r of rows)
+          if (RECORD_TABLES.has(r.table_name))
+            out.set(r.table_name, [...(out.get(r.table_name) ?? []), r.column_name]);
+        return out;
+      });
+    this.columns.catch(() => (this.columns = undefined));
+    return this.columns;
+  }
+
+  private extentOf(table: string, cols: readonly string[]): Promise<Extent> {
     let p = this.extents.get(table);
     if (!p) {
-      const cols = INSTANTS[table]!;
       const sql = `select ${cols.map((c, i) => `min(${c}) as lo${i}, max(${c}) as hi${i}`).join(', ')} from ${table}`;
       const mine: Promise<Extent> = this.store
         .query<Record<string, Date | null>>(sql, [], { timeoutMs: this.timeoutMs })
