@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { agentSettings } from './agent/config.js';
 import { collectors } from './collectors/index.js';
 import { composeConfigSchema } from './config/compose.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
@@ -14,8 +15,11 @@ import { metricNames } from './metrics/definitions/index.js';
  * load the config through. The metric registry contributes its names (threshold keys are checked
  * against them); future registries (listeners, exporters, alert channels) add theirs here.
  */
+/** Sections of plug-ins that are not collectors (the shell agent, ...). */
+const pluginSettings = [agentSettings] as const;
+
 export const configContributions: ConfigContributions = {
-  sections: collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])),
+  sections: [...collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])), ...pluginSettings],
   scheduled: collectors.map((c) => ({ id: c.id, options: c.configSchema })),
   metrics: metricNames(),
 };
@@ -32,7 +36,9 @@ export function loadConfig(opts: Omit<LoadOptions, 'contributions'> = {}): Confi
 // `PluginSections` declares (by declaration merging, next to each section's schema), so `Config`
 // never types a section that is not loaded, nor misses one that is.
 type Contributed = Extract<(typeof collectors)[number], { settings: unknown }>['settings'];
-type ContributedSections = { [S in Contributed as S['key']]: z.output<S['schema']> };
+type ContributedSections = {
+  [S in Contributed | (typeof pluginSettings)[number] as S['key']]: z.output<S['schema']>;
+};
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sectionsMatch: Same<ContributedSections, PluginSections> = true;
 void sectionsMatch;

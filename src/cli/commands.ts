@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerAgent } from './commands/agent.js';
 import { registerCi } from './commands/ci.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCollectors } from './commands/collectors.js';
@@ -29,4 +30,5 @@ export const commands: RegisterCommand[] = [
   registerTests,
   registerServe,
   registerToken,
+  registerAgent,
 ];
