@@ -105,3 +105,49 @@ export function formatSpoolLine(c: SpoolCommand): string {
 export function commandId(c: Pick<SpoolCommand, 'host' | 'session' | 'seq'>): string {
   return createHash('sha256').update(`${c.host}\0${c.session}\0${c.seq}`).digest('hex').slice(0, 32);
 }
+
+/**
+ * What `pitwall run -- CMD` measured of a command's network use, appended to
+ * `<spool_dir>/network/<session>.spool` as one line:
+ *
+ *   n1 <host> <session> <seq> <network_ms> <rx_bytes> <tx_bytes>
+ *
+ * `session` and `seq` come from PITWALL_SESSION and PITWALL_SEQ, which the hooks export before
+ * each command, so the agent attaches it to the command line the hook writes when it ends (the
+ * same stable id); a command not run under a hook gets a session of its own.
+ */
+export interface NetworkUse {
+  host: string;
+  session: string;
+  seq: number;
+  networkMs: number;
+  rxBytes: number;
+  txBytes: number;
+}
+
+export const NETWORK_VERSION = 'n1';
+
+export type ParsedNetworkLine = { ok: true; value: NetworkUse } | { ok: false; reason: string };
+
+export function parseNetworkLine(line: string): ParsedNetworkLine {
+  const f = line.split('\t');
+  if (f[0] !== NETWORK_VERSION)
+    return { ok: false, reason: `unknown format ${JSON.stringify(f[0]?.slice(0, 8))}` };
+  if (f.length !== 7) return { ok: false, reason: `expected 7 fields, got ${f.length}` };
+  const [, host, session, ...nums] = f as [string, string, string, ...string[]];
+  const [seq, networkMs, rxBytes, txBytes] = nums.map(Number) as [number, number, number, number];
+  if (!host || !session) return { ok: false, reason: 'empty host or session' };
+  if (
+    ![seq, networkMs, rxBytes, txBytes].every((n) => Number.isFinite(n) && n >= 0) ||
+    !Number.isSafeInteger(seq) ||
+    seq < 1
+  )
+    return { ok: false, reason: 'bad number' };
+  return { ok: true, value: { host, session, seq, networkMs, rxBytes, txBytes } };
+}
+
+export function formatNetworkLine(n: NetworkUse): string {
+  return [NETWORK_VERSION, n.host, n.session, n.seq, Math.round(n.networkMs), n.rxBytes, n.txBytes].join(
+    '\t',
+  );
+}
