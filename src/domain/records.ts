@@ -51,6 +51,7 @@ export const recordKinds = {
   test_result: kind('test_results', ci.testResult, ['run_id', 'test_id', 'attempt']),
   span: kind('spans', dx.span, ['span_id']),
   command: kind('commands', dx.command, ['id']),
+  host_fact: kind('host_facts', dx.hostFact, ['host', 'day']),
   metric_point: kind('metric_points', dx.metricPoint, ['name', 'occurred_at', 'tags']),
   survey_response: kind('survey_responses', dx.surveyResponse, ['survey', 'respondent', 'question']),
   feedback: kind('feedback', dx.feedback, ['id']),

@@ -16,6 +16,12 @@ export const span = objectInOrder([['started_at', 'ended_at']], {
   attributes: jsonMap,
 });
 
+const optBytes = z
+  .number()
+  .nonnegative()
+  .nullish()
+  .transform((v) => v ?? null);
+
 /** One command run on a developer's machine (the inner loop). */
 export const command = z.object({
   id: text,
@@ -33,6 +39,31 @@ export const command = z.object({
     .nonnegative()
     .nullish()
     .transform((v) => v ?? null),
+  /** The shell that ran it (bash, zsh, fish) and its session, as the hook recorded them. */
+  shell: optText,
+  session: optText,
+  /** Bytes received and sent while it ran, when `pitwall run` measured them. */
+  network_rx_bytes: optBytes,
+  network_tx_bytes: optBytes,
+});
+
+/**
+ * What a developer machine is, recorded by the agent once per host per day (not per command):
+ * enough to tell a slow build on a 4-core laptop from one on a 16-core workstation.
+ */
+export const hostFact = z.object({
+  host: text,
+  /** The UTC day observed, YYYY-MM-DD: one row per host per day. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day as YYYY-MM-DD'),
+  observed_at: instant,
+  /** `uname -a` as node:os reports it: system, host, release, version, machine. */
+  uname: text,
+  os: text,
+  os_release: optText,
+  arch: optText,
+  cpu_count: count,
+  cpu_model: optText,
+  memory_bytes: z.number().nonnegative(),
 });
 
 export const metricPoint = z.object({
