@@ -1,4 +1,5 @@
 import type { AnyCollector } from './collector.js';
+import { coverageCollector } from './coverage/collector.js';
 import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
 import { junitCollector } from './junit/collector.js';
@@ -12,6 +13,7 @@ export const collectors = [
   gitCollector,
   githubCollector,
   junitCollector,
+  coverageCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];

@@ -3,6 +3,7 @@ import * as code from './kinds/code.js';
 import * as delivery from './kinds/delivery.js';
 import * as ci from './kinds/ci.js';
 import * as dx from './kinds/experience.js';
+import * as coverage from './kinds/coverage.js';
 
 /**
  * Every record kind that can be ingested: its schema, its table and its natural key.
@@ -56,6 +57,9 @@ export const recordKinds = {
   survey_response: kind('survey_responses', dx.surveyResponse, ['survey', 'respondent', 'question']),
   feedback: kind('feedback', dx.feedback, ['id']),
   experiment: kind('experiments', dx.experiment, ['id']),
+  coverage_report: kind('coverage_reports', coverage.coverageReport, ['report_id']),
+  coverage_file: kind('coverage_files', coverage.coverageFile, ['report_id', 'path']),
+  commit_lines: kind('commit_lines', coverage.commitLines, ['repo', 'sha']),
 } as const;
 
 export type RecordKind = keyof typeof recordKinds;

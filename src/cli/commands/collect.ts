@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AnyCollector } from '../../collectors/collector.js';
 import { collectors } from '../../collectors/index.js';
 import type { CliContext } from '../context.js';
+import { collectCoverageFlags } from './collect-coverage.js';
 import { collectGenericFlags } from './collect-generic.js';
 import { collectGitFlags } from './collect-git.js';
 import { collectGitHubFlags } from './collect-github.js';
@@ -21,6 +22,7 @@ const FLAGS: Partial<Record<string, CollectFlags>> = {
   git: collectGitFlags,
   github: collectGitHubFlags,
   junit: collectJunitFlags,
+  coverage: collectCoverageFlags,
 };
 
 /** `pitwall collect <id>`: one subcommand per registry collector. */
