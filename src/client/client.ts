@@ -8,6 +8,7 @@ import type {
   HeadlineResponse,
   HeatmapCell,
   IngestResult,
+  InnerLoopResponse,
   InsightsResponse,
   MetricInfo,
   MetricSeries,
@@ -109,6 +110,7 @@ export class PitwallClient {
     );
   insights = (q?: Query) => this.get<InsightsResponse>('/insights', q);
   headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
+  innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
   teams = () => this.get<{ teams: { team: string; name: string | null }[] }>('/teams');
   repos = () => this.get<{ repos: { repo: string; team: string | null }[] }>('/repos');
   sources = () => this.get<{ sources: Source[] }>('/sources');

@@ -13,6 +13,7 @@ import type { DoraSummary } from '../report/dora.js';
 import type { Dxi } from '../report/dxi.js';
 import type { Headline } from '../report/headline.js';
 import type { Insights } from '../report/insights.js';
+import type { InnerLoopReport } from '../report/inner-loop.js';
 import type { HeatmapCell } from '../report/queue-heatmap.js';
 import type { SourceState } from '../collectors/sources.js';
 
@@ -44,6 +45,7 @@ export type DxiResponse = Json<Dxi>;
 export type CiStagesResponse = Json<CiStages>;
 export type HeadlineResponse = Json<Headline>;
 export type InsightsResponse = Json<Insights>;
+export type InnerLoopResponse = Json<InnerLoopReport>;
 export type ExplainResponse = Json<Explanation>;
 export interface FlakyResponse {
   from: string;

@@ -5,6 +5,7 @@ import { doraSummary } from '../report/dora.js';
 import { computeDxi } from '../report/dxi.js';
 import { buildHeadline } from '../report/headline.js';
 import { buildInsights } from '../report/insights.js';
+import { innerLoop } from '../report/inner-loop.js';
 import { queueHeatmap } from '../report/queue-heatmap.js';
 import { flakyTests } from '../metrics/tests/flaky.js';
 import { invalidArgument } from '../errors/errors.js';
@@ -72,6 +73,16 @@ export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
   app.get('/api/v1/insights', read, async (c) => {
     const { q, store, from, to } = await win(c);
     return c.json(await buildInsights(store, registry, config, { from, to, team: q.team ?? null }));
+  });
+  app.get('/api/v1/inner-loop', read, async (c) => {
+    const { store, from, to } = await win(c);
+    const { team, repo, ...rest } = filtersOf(c.req.query());
+    const extra = Object.keys(rest)[0];
+    if (extra)
+      throw invalidArgument(`the inner loop is filtered by team and repo only, not "${extra}"`, {
+        field: extra,
+      });
+    return c.json(await innerLoop(store, { from, to, team: team ?? null, repo: repo ?? null }));
   });
   app.get('/api/v1/headline', read, async (c) => {
     const { store, from, to } = await win(c);

@@ -136,8 +136,10 @@ describe.each(ENGINES)('the inner loop recovers the demo organisation’s ground
       const c = INNER_LOOP.categories[cat];
       return c.share * c.medianMs * Math.exp(INNER_LOOP.sigma ** 2 / 2);
     };
-    const hours = Object.fromEntries(report.byCategory.map((r) => [r.key, r.hoursPerWeek!]));
-    const total = Object.values(hours).reduce((s, h) => s + h, 0);
+    const hours: Record<string, number> = Object.fromEntries(
+      report.byCategory.map((r) => [r.key, r.hoursPerWeek!]),
+    );
+    const total = Object.values(hours).reduce((s: number, h: number) => s + h, 0);
     const expTotal = (Object.keys(INNER_LOOP.categories) as Cat[]).reduce((s, c) => s + expected(c), 0);
     for (const cat of Object.keys(INNER_LOOP.categories) as Cat[])
       expect(Math.abs(hours[cat]! / total - expected(cat) / expTotal), cat).toBeLessThan(0.02);
