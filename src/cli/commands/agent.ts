@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAgentRun } from './agent-run.js';
+import { registerAgentStatus } from './agent-status.js';
+import { registerAgentSync } from './agent-sync.js';
 
 export type RegisterAgentCommand = (agent: Command, program: Command, ctx: CliContext) => void;
 
@@ -7,7 +10,7 @@ export type RegisterAgentCommand = (agent: Command, program: Command, ctx: CliCo
  * `pitwall agent ...`: the shell agent that times local commands (the inner loop). Each
  * subcommand registers itself from its own file (agent-*.ts), one line here.
  */
-const agentCommands: RegisterAgentCommand[] = [];
+const agentCommands: RegisterAgentCommand[] = [registerAgentSync, registerAgentRun, registerAgentStatus];
 
 export function registerAgent(program: Command, ctx: CliContext): void {
   const agent = program

@@ -1,0 +1,85 @@
+import type { AgentConfig } from './config.js';
+import { Categorizer, programOf } from './category.js';
+import { redactCommand } from './redact.js';
+import { RepoFinder } from './repo.js';
+import { commandId, type SpoolCommand } from './spool-line.js';
+import type { NetworkEntry } from './state.js';
+
+/** A `command` record as the agent ships it (and keeps in its history): already redacted. */
+export type CommandRecord = {
+  kind: 'command';
+  id: string;
+  user_name: string;
+  host: string;
+  command: string;
+  category: string;
+  cwd: string | null;
+  repo: string | null;
+  exit_code: number;
+  started_at: string;
+  duration_ms: number;
+  network_ms: number | null;
+  network_rx_bytes: number | null;
+  network_tx_bytes: number | null;
+  shell: string;
+  session: string;
+};
+
+/** A pasted script is not a command line worth keeping whole: past this it is cut. */
+export const MAX_COMMAND_CHARS = 8_192;
+
+// NUL cannot be stored as text by either engine; a hook could pass one through from a paste.
+// eslint-disable-next-line no-control-regex -- NUL is what this replaces
+const NUL = /\u0000/g;
+const clean = (s: string) => (s.includes('\u0000') ? s.replace(NUL, '\uFFFD') : s);
+
+/**
+ * The privacy mode, applied before anything is stored or shipped:
+ * - full: the command line as typed;
+ * - redacted (default): secrets replaced (src/agent/redact.ts);
+ * - program: only the program name (the category is still derived from the redacted line).
+ * Returns the line to store and the line categories are matched against.
+ */
+export function applyPrivacy(
+  command: string,
+  cfg: Pick<AgentConfig, 'privacy' | 'redact'>,
+): { stored: string; matched: string } {
+  const redacted = cfg.privacy === 'full' ? command : redactCommand(command, cfg).text;
+  return { stored: cfg.privacy === 'program' ? programOf(redacted) : redacted, matched: redacted };
+}
+
+/** Turns spool lines into command records: repository, category, privacy. One per sync or agent. */
+export class Enricher {
+  readonly repos = new RepoFinder();
+  private readonly categories: Categorizer;
+
+  constructor(private readonly cfg: Pick<AgentConfig, 'privacy' | 'redact' | 'categories'>) {
+    this.categories = new Categorizer(cfg);
+  }
+
+  record(c: SpoolCommand, net: NetworkEntry | undefined): CommandRecord {
+    const cut =
+      c.command.length > MAX_COMMAND_CHARS ? `${c.command.slice(0, MAX_COMMAND_CHARS)}…` : c.command;
+    const { stored, matched } = applyPrivacy(clean(cut), this.cfg);
+    const repo = this.repos.find(c.cwd)?.repo ?? null;
+    return {
+      kind: 'command',
+      id: commandId(c),
+      user_name: c.user.trim() || 'unknown',
+      host: c.host,
+      command: stored.trim() ? stored : '(empty)',
+      category: this.categories.categorize(matched),
+      // In program mode the directory (names of clients, projects) stays on the machine too.
+      cwd: this.cfg.privacy === 'program' || !c.cwd.trim() ? null : clean(c.cwd),
+      repo,
+      exit_code: c.exitCode,
+      started_at: c.startedAt.toISOString(),
+      duration_ms: c.durationMs,
+      network_ms: net?.network_ms ?? null,
+      network_rx_bytes: net?.rx_bytes ?? null,
+      network_tx_bytes: net?.tx_bytes ?? null,
+      shell: c.shell,
+      session: c.session,
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import type { Config } from '../../config/schema.js';
+import { PitwallError } from '../../errors/errors.js';
+import { ingest } from '../../ingest/ingest.js';
+import type { Enricher } from '../../agent/enrich.js';
+import type { AgentPaths } from '../../agent/paths.js';
+import { httpSink, type AgentSink } from '../../agent/sink.js';
+import { loadState, saveState } from '../../agent/state.js';
+import { runSync, type SyncResult } from '../../agent/sync.js';
+import type { Store } from '../../store/store.js';
+import { withWritableStore } from '../context.js';
+
+/** The local store as the agent's sink: the one ingest path, one transaction per batch. */
+export function storeSink(store: Store): AgentSink {
+  return {
+    name: store.location,
+    async ship(records) {
+      await ingest(store, records);
+    },
+  };
+}
+
+/**
+ * One sync to where the config says: `agent.server_url` over HTTP, else the local store
+ * (opened for this sync only, so `pitwall agent run` never holds a DuckDB file between syncs,
+ * and enrichment runs after it through withWritableStore). A store that cannot be opened is
+ * the sync's error, recorded in the state like a server that is down.
+ */
+export async function syncOnce(
+  cfg: Config,
+  paths: AgentPaths,
+  env: NodeJS.ProcessEnv,
+  extra: { enricher?: Enricher; shouldStop?: () => boolean } = {},
+): Promise<SyncResult> {
+  const a = cfg.agent;
+  if (a.server_url) return runSync({ cfg: a, paths, env, sink: httpSink(a.server_url, a.token), ...extra });
+  try {
+    return await withWritableStore(cfg, (store) =>
+      runSync({ cfg: a, paths, env, sink: storeSink(store), ...extra }),
+    );
+  } catch (e) {
+    const message = (e as Error).message;
+    const { state } = loadState(paths.state);
+    const at = new Date().toISOString();
+    state.last_sync = { started_at: at, finished_at: at, shipped: 0, sink: 'local store', error: message };
+    saveState(paths.state, state);
+    return { shipped: 0, commands: 0, dropped: 0, bad: 0, removed: 0, error: message };
+  }
+}
+
+/** A failed sync as the CLI's error: exit 3, with what it means for the data. */
+export function syncFailed(r: SyncResult): PitwallError {
+  return new PitwallError(
+    'store_unavailable',
+    `agent sync shipped ${r.commands} commands, then failed: ${r.error}. Nothing is lost: the rest waits in the spool and the next sync retries`,
+  );
+}
+
+export function describeSync(r: SyncResult): string {
+  const parts = [`shipped ${r.commands} commands`];
+  if (r.shipped > r.commands) parts.push(`${r.shipped - r.commands} agent records`);
+  if (r.dropped) parts.push(`dropped ${r.dropped} oldest lines (spool over agent.spool_max_mb)`);
+  if (r.bad) parts.push(`${r.bad} bad lines skipped`);
+  if (r.removed) parts.push(`removed ${r.removed} finished session files`);
+  return parts.join(', ');
+}
