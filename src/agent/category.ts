@@ -195,8 +195,12 @@ function builtIn(w: string[]): Category | null {
       return prog === 'npm' ? null : scriptCategory(sub);
     case 'npx':
     case 'pnpx':
-    case 'bunx':
-      return builtIn(w.slice(1).filter((x) => !x.startsWith('-')));
+    case 'bunx': {
+      // npx's own flags come before the program: `npx -y tsc --noEmit`.
+      let i = 1;
+      while (w[i]?.startsWith('-')) i++;
+      return builtIn(w.slice(i));
+    }
     case 'cargo':
       if (!sub) return null;
       if (/^(test|t|nextest|bench)$/.test(sub)) return 'test';

@@ -14,6 +14,8 @@ export interface RepoOf {
 /** owner/name from a remote URL: https://host/o/n.git, git@host:o/n.git, ssh://git@host:22/o/n. */
 export function repoFromUrl(url: string): string | null {
   let path = url.trim();
+  // A path on this machine (a local mirror): its last segments name nothing; the directory does.
+  if (/^[/.~]/.test(path)) return null;
   const scp = /^[^/@:]+@[^/:]+:(.+)$/.exec(path);
   if (scp) path = scp[1]!;
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
