@@ -15,8 +15,8 @@ export interface HookOptions {
   spoolDir: string | null;
   /** Programs aliased to `<pitwall> run -- X`. */
   wrap: readonly string[];
-  /** How the aliases call pitwall: a command word, e.g. `pitwall` or an absolute path. */
-  pitwall: string;
+  /** How the aliases call pitwall: e.g. `['pitwall']` or `[node, /path/to/bin/pitwall.js]`. */
+  pitwall: readonly string[];
 }
 
 /** Checks a --wrap list (comma-separated or repeated) against the known programs. */

@@ -32,8 +32,7 @@ else
 end`
       : `set -g __pitwall_dir ${fishQuote(o.spoolDir)}`;
   const wrappers = o.wrap.map(
-    (p) =>
-      `function ${p} --wraps ${p}\n    ${o.pitwall.split(' ').map(fishQuote).join(' ')} run -- ${p} $argv\nend`,
+    (p) => `function ${p} --wraps ${p}\n    ${o.pitwall.map(fishQuote).join(' ')} run -- ${p} $argv\nend`,
   );
   return `# pitwall shell hook (fish). ${GENERATED}
 # Appends one line per interactive command to the spool that \`pitwall agent\` ships; forks nothing.

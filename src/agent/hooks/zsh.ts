@@ -18,7 +18,9 @@ import { GENERATED, shQuote, type HookOptions } from './common.js';
  */
 export function zshHook(o: HookOptions): string {
   const dir = o.spoolDir === null ? '"${XDG_STATE_HOME:-$HOME/.local/state}/pitwall"' : shQuote(o.spoolDir);
-  const aliases = o.wrap.map((p) => `alias ${p}=${shQuote(`${o.pitwall} run -- ${p}`)}`);
+  const aliases = o.wrap.map(
+    (p) => `alias ${p}=${shQuote(`${o.pitwall.map(shQuote).join(' ')} run -- ${p}`)}`,
+  );
   return `# pitwall shell hook (zsh). ${GENERATED}
 # Appends one line per interactive command to the spool that \`pitwall agent\` ships; forks nothing.
 [[ -o interactive ]] || return 0

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerAgentInstall } from './agent-install.js';
 import { registerAgentRun } from './agent-run.js';
 import { registerAgentStatus } from './agent-status.js';
 import { registerAgentSync } from './agent-sync.js';
@@ -10,7 +11,12 @@ export type RegisterAgentCommand = (agent: Command, program: Command, ctx: CliCo
  * `pitwall agent ...`: the shell agent that times local commands (the inner loop). Each
  * subcommand registers itself from its own file (agent-*.ts), one line here.
  */
-const agentCommands: RegisterAgentCommand[] = [registerAgentSync, registerAgentRun, registerAgentStatus];
+const agentCommands: RegisterAgentCommand[] = [
+  registerAgentInstall,
+  registerAgentSync,
+  registerAgentRun,
+  registerAgentStatus,
+];
 
 export function registerAgent(program: Command, ctx: CliContext): void {
   const agent = program
