@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the test suite needs from the machine beyond npm packages, checked before `npm test` runs
 # Vitest: Chromium (the browser tests drive Debian's through playwright-core, which never
-# downloads a browser) and a PostgreSQL server (every query also runs on it). As root with
-# apt-get, installs Debian's `chromium` and `postgresql` when missing; otherwise stops at once
+# downloads a browser), a PostgreSQL server (every query also runs on it), and zsh and fish (the
+# shell-hook tests drive real bash, zsh and fish). As root with apt-get, installs Debian's
+# `chromium`, `postgresql`, `zsh` and `fish` when missing; otherwise stops at once
 # and names the one command to run. scripts/postgres-up.sh then starts the cluster.
 set -euo pipefail
 
@@ -18,6 +19,8 @@ missing=()
 if [ -z "${PITWALL_TEST_DATABASE_URL:-}" ] && ! command -v pg_lsclusters >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -26,6 +29,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
     case $p in
       chromium) vars+=("PITWALL_CHROMIUM=/path/to/chromium") ;;
       postgresql) vars+=("PITWALL_TEST_DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/DB") ;;
+      zsh | fish) ;; # found on PATH once installed
     esac
   done
   say "the tests need ${missing[*]}, not found here and no apt-get to install them with."

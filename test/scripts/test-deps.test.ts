@@ -17,11 +17,11 @@ copyFileSync(SCRIPT, SCRIPT_COPY);
 chmodSync(SCRIPT_COPY, 0o755);
 afterAll(() => rmSync(bins, { recursive: true, force: true }));
 
-/** A PATH holding only `tools`: what the machine offers the script in that test. */
-function pathWith(name: string, tools: string[]): string {
+/** A PATH holding only `tools` (and the shells, unless `shells` is false): what the machine offers. */
+function pathWith(name: string, tools: string[], shells = true): string {
   const dir = join(bins, name);
   mkdirSync(dir);
-  for (const t of ['bash', 'id', ...tools]) {
+  for (const t of ['bash', 'id', ...(shells ? ['zsh', 'fish'] : []), ...tools]) {
     const real = which(t);
     expect(real, `${t} on this machine`).not.toBe('');
     symlinkSync(real, join(dir, t));
@@ -77,5 +77,18 @@ describe('test setup: what the machine must provide before Vitest runs', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('PITWALL_CHROMIUM=');
     expect(r.stderr).toContain('is not an executable');
+  });
+
+  it('names zsh and fish when they are missing (the shell-hook tests run them)', () => {
+    const r = run(
+      {
+        PATH: pathWith('no-shells', ['apt-get'], false),
+        PITWALL_CHROMIUM: SOME_EXECUTABLE,
+        PITWALL_TEST_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+      },
+      true,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`  sudo sh -c 'apt-get update && apt-get install -y zsh fish'\n`);
   });
 });
