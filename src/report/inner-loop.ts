@@ -64,7 +64,7 @@ export interface Chokepoint {
   hoursPerDay: number;
   hoursPerWeek: number;
   failureRate: number;
-  /** "`npm test` in acme/api: p50 4.1 min × 36 runs a day = 2.5 h a day (…)". */
+  /** "`npm test` in acme/api: p50 4.1 min x 36 runs a day = 2.5 h a day (…)". */
   text: string;
 }
 
@@ -332,14 +332,15 @@ export function durationText(seconds: number): string {
   if (seconds < 3600) return `${round(seconds / 60)} min`;
   return `${round(seconds / 3600)} h`;
 }
-const round = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(0) : v.toFixed(1));
-const hours = (h: number) => (h >= 10 ? h.toFixed(0) : h.toFixed(1));
+const round = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
+/** Hours, or minutes below one hour (0.1 h a day reads better as 6 min a day). */
+const hours = (h: number) => (h >= 1 ? `${round(h)} h` : `${round(h * 60)} min`);
 
 export function chokepointText(c: Omit<Chokepoint, 'text'>): string {
   const where = c.repo ? `in ${c.repo}` : 'outside any repository';
   return (
     `\`${c.program}\` ${where}: p50 ${durationText(c.p50Seconds)} x ${round(c.runsPerDay)} runs a day = ` +
-    `${hours(c.medianHoursPerDay)} h a day (measured ${hours(c.hoursPerDay)} h a day, ${hours(c.hoursPerWeek)} h a week)`
+    `${hours(c.medianHoursPerDay)} a day (measured ${hours(c.hoursPerDay)} a day, ${hours(c.hoursPerWeek)} a week)`
   );
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import { ingest } from '../../src/ingest/ingest.js';
-import { innerLoop, MIN_PEOPLE } from '../../src/report/inner-loop.js';
+import { chokepointText, innerLoop, MIN_PEOPLE } from '../../src/report/inner-loop.js';
 
 /**
  * Aggregates over fewer than 5 people are withheld: a repository whose commands come from 4
@@ -109,5 +109,32 @@ describe.each(ENGINES)('k-anonymity of the inner-loop report on %s', (engine) =>
 
   it('a bad minPeople is refused', async () => {
     await expect(innerLoop(t.store, { from: FROM, to: TO, minPeople: 0 })).rejects.toThrow(/minPeople/);
+  });
+});
+
+describe('the chokepoint sentence', () => {
+  it('reads as the issue asks: p50 x runs a day = hours a day, then the measured cost', () => {
+    const c = {
+      program: 'npm test',
+      repo: 'acme/api',
+      category: 'test',
+      people: 9,
+      runs: 1008,
+      p50Seconds: 246,
+      p90Seconds: 500,
+      runsPerDay: 36,
+      medianHoursPerDay: (246 * 36) / 3600,
+      hoursPerDay: 3.1,
+      hoursPerWeek: 21.7,
+      failureRate: 0.1,
+    };
+    expect(chokepointText(c)).toBe(
+      '`npm test` in acme/api: p50 4.1 min x 36 runs a day = 2.5 h a day (measured 3.1 h a day, 22 h a week)',
+    );
+    expect(
+      chokepointText({ ...c, repo: null, medianHoursPerDay: 0.1, hoursPerDay: 0.12, hoursPerWeek: 0.84 }),
+    ).toBe(
+      '`npm test` outside any repository: p50 4.1 min x 36 runs a day = 6.0 min a day (measured 7.2 min a day, 50 min a week)',
+    );
   });
 });

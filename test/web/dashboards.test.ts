@@ -169,6 +169,73 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     await page.close();
   });
 
+  it('inner loop: the chokepoints, slowest categories and repositories and headline figures equal the API', async () => {
+    const page = await open(`/inner-loop?from=${VIEW.from}&to=${VIEW.to}`);
+    await expect(page.locator('nav a', { hasText: 'Inner loop' }).count()).resolves.toBe(1);
+    const loop = await fx.client.innerLoop(WINDOW);
+    expect(loop.chokepoints.length).toBeGreaterThan(3);
+    const items = page.getByTestId('il-chokepoint');
+    expect(await items.count()).toBe(Math.min(10, loop.chokepoints.length));
+    for (const [i, c] of loop.chokepoints.entries()) {
+      const li = items.nth(i);
+      await expect(li.getAttribute('data-program')).resolves.toBe(c.program);
+      await expect(li.getAttribute('data-repo')).resolves.toBe(c.repo ?? '');
+      expect(Number(await li.getAttribute('data-hours-week'))).toBeCloseTo(c.hoursPerWeek, 9);
+      await expect(li.locator('.il-text').textContent()).resolves.toBe(c.text);
+      expect(c.text).toMatch(
+        /^`[^`]+` in demo\/[a-z-]+: p50 [\d.]+ (s|min) x [\d.]+ runs a day = [\d.]+ (h|min) a day/,
+      );
+    }
+    // The headline figures are the report's, which are the registry metrics' own.
+    expect(await dataValue(page, 'il-p50')).toBeCloseTo(loop.summary.p50Seconds!, 9);
+    expect(await dataValue(page, 'il-p50')).toBeCloseTo(
+      (await apiValue('local.commands.duration_p50_seconds'))!,
+      9,
+    );
+    expect(await dataValue(page, 'il-hours')).toBeCloseTo(
+      (await apiValue('local.commands.hours_per_week'))!,
+      9,
+    );
+    expect(await dataValue(page, 'il-success')).toBeCloseTo(
+      (await apiValue('local.commands.test_build_success_rate'))!,
+      9,
+    );
+    expect(await dataValue(page, 'il-network')).toBeCloseTo(
+      (await apiValue('local.installs.network_share'))!,
+      9,
+    );
+    const cats = page.getByTestId('il-category-row');
+    expect(await cats.count()).toBe(loop.byCategory.length);
+    for (const [i, r] of loop.byCategory.entries()) {
+      await expect(cats.nth(i).getAttribute('data-key')).resolves.toBe(r.key);
+      expect(Number(await cats.nth(i).getAttribute('data-p50'))).toBeCloseTo(r.p50Seconds!, 9);
+    }
+    expect(await page.getByTestId('il-repo-row').count()).toBe(loop.byRepo.length);
+    // The demo sends no cache samples: the panel says so rather than showing zeros.
+    expect(loop.caches).toEqual([]);
+    await page.getByTestId('il-caches-empty').waitFor();
+    await screenshot(page, 'inner-loop');
+    await page.close();
+  });
+
+  it('team: the inner-loop panel shows the team’s chokepoints, equal to the API with the team filter', async () => {
+    const team = (await fx.client.teams()).teams[0]!.team;
+    const page = await open(`/team/${team}?from=${VIEW.from}&to=${VIEW.to}`);
+    const loop = await fx.client.innerLoop({ ...WINDOW, team });
+    expect(loop.summary.withheld).toBeNull();
+    expect(loop.chokepoints.length).toBeGreaterThan(0);
+    expect(loop.chokepoints.every((c) => c.repo?.startsWith(`demo/${team}-`))).toBe(true);
+    const items = page.getByTestId('il-chokepoint');
+    expect(await items.count()).toBe(Math.min(5, loop.chokepoints.length));
+    await expect(items.first().locator('.il-text').textContent()).resolves.toBe(loop.chokepoints[0]!.text);
+    expect(await dataValue(page, 'il-p50')).toBeCloseTo(loop.summary.p50Seconds!, 9);
+    expect(await dataValue(page, 'il-p50')).toBeCloseTo(
+      (await apiValue('local.commands.duration_p50_seconds', { team }))!,
+      9,
+    );
+    await page.close();
+  });
+
   it('executive with a team filter: the URL carries it and the numbers become the team’s', async () => {
     const team = (await fx.client.teams()).teams[0]!.team;
     const page = await open(`/executive?from=${VIEW.from}&to=${VIEW.to}`);

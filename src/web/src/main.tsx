@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { Layout } from './components/Layout.js';
 import { RegistryContext, useLoad } from './data.js';
 import { Executive } from './pages/Executive.js';
+import { InnerLoop } from './pages/InnerLoop.js';
 import { Platform } from './pages/Platform.js';
 import { Team } from './pages/Team.js';
 import './styles.css';
@@ -16,8 +17,12 @@ const router = createBrowserRouter([
       { path: '/', element: <Navigate to="/executive" replace /> },
       { path: '/executive', element: <Executive /> },
       { path: '/platform', element: <Platform /> },
+      { path: '/inner-loop', element: <InnerLoop /> },
       { path: '/team/:team', element: <Team /> },
-      { path: '*', element: <p className="error">No such dashboard. Try Executive, Platform or Team.</p> },
+      {
+        path: '*',
+        element: <p className="error">No such dashboard. Try Executive, Platform, Inner loop or Team.</p>,
+      },
     ],
   },
 ]);

@@ -6,6 +6,7 @@ import type {
   DoraTier,
   FlakyResponse,
   HeadlineResponse,
+  InnerLoopResponse,
   InsightsResponse,
   MetricInfo,
   MetricSeries,
@@ -21,3 +22,5 @@ export type FlakyTest = FlakyResponse['tests'][number];
 export type Insight = InsightsResponse['attention'][number];
 export type Headline = HeadlineResponse;
 export type HeadlineInputs = HeadlineResponse['hoursSavedInputs']['current'];
+export type InnerLoop = InnerLoopResponse;
+export type InnerLoopRow = InnerLoopResponse['byCategory'][number];

@@ -1,4 +1,5 @@
 import { DoraPanel } from '../charts/DoraPanel.js';
+import { InnerLoopTeamPanel } from '../charts/InnerLoopPanels.js';
 import { SeriesPanel } from '../charts/SeriesPanel.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { PageTitle } from '../components/PageTitle.js';
@@ -19,7 +20,7 @@ export function Team() {
     <>
       <PageTitle
         title={`Team ${f.team ?? ''}`}
-        subtitle="Pull-request flow, reviews, delivery and CI for one team"
+        subtitle="Pull-request flow, reviews, delivery, CI and the inner loop for one team"
       />
       <h2 className="section">Pull-request flow</h2>
       <div className="grid">
@@ -60,6 +61,10 @@ export function Team() {
         <MetricTile name="ci.runs.duration_p90_minutes" />
         <MetricTile name="ci.jobs.queue_p50_seconds" />
         <MetricTile name="ci.tests.flaky_count" />
+      </div>
+      <h2 className="section">Inner loop (local commands)</h2>
+      <div className="grid">
+        <InnerLoopTeamPanel />
       </div>
     </>
   );
