@@ -88,9 +88,11 @@ export const coreConfigSchema = z
       .object({
         /** Case-insensitive regular expressions matched against a commit subject or a branch name. */
         hotfix_patterns: z.array(z.string()).default(['^hotfix\\b', '\\bhotfix[:/(]', '\\bhot-fix\\b']),
+        /** Read the lines each commit added (a `-p -U0` pass over the same log) for diff coverage. */
+        added_lines: z.boolean().default(true),
       })
       .strict()
-      .default({ hotfix_patterns: ['^hotfix\\b', '\\bhotfix[:/(]', '\\bhot-fix\\b'] }),
+      .default({ hotfix_patterns: ['^hotfix\\b', '\\bhotfix[:/(]', '\\bhot-fix\\b'], added_lines: true }),
     dora: z
       .object({
         production_environments: z.array(z.string().min(1)).min(1).default(['production', 'prod']),

@@ -8,6 +8,7 @@ import { criticalPaths } from './steps/critical-paths.js';
 import { deploymentCommits, deploymentShas } from './steps/deployment-commits.js';
 import { deploymentOutcomes } from './steps/deployment-outcomes.js';
 import { prCycles } from './steps/pr-cycles.js';
+import { prDiffCoverage } from './steps/pr-diff-coverage.js';
 import { productionDeployments } from './steps/production-deployments.js';
 import { hotfixFlags } from './steps/hotfix-flags.js';
 import { reviewFacts } from './steps/review-facts.js';
@@ -30,6 +31,7 @@ export const enrichSteps: readonly EnrichStep[] = [
   deploymentOutcomes,
   prCycles,
   criticalPaths,
+  prDiffCoverage,
 ];
 checkOrder(enrichSteps);
 

@@ -4,10 +4,11 @@ import type { AnyRecordInput } from '../../domain/records.js';
 import { repoName } from '../../domain/kinds/common.js';
 import type { Queryable } from '../../store/store.js';
 import type { Collector } from '../collector.js';
+import { addedLineRecords } from './added-lines.js';
 import { CommitMapper } from './commit-records.js';
 import { parseCursor, serializeCursor } from './cursor.js';
 import { gitLineChunks } from './exec.js';
-import { LOG_FORMAT, LogParser } from './log-parser.js';
+import { LOG_FORMAT, LogParser, type ParsedCommit } from './log-parser.js';
 import { existingCommits, listTips, type RefTip } from './refs.js';
 import { openGitRepo, type GitRepo } from './repo.js';
 
@@ -80,17 +81,21 @@ export const gitCollector = {
 
     const mapper = new CommitMapper(repo.name, await knownPeople(ctx.store));
     let commits = 0;
+    const landed: string[] = [];
     if (newShas.length) {
       const stillThere = await existingCommits(repo.path, [...oldShas]);
       const revs = [...newShas, ...stillThere.map((s) => `^${s}`)].join('\n') + '\n';
       const parser = new LogParser();
+      const map = (c: ParsedCommit) => {
+        mapper.map(c, batch);
+        commits++;
+        const record = batch.at(-1);
+        if (record?.kind === 'commit' && record.pr_number != null) landed.push(c.sha);
+      };
       for await (const lines of gitLineChunks(repo.path, LOG_ARGS, revs)) {
         for (const line of lines) {
           const c = parser.push(line);
-          if (c) {
-            mapper.map(c, batch);
-            commits++;
-          }
+          if (c) map(c);
         }
         ctx.progress({ unit: 'commits', done: commits });
         if (batch.length >= repo.batchSize) {
@@ -99,11 +104,17 @@ export const gitCollector = {
         }
       }
       const last = parser.end();
-      if (last) {
-        mapper.map(last, batch);
-        commits++;
-      }
+      if (last) map(last);
     }
+    // Diff coverage: the lines each PR's landing commit added (a second, narrow git pass).
+    if (ctx.config.git.added_lines)
+      for await (const records of addedLineRecords(repo.path, repo.name, landed)) {
+        batch.push(...records);
+        if (batch.length >= repo.batchSize) {
+          yield { records: batch };
+          batch = [];
+        }
+      }
     ctx.progress({ unit: 'commits', done: commits });
     if (batch.length) yield { records: batch };
     return {

@@ -2,6 +2,7 @@ import { coreConfigSchema, type Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
 import { ciDefinitions } from './ci.js';
+import { coverageDefinitions } from './coverage.js';
 import { criticalPathDefinitions } from './critical-path.js';
 import { flowDefinitions } from './flow.js';
 import { doraDefinitions } from './dora.js';
@@ -21,6 +22,7 @@ export const definitions: MetricDefinition[] = [
   ...criticalPathDefinitions,
   ...testenvDefinitions,
   ...testDefinitions,
+  ...coverageDefinitions,
   ...localDefinitions,
   ...dxDefinitions,
   ...gitDefinitions,
