@@ -18,9 +18,11 @@ import { GENERATED, fishQuote, type HookOptions } from './common.js';
  *   start times to the second.
  * - Not recorded: empty lines, lines starting with a space (fish keeps them out of history), and
  *   everything in private mode (`fish --private`).
- * - The user is `$USER`, the host `$hostname`.
+ * - The user is `$USER`, which fish itself sets at start-up from the account database (so it is
+ *   the real user name even if the environment said otherwise), the host `$hostname`.
  * - If the spool directory cannot be made or written the hook does nothing for that shell; a
- *   failing write (a full disk) is sent to /dev/null.
+ *   failing write (a full disk) is sent to /dev/null; a spool file that stops being writable is
+ *   skipped (checked with `test -w` before each append: fish would warn if `>>` failed to open).
  */
 export function fishHook(o: HookOptions): string {
   const dir =
@@ -42,6 +44,12 @@ contains path (builtin --names); or return 0
 
 ${dir}
 test -d $__pitwall_dir/commands; or command mkdir -p -- $__pitwall_dir/commands 2>/dev/null
+# fish warns at the prompt when a redirection cannot open its file, whatever 2> says: so the
+# hook checks first, here and before each append.
+if not test -d $__pitwall_dir/commands -a -w $__pitwall_dir/commands
+    set -e __pitwall_dir
+    return 0
+end
 
 set -g __pitwall_off
 if test -r /proc/uptime
@@ -100,7 +108,7 @@ end
 function __pitwall_postexec --on-event fish_postexec
     set -l s $status
     set -l d $CMD_DURATION
-    test "$__pitwall_s" != 0; or return
+    test "$__pitwall_s" != 0 -a -w "$__pitwall_file"; or return
     set -l b $__pitwall_s
     set -g __pitwall_s 0
     begin

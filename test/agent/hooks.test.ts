@@ -1,0 +1,175 @@
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSpoolLine, type SpoolCommand } from '../../src/agent/spool-line.js';
+import type { Shell } from '../../src/agent/hooks/index.js';
+import { cli } from '../helpers/cli.js';
+import { PtyShell } from '../helpers/pty-shell.js';
+
+/**
+ * The hooks in real bash, zsh and fish (Debian's), installed into a temporary HOME by
+ * `pitwall agent install`, driven through a pseudo-terminal. Each start-up file sets a prompt
+ * `PW<n>> ` counting fresh prompts and a Ctrl-T key binding, before the block install appends.
+ */
+
+const homes: string[] = [];
+afterAll(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
+const USER = 'pw-tester';
+
+const startup: Record<Shell, { file: string; text: string }> = {
+  bash: {
+    file: '.bashrc',
+    text: `pw_n=0\nPROMPT_COMMAND='((pw_n++))'\nPS1='PW\${pw_n}> '\nbind -x '"\\C-t": true'\n`,
+  },
+  zsh: {
+    file: '.zshrc',
+    text: `setopt prompt_subst\ntypeset -i pw_n=0\npw_count() { (( pw_n++ )); return 0 }\nprecmd_functions+=(pw_count)\nPS1='PW\${pw_n}> '\nw() { true }\nzle -N w\nbindkey '^T' w\n`,
+  },
+  fish: {
+    file: '.config/fish/conf.d/00-test.fish',
+    text:
+      `set -g pw_n 0\nfunction __pw_count --on-event fish_prompt\n    set -g pw_n (math $pw_n + 1)\nend\nfunction fish_prompt\n    printf 'PW%s> ' $pw_n\nend\nfunction fish_greeting\nend\nbind \\ct true\n` +
+      // fish's bracketed paste drops a tab: the special command line comes from a file, by a key binding.
+      `function __pw_special\n    read -lz s < $HOME/special.txt\n    commandline -r -- $s\nend\nbind \\cx __pw_special\n`,
+  },
+};
+
+async function shellIn(shell: Shell, extraEnv: Record<string, string> = {}) {
+  const home = mkdtempSync(join(tmpdir(), `pitwall-hook-${shell}-`));
+  homes.push(home);
+  const s = startup[shell];
+  mkdirSync(join(home, s.file, '..'), { recursive: true });
+  writeFileSync(join(home, s.file), s.text);
+  const env = {
+    HOME: home,
+    USER,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TERM: 'xterm',
+    LANG: 'C.UTF-8',
+    ...extraEnv,
+  };
+  const r = await cli(['agent', 'install', '--shell', shell], { cwd: home, env });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const args = shell === 'bash' ? ['--rcfile', join(home, '.bashrc'), '-i'] : ['-i'];
+  const ptyEnv = { ...env, ZDOTDIR: home, XDG_CONFIG_HOME: join(home, '.config') };
+  const sh = new PtyShell(shell, args, ptyEnv, home);
+  await sh.nextPrompt(15_000);
+  return { home, sh };
+}
+
+function records(home: string): SpoolCommand[] {
+  const dir = join(home, '.local', 'state', 'pitwall', 'commands');
+  if (!existsSync(dir)) return [];
+  const out: SpoolCommand[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.spool'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    expect(text === '' || text.endsWith('\n'), `${f} ends with a newline`).toBe(true);
+    for (const line of text.split('\n').slice(0, -1)) {
+      const p = parseSpoolLine(line);
+      if (!p.ok) throw new Error(`${f}: ${p.reason}: ${JSON.stringify(line)}`);
+      out.push(p.value);
+    }
+  }
+  return out;
+}
+
+// Typed as a paste: a tab, a backslash, both quotes and a newline, literally.
+const SPECIAL = `true "a\tb" 'c\\d' "e\\"f" 'g\nh'`;
+
+describe.each(['bash', 'zsh', 'fish'] as const)('the %s hook, in a real shell on a pty', (shell) => {
+  it('records each interactive command once, with every field, and nothing for empty lines, Ctrl-C or key bindings', async () => {
+    const t0 = Date.now();
+    const { home, sh } = await shellIn(shell);
+    try {
+      await sh.run('true');
+      await sh.run('false');
+      await sh.run(`sh -c 'exit 3'`);
+      await sh.run('sleep 0.3');
+      await sh.run(''); // an empty line
+      await sh.keys('\x03'); // Ctrl-C at an empty prompt
+      await sh.keys('\x14'); // a key binding running a command
+      await sh.keys('\x0c'); // Ctrl-L: the prompt redrawn
+      if (shell === 'fish') {
+        writeFileSync(join(home, 'special.txt'), SPECIAL);
+        await sh.keys('\x18', 300);
+        await sh.run('');
+      } else await sh.paste(SPECIAL);
+      await sh.run(`sh -c 'echo "$PITWALL_SESSION $PITWALL_SEQ" > env.txt'`);
+      mkdirSync(join(home, 'my dir'));
+      await sh.run(`cd 'my dir'`);
+      await sh.run('pwd');
+    } finally {
+      await sh.exit();
+    }
+    const t1 = Date.now();
+    const rs = records(home).filter((r) => r.command !== 'exit');
+    expect(rs.map((r) => [r.command, r.exitCode])).toEqual([
+      ['true', 0],
+      ['false', 1],
+      [`sh -c 'exit 3'`, 3],
+      ['sleep 0.3', 0],
+      [SPECIAL, 0],
+      [`sh -c 'echo "$PITWALL_SESSION $PITWALL_SEQ" > env.txt'`, 0],
+      [`cd 'my dir'`, 0],
+      ['pwd', 0],
+    ]);
+    const session = rs[0]!.session;
+    expect(session).toMatch(/^\d+-\d+$/);
+    expect(session.split('-')[0]).toBe(String(sh.pid));
+    rs.forEach((r, i) => {
+      expect(r.shell).toBe(shell);
+      expect(r.host).toBe(hostname());
+      expect(r.session).toBe(session);
+      expect(r.seq).toBe(i + 1);
+      // fish sets $USER itself, from the account database.
+      expect(r.user).toBe(shell === 'fish' ? userInfo().username : USER);
+      expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(t0 - 1000);
+      expect(r.startedAt.getTime()).toBeLessThanOrEqual(t1);
+      if (i) expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(rs[i - 1]!.startedAt.getTime());
+    });
+    // Durations from the shell's clock: sleep 0.3 within [300 ms, 300 ms + 1.5 s]; `true`
+    // under 0.5 s (fish measures whole milliseconds).
+    const sleep = rs[3]!;
+    expect(sleep.durationMs).toBeGreaterThanOrEqual(299);
+    expect(sleep.durationMs).toBeLessThan(1800);
+    expect(rs[0]!.durationMs).toBeLessThan(500);
+    // The command started where the prompt was: `cd` in HOME, `pwd` in the new directory.
+    expect(rs.map((r) => r.cwd)).toEqual([...Array(7).fill(home), join(home, 'my dir')]);
+    // Exported before the command ran: its own session and seq.
+    expect(readFileSync(join(home, 'env.txt'), 'utf8')).toBe(`${session} 6\n`);
+  });
+
+  it('costs the shell nothing when the spool cannot be written: no error at the prompt, commands still run', async () => {
+    const blocker = mkdtempSync(join(tmpdir(), 'pitwall-blocked-'));
+    homes.push(blocker);
+    writeFileSync(join(blocker, 'state'), 'a file where the state directory should be\n');
+    const { home, sh } = await shellIn(shell, { XDG_STATE_HOME: join(blocker, 'state') });
+    let out: string;
+    try {
+      await sh.run('echo hello-$USER');
+      await sh.run('false');
+      await sh.run('echo again');
+      out = sh.out;
+    } finally {
+      await sh.exit();
+    }
+    expect(out).toContain(`hello-${shell === 'fish' ? userInfo().username : USER}`);
+    expect(out).toContain('again');
+    expect(out).not.toMatch(/pitwall|not a directory|no such file|permission denied|error/i);
+    expect(readdirSync(blocker)).toEqual(['state']);
+    expect(records(home)).toEqual([]);
+  });
+});
