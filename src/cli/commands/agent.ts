@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAgentInstall } from './agent-install.js';
 import { registerAgentRun } from './agent-run.js';
+import { registerAgentStats } from './agent-stats.js';
 import { registerAgentStatus } from './agent-status.js';
 import { registerAgentSync } from './agent-sync.js';
 
@@ -16,6 +17,7 @@ const agentCommands: RegisterAgentCommand[] = [
   registerAgentSync,
   registerAgentRun,
   registerAgentStatus,
+  registerAgentStats,
 ];
 
 export function registerAgent(program: Command, ctx: CliContext): void {
