@@ -236,7 +236,7 @@ export const formatRules: Rule[] = [
     pre: '',
     secret: String.raw`\bGOCSPX-[0-9A-Za-z_-]{28}|\bya29\.[0-9A-Za-z_-]{20,}|\b1//0[0-9A-Za-z_-]{30,}`,
   },
-  { id: 'npm-token', pre: '', secret: String.raw`\bnpm_[A-Za-z0-9]{36}\b` },
+  { id: 'npm-token', pre: '', secret: String.raw`\b[Nn][Pp][Mm]_[A-Za-z0-9]{36}\b` },
   {
     id: 'jwt',
     pre: '',
@@ -248,7 +248,11 @@ export const formatRules: Rule[] = [
     secret: String.raw`\bsk-(?:ant-(?:api|admin|sid)\d\d-|proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}`,
   },
   { id: 'twilio-key', pre: '', secret: String.raw`\bSK[0-9a-fA-F]{32}\b` },
-  { id: 'sendgrid-key', pre: '', secret: String.raw`\bSG\.[A-Za-z0-9_-]{20,24}\.[A-Za-z0-9_-]{39,50}` },
+  {
+    id: 'sendgrid-key',
+    pre: '',
+    secret: String.raw`\b[Ss][Gg]\.[A-Za-z0-9_=-]{20,24}\.[A-Za-z0-9_=-]{39,50}|\b[Ss][Gg]\.[A-Za-z0-9=_.-]{66}(?![\w.=-])`,
+  },
   {
     id: 'azure-client-secret',
     pre: '',
