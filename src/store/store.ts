@@ -52,15 +52,23 @@ export interface Tx extends Queryable {
 
 /** The `on conflict` clause of an upsert: update the columns the write owns, or nothing. */
 export function onConflict(w: TableWrite): string {
-  const updates = (w.update ?? w.columns).filter((c) => !w.key.includes(c));
+  const updates = updatedColumns(w);
   const set = updates.map((c) => `${c} = excluded.${c}`).join(', ');
-  const guard = w.newerBy?.length ? ` where ${notOlder(w.table, w.newerBy)}` : '';
+  const guard = w.newerBy?.length ? ` where ${notOlder('excluded', w.table, w.newerBy)}` : '';
   return `on conflict (${w.key.join(', ')}) ${updates.length ? `do update set ${set}${guard}` : 'do nothing'}`;
 }
 
-/** The write (`excluded`) is not older than the stored row, by `newerBy` (see TableWrite). */
-function notOlder(table: string, by: readonly string[]): string {
-  const [version, ...ties] = by.map((c) => ({ mine: `excluded.${c}`, theirs: `${table}.${c}` }));
+/** The non-key columns an existing row takes from the write. */
+export function updatedColumns(w: TableWrite): string[] {
+  return (w.update ?? w.columns).filter((c) => !w.key.includes(c));
+}
+
+/**
+ * The write (columns of `mine`) is not older than the stored row (columns of `theirs`), by
+ * `newerBy` (see TableWrite).
+ */
+export function notOlder(mine: string, theirs: string, by: readonly string[]): string {
+  const [version, ...ties] = by.map((c) => ({ mine: `${mine}.${c}`, theirs: `${theirs}.${c}` }));
   // x < y with null lowest: a null never counts as newer than a value.
   const lt = (c: { mine: string; theirs: string }) =>
     `coalesce(${c.mine} < ${c.theirs}, ${c.mine} is null and ${c.theirs} is not null)`;
