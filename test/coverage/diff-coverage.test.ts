@@ -122,9 +122,9 @@ describe.each(ENGINES)('diff coverage of merged PRs on %s', (engine) => {
   it('git records the lines each PR’s landing commit added, in that commit’s tree', async () => {
     const rows = await read<{ sha: string; added: string }>('select sha, added from commit_lines order by sha');
     expect(Object.fromEntries(rows.map((r) => [r.sha, JSON.parse(r.added)]))).toEqual({
-      [sha.merge]: { 'lib/calc.js': '16-22', 'test.js': '4' },
-      [sha.docs]: { 'docs/notes.md': '1-3' },
-      [sha.merge2]: { 'lib/calc.js': '23' },
+      [sha.merge!]: { 'lib/calc.js': '16-22', 'test.js': '4' },
+      [sha.docs!]: { 'docs/notes.md': '1-3' },
+      [sha.merge2!]: { 'lib/calc.js': '23' },
     });
   });
 

@@ -218,6 +218,22 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     await page.close();
   });
 
+  it('team: the test coverage panel shows the team’s line and branch rate, equal to the API', async () => {
+    const team = (await fx.client.teams()).teams[0]!.team;
+    const page = await open(`/team/${team}?from=${VIEW.from}&to=${VIEW.to}`);
+    for (const metric of ['tests.coverage.line_rate', 'tests.coverage.branch_rate']) {
+      const expected = await apiValue(metric, { team });
+      expect(expected, metric).not.toBeNull();
+      expect(await dataValue(page, `value-${metric}`)).toBeCloseTo(expected!, 9);
+    }
+    // The whole organisation's rate differs from the team's: the panel is the team's.
+    expect(await apiValue('tests.coverage.line_rate')).not.toBeCloseTo(
+      (await apiValue('tests.coverage.line_rate', { team }))!,
+      6,
+    );
+    await screenshot(page, 'team-coverage');
+  });
+
   it('team: the inner-loop panel shows the team’s chokepoints, equal to the API with the team filter', async () => {
     const team = (await fx.client.teams()).teams[0]!.team;
     const page = await open(`/team/${team}?from=${VIEW.from}&to=${VIEW.to}`);

@@ -62,6 +62,12 @@ export function Team() {
         <MetricTile name="ci.jobs.queue_p50_seconds" />
         <MetricTile name="ci.tests.flaky_count" />
       </div>
+      <h2 className="section">Test coverage</h2>
+      <div className="grid">
+        <MetricTile name="tests.coverage.line_rate" />
+        <MetricTile name="tests.coverage.branch_rate" />
+        <MetricTile name="tests.coverage.diff_line_rate" />
+      </div>
       <h2 className="section">Inner loop (local commands)</h2>
       <div className="grid">
         <InnerLoopTeamPanel />
