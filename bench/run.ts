@@ -1,3 +1,4 @@
+import { agentSyncBench } from './agent-sync.js';
 import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
 import { junitMemoryBench } from './junit-memory.js';
@@ -8,6 +9,7 @@ import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
 const benches: Record<string, () => Promise<BenchResult>> = {
+  'agent-sync': agentSyncBench,
   'git-ingest': gitIngestBench,
   'github-collect': githubCollectBench,
   'junit-memory': junitMemoryBench,

@@ -57,20 +57,36 @@ export class Enricher {
     this.categories = new Categorizer(cfg);
   }
 
-  record(c: SpoolCommand, net: NetworkEntry | undefined): CommandRecord {
-    const cut =
-      c.command.length > MAX_COMMAND_CHARS ? `${c.command.slice(0, MAX_COMMAND_CHARS)}…` : c.command;
+  /**
+   * What privacy and the rules make of a command line, remembered: developers run the same
+   * lines over and over (`npm test`), and redaction is the costliest step per command.
+   */
+  private readonly lines = new Map<string, { stored: string; category: string }>();
+  private line(command: string): { stored: string; category: string } {
+    let hit = this.lines.get(command);
+    if (hit) return hit;
+    const cut = command.length > MAX_COMMAND_CHARS ? `${command.slice(0, MAX_COMMAND_CHARS)}…` : command;
     const { stored, matched } = applyPrivacy(clean(cut), this.cfg);
-    const repo = this.repos.find(c.cwd)?.repo ?? null;
+    // Trimmed as ingest would: the record shipped is the row stored.
+    hit = { stored: stored.trim() || '(empty)', category: this.categories.categorize(matched) };
+    if (this.lines.size >= 20_000) this.lines.clear();
+    this.lines.set(command, hit);
+    return hit;
+  }
+
+  /** `id`: commandId(c), when the caller has it already. */
+  record(c: SpoolCommand, net: NetworkEntry | undefined, id = commandId(c)): CommandRecord {
+    const { stored, category } = this.line(c.command);
+    const repo = this.repos.find(c.cwd)?.repo.trim() || null;
     return {
       kind: 'command',
-      id: commandId(c),
+      id,
       user_name: c.user.trim() || 'unknown',
-      host: c.host,
-      command: stored.trim() ? stored : '(empty)',
-      category: this.categories.categorize(matched),
+      host: c.host.trim() || 'unknown',
+      command: stored,
+      category,
       // In program mode the directory (names of clients, projects) stays on the machine too.
-      cwd: this.cfg.privacy === 'program' || !c.cwd.trim() ? null : clean(c.cwd),
+      cwd: this.cfg.privacy === 'program' ? null : clean(c.cwd).trim() || null,
       repo,
       exit_code: c.exitCode,
       started_at: c.startedAt.toISOString(),
@@ -78,8 +94,8 @@ export class Enricher {
       network_ms: net?.network_ms ?? null,
       network_rx_bytes: net?.rx_bytes ?? null,
       network_tx_bytes: net?.tx_bytes ?? null,
-      shell: c.shell,
-      session: c.session,
+      shell: c.shell.trim() || 'unknown',
+      session: c.session.trim() || 'unknown',
     };
   }
 }

@@ -207,7 +207,8 @@ export async function runSync(o: SyncOptions): Promise<SyncResult> {
       for (const l of completeLines(f.abs, from, f.size, sessionEnded(f, nowMs))) {
         const p = parseSpoolLine(l.text);
         if (p.ok) {
-          const rec = enricher.record(p.value, state.network[commandId(p.value)]);
+          const id = commandId(p.value);
+          const rec = enricher.record(p.value, state.network[id], id);
           batch.commands.push(rec);
           batch.chars += rec.command.length + (rec.cwd?.length ?? 0) + 400;
         } else batch.bad.push({ file: f.rel, reason: p.reason, text: l.text });
