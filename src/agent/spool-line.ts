@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * One line of the agent's spool: what a shell hook appends, with builtins only, after each
@@ -103,7 +103,8 @@ export function formatSpoolLine(c: SpoolCommand): string {
 
 /** The stable id of a command: the same line always maps to the same `commands.id`. */
 export function commandId(c: Pick<SpoolCommand, 'host' | 'session' | 'seq'>): string {
-  return createHash('sha256').update(`${c.host}\0${c.session}\0${c.seq}`).digest('hex').slice(0, 32);
+  // One-shot hash: the same digest as createHash, a quarter of the cost (the agent hashes every line).
+  return hash('sha256', `${c.host}\0${c.session}\0${c.seq}`, 'hex').slice(0, 32);
 }
 
 /**
