@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandId } from '../../src/agent/spool-line.js';
@@ -49,6 +50,11 @@ describe.each(ENGINES)('pitwall agent sync into the local store on %s', (engine)
     home.append(DEAD, [cmd(DEAD, 1, { shell: 'zsh', command: 'cargo build --release' })]);
     home.appendRaw(LIVE, 'p1\tbash\tlaptop-1'); // a line still being written
     home.network(LIVE, 5, 120); // its command arrives in a later sync
+
+    // Developer caches: the known ones under HOME, and one configured in agent.cache_dirs.
+    mkdirSync(join(home.dir, '.npm', '_cacache', 'x'), { recursive: true });
+    writeFileSync(join(home.dir, '.npm', '_cacache', 'x', 'blob'), Buffer.alloc(4096));
+    writeFileSync(join(home.dir, '.npm', 'index'), 'abc');
 
     const first = await sync();
     expect(first).toMatchObject({ commands: 3, bad: 1, removed: 1 });
@@ -118,7 +124,11 @@ describe.each(ENGINES)('pitwall agent sync into the local store on %s', (engine)
     const disk = await query<{ n: number }>(
       `select count(*) as n from metric_points where name = 'dev.disk.free_bytes'`,
     );
-    expect(Number(disk[0]!.n)).toBe(1);
+    expect(Number(disk[0]!.n)).toBe(1); // sampled at most hourly: three syncs, one point
+    const caches = await query<{ value: number; tags: string }>(
+      `select value, tags from metric_points where name = 'dev.cache.size_bytes'`,
+    );
+    expect(caches).toEqual([{ value: 4099, tags: JSON.stringify({ cache: 'npm', host: hostname() }) }]);
 
     // The history holds what was shipped, redacted, one JSON command record a line.
     const historyDir = join(home.spool, 'history');
