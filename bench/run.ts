@@ -4,6 +4,7 @@ import { githubCollectBench } from './github-collect.js';
 import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
 import { readersUnderIngestBench } from './readers-under-ingest.js';
+import { redactionBench } from './redaction.js';
 import { serverBench } from './server.js';
 import type { BenchResult } from './harness.js';
 
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
   'readers-under-ingest': readersUnderIngestBench,
+  redaction: redactionBench,
   server: serverBench,
 };
 

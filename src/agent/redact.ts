@@ -2,7 +2,7 @@ import { invalidArgument } from '../errors/errors.js';
 import type { AgentConfig } from './config.js';
 import { combine, type Decide } from './redact/combine.js';
 import { programName } from './redact/program.js';
-import { contextRules, formatRules } from './redact/rules.js';
+import { contextGate, contextRules, formatGate, formatRules } from './redact/rules.js';
 
 /** What redaction did to one command line. */
 export interface Redacted {
@@ -17,13 +17,6 @@ export const REDACTED = '[REDACTED]';
 // formats case-sensitive).
 const contextPass = combine(contextRules, 'gi');
 const formatPass = combine(formatRules, 'g');
-
-/**
- * Cheap gate: a line with none of these characters (`=`, `:`, `-`, `_`, `.`, a digit after a
- * letter...) holds no secret any rule can see. Most typed commands fail it? No: most have a
- * `-`; the gate only skips the shortest lines (`ls`, `cd src`, `make`).
- */
-const MAY_HOLD = /[=:_.\-/]|\d/;
 
 interface Compiled {
   extra: { re: RegExp; grouped: boolean }[];
@@ -63,18 +56,14 @@ function compile(redact: AgentConfig['redact']): Compiled {
  */
 export function redactCommand(command: string, cfg: Pick<AgentConfig, 'redact'>): Redacted {
   const { extra, allow } = compile(cfg.redact);
-  let count = 0;
   let text = command;
-  if (MAY_HOLD.test(command)) {
-    const decide: Decide = (rule, secret, pre) => {
-      if (rule.accept && !rule.accept(secret, pre)) return null;
-      if (allow?.test(unquote(secret))) return null;
-      count++;
-      return pre + REDACTED;
-    };
-    text = contextPass(text, decide);
-    text = formatPass(text, decide);
-  }
+  // One module-level callback (no closure per line: this runs for every command synced).
+  run.allow = allow;
+  run.count = 0;
+  // Most lines hold no candidate at all: a cheap test each skips a pass over them.
+  if (contextGate.test(text)) text = contextPass(text, decide);
+  if (formatGate(text)) text = formatPass(text, decide);
+  let count = run.count;
   for (const { re, grouped } of extra) {
     text = text.replace(re, (m: string, ...args: unknown[]) => {
       const secret = grouped ? (args[0] as string | undefined) : m;
@@ -87,6 +76,14 @@ export function redactCommand(command: string, cfg: Pick<AgentConfig, 'redact'>)
   }
   return { text, count };
 }
+
+const run: { allow: RegExp | null; count: number } = { allow: null, count: 0 };
+const decide: Decide = (rule, secret, pre, before) => {
+  if (rule.accept && !rule.accept(secret, pre, before)) return null;
+  if (run.allow?.test(unquote(secret))) return null;
+  run.count++;
+  return pre + REDACTED;
+};
 
 const unquote = (s: string) => s.replace(/^(['"])(.*)\1$/s, '$2');
 

@@ -1,7 +1,7 @@
 import type { Rule } from './rules.js';
 
 /** Kept text, then the replacement, for one match; null keeps the match as it is. */
-export type Decide = (rule: Rule, secret: string, pre: string) => string | null;
+export type Decide = (rule: Rule, secret: string, pre: string, before: string) => string | null;
 
 /**
  * One expression for a list of rules: `(pre0)(secret0)|(pre1)(secret1)|...`, so a line is
@@ -21,7 +21,9 @@ export function combine(rules: readonly Rule[], flags: string): (line: string, d
         const secret = args[2 * i + 1];
         if (secret === undefined) continue;
         const pre = args[2 * i] as string;
-        const out = decide(rules[i]!, secret as string, pre);
+        const offset = args[2 * rules.length] as number;
+        const input = args[2 * rules.length + 1] as string;
+        const out = decide(rules[i]!, secret as string, pre, input.slice(0, offset));
         if (out !== null) return out;
         // Refused (`-H` is no secret flag): what it took may still hold one
         // (`-H "Authorization: Bearer x"`, `--from-literal=password=x`), so that part is

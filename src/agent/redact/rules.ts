@@ -12,8 +12,8 @@ export interface Rule {
   pre: string;
   /** The secret itself (replaced). Non-capturing groups only. */
   secret: string;
-  /** Called with the secret and the kept text: false keeps the match as it is. */
-  accept?: (secret: string, pre: string) => boolean;
+  /** Called with the secret, the kept text and the line before the match: false keeps it as it is. */
+  accept?: (secret: string, pre: string, before: string) => boolean;
 }
 
 /**
@@ -104,7 +104,8 @@ export const contextRules: Rule[] = [
   },
   {
     id: 'url-credentials',
-    pre: String.raw`\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'"]*:`,
+    // The scheme stays outside the match: it is kept anyway, and a literal start is fast.
+    pre: String.raw`://[^\s:/@'"]*:`,
     secret: String.raw`[^\s@/"]+(?=@)`,
     accept: (s) => !plainValue(s),
   },
@@ -117,24 +118,24 @@ export const contextRules: Rule[] = [
   {
     // -H 'X-Api-Key: v', --header "Private-Token: v", --header=X-Auth-Token:v
     id: 'secret-header',
-    pre: String.raw`(?:(?<![\w-])-H\s*['"]?|--header[=\s]\s*['"]?)(?!(?:proxy-)?authorization\b|(?:set-)?cookie\b)[\w-]+\s*:\s*`,
+    pre: String.raw`-(?<![\w-]-)(?:H\s*['"]?|-header[=\s]\s*['"]?)(?!(?:proxy-)?authorization\b|(?:set-)?cookie\b)[\w-]+\s*:\s*`,
     secret: HEADER_VALUE,
     accept: (s, pre) => namesSecret(/([\w-]+)\s*:\s*$/.exec(pre)![1]!) && !plainValue(s),
   },
   {
     id: 'cookie-header',
-    pre: String.raw`(?:(?<![\w-])-H\s*['"]?|--header[=\s]\s*['"]?)(?:set-)?cookie\s*:\s*`,
+    pre: String.raw`-(?<![\w-]-)(?:H\s*['"]?|-header[=\s]\s*['"]?)(?:set-)?cookie\s*:\s*`,
     secret: HEADER_VALUE,
   },
   {
     id: 'curl-cookie',
-    pre: String.raw`(?<![\w-])(?:-b|--cookie)\s+['"]?(?=[^\s'"]*=)`,
+    pre: String.raw`-(?<![\w-]-)(?:b|-cookie)\s+['"]?(?=[^\s'"]*=)`,
     secret: String.raw`[^\s'"]+`,
   },
   {
     // curl -u user:pass, --user=user:pass; the user name stays.
     id: 'user-password',
-    pre: String.raw`(?<![\w-])(?:-u|--user|--proxy-user)(?:\s+|=)['"]?[^\s:'"]*:`,
+    pre: String.raw`-(?<![\w-]-)(?:u|-user|-proxy-user)(?:\s+|=)['"]?[^\s:'"]*:`,
     secret: String.raw`[^\s'"]+`,
     accept: (s) => !plainValue(s),
   },
@@ -167,7 +168,7 @@ export const contextRules: Rule[] = [
   {
     // --password=x, --password x, --api-key x, -token x, --client-secret x
     id: 'secret-flag',
-    pre: String.raw`(?<![\w-])--?[a-z][\w-]*(?:=|\s+)`,
+    pre: String.raw`-(?<![\w-]-)-?[a-z][\w-]*(?:=|\s+)`,
     secret: WORD,
     accept: (s, pre) => namesSecret(/^--?([\w-]+)/.exec(pre)![1]!) && !FLAG.test(s) && !plainValue(s),
   },
@@ -175,9 +176,10 @@ export const contextRules: Rule[] = [
     // PASSWORD=x cmd, export GITHUB_TOKEN=x, ?access_token=x in a URL, AccountKey=x; in a
     // connection string; token: x in a quoted config snippet.
     id: 'secret-assignment',
-    pre: String.raw`(?<![\w$-])[a-z_][\w.-]*(?:=|:[ \t]*(?=['"]))`,
+    // Matched from the `=` (a literal start is fast); the name is read behind it.
+    pre: String.raw`(?<=(?<![\w$-])[a-z_][\w.-]*)(?:=|:[ \t]*(?=['"]))`,
     secret: WORD,
-    accept: (s, pre) => namesSecret(/^[\w.-]+/.exec(pre)![0]) && !plainValue(s),
+    accept: (s, _pre, before) => namesSecret(/[\w.-]+$/.exec(before)![0]) && !plainValue(s),
   },
   {
     // Connection-string fields end at `;`, which WORD stops at already; these names say so.
@@ -193,6 +195,30 @@ export const contextRules: Rule[] = [
     secret: WORD,
   },
 ];
+
+/**
+ * No context rule can match a line without one of these (a secret word, a URL, a flag the
+ * rules know): lines without any skip the context pass. Keep it in step with the rules.
+ */
+export const contextGate =
+  /pass|pw|token|secret|key|auth|cred|cookie|otp|pat|sig=|:\/\/|(?:^|\s)-[upab]|--(?:proxy-)?user|login|-----begin/i;
+
+/** Characters of tokens: every token format is a run of at least 15 of them. */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+/=~%-')
+  TOKEN_CHAR[c.charCodeAt(0)] = 1;
+
+/** Whether a line has a run of 15 token characters: lines without one skip the format pass. */
+export function formatGate(line: string): boolean {
+  let run = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 128 && TOKEN_CHAR[c]) {
+      if (++run >= 15) return true;
+    } else run = 0;
+  }
+  return false;
+}
 
 /** Token formats: a secret on sight, wherever it appears. Case-sensitive. */
 export const formatRules: Rule[] = [
