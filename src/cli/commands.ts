@@ -10,6 +10,7 @@ import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerTests } from './commands/tests.js';
 import { registerToken } from './commands/token.js';
@@ -31,4 +32,5 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerToken,
   registerAgent,
+  registerRun,
 ];

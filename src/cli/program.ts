@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { describeError, exitCodeFor } from './exit.js';
+import { PassThroughExit, describeError, exitCodeFor } from './exit.js';
 import { commands } from './commands.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -27,7 +27,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   } catch (e) {
     const code = exitCodeFor(e);
     // Commander has already printed its own usage errors.
-    if (!(e instanceof Error && e.name === 'CommanderError')) ctx.err(describeError(e) + '\n');
+    if (!(e instanceof Error && e.name === 'CommanderError') && !(e instanceof PassThroughExit))
+      ctx.err(describeError(e) + '\n');
     return code;
   }
 }
