@@ -32,7 +32,18 @@ export const registerAgentRun: RegisterAgentCommand = (agent, program, ctx) => {
       try {
         let lastError: string | null = null;
         while (!stop) {
-          const r = await syncOnce(cfg, paths, ctx.env, { enricher, shouldStop: () => stop });
+          // A failure outside shipping (a spool dir made unreadable) is retried too: the agent
+          // outlives what it can do nothing about now.
+          const r = await syncOnce(cfg, paths, ctx.env, { enricher, shouldStop: () => stop }).catch(
+            (e: unknown) => ({
+              shipped: 0,
+              commands: 0,
+              dropped: 0,
+              bad: 0,
+              removed: 0,
+              error: (e as Error).message,
+            }),
+          );
           // Said once per change, not every interval: a week offline is one line.
           if (r.error && r.error !== lastError) ctx.err(`agent: sync failed (will retry): ${r.error}\n`);
           else if (!r.error && (r.shipped || r.dropped || lastError)) ctx.err(`agent: ${describeSync(r)}\n`);
