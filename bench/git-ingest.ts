@@ -48,6 +48,8 @@ export async function gitIngestBench(): Promise<BenchResult> {
     const baseline: number[] = [];
     const gitOnly: number[] = [];
     const pitwall: number[] = [];
+    const withLines: number[] = [];
+    let lineRecords = 0;
     let commits = 0;
     let noop = 0;
     for (let round = 0; round < ROUNDS; round++) {
@@ -78,6 +80,23 @@ export async function gitIngestBench(): Promise<BenchResult> {
       } finally {
         await store.close();
       }
+      // The same ingest with git.added_lines on (diff coverage): its second, narrow git pass.
+      const linesConfig = { ...config, git: { ...config.git, added_lines: true } };
+      const linesStore = await openStore({ duckdbPath: join(dir, `round${round}-lines.duckdb`) });
+      try {
+        const run = await timeIt(async () => {
+          const job = await prepareCollector(
+            gitCollector,
+            { path: repo, name: 'bench/synthetic' },
+            { config: linesConfig, env: {}, cwd: dir, logger: quiet },
+          );
+          return job.run({ store: linesStore, config: linesConfig, logger: quiet });
+        });
+        withLines.push(run.ms);
+        lineRecords = run.value.written.commit_lines ?? 0;
+      } finally {
+        await linesStore.close();
+      }
     }
     if (commits !== built.value.commits)
       throw new Error(`ingested ${commits} commits, expected ${built.value.commits}`);
@@ -88,6 +107,9 @@ export async function gitIngestBench(): Promise<BenchResult> {
       `pitwall collect git into a fresh DuckDB:     ${fmt(p / 1000, 2)}s (median of ${ROUNDS}; ${Math.round(commits / (p / 1000))} commits/s)`,
     );
     lines.push(`ratio: ${fmt(p / b, 2)} (goal <= 1.25)`);
+    lines.push(
+      `with git.added_lines (added lines of ${lineRecords} PR-landing commits): ${fmt(median(withLines) / 1000, 2)}s; ratio ${fmt(median(withLines) / b, 2)}, ${fmt(median(withLines) / p, 2)} x without`,
+    );
     lines.push(
       `breakdown: git log with Pitwall's flags alone ${fmt(median(gitOnly) / 1000, 2)}s; incremental re-run with nothing new ${fmt(noop)}ms`,
     );

@@ -23,7 +23,9 @@ const HALF = `function half(n) {
 module.exports.half = half;
 `;
 
-const config = testConfig();
+// git.added_lines is off by default (it costs the git collector time): diff coverage needs it.
+const base = testConfig();
+const config = testConfig({ git: { ...base.git, added_lines: true } });
 const registry = registryFor(config);
 const week = { from: new Date('2024-03-04T00:00:00Z'), to: new Date('2024-03-11T00:00:00Z') };
 
@@ -87,7 +89,7 @@ describe.each(ENGINES)('diff coverage of merged PRs on %s', (engine) => {
     });
     sha.merge2 = repo.head();
 
-    await collectGit(t.store, repo.dir);
+    await collectGit(t.store, repo.dir, { config });
     const pr = (number: number, merged: string, merge_sha: string) => ({
       kind: 'pull_request',
       repo: 'acme/calc',

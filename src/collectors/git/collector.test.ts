@@ -160,7 +160,7 @@ describe.each(ENGINES)('git collector on %s', (engine) => {
     const n = await t.store.query<{ n: number }>(`select count(*) as n from commits`);
     expect(n[0]!.n).toBe(revCount(r.dir));
     const src = await readSource(t.store, 'git:acme/shop');
-    expect(src).toMatchObject({ kind: 'git', last_error: null, records: 8 + 2 + 3 + 1 + 2 + 3 }); // commits, tags, new people, repo, the added lines of PRs #12 and #13; then 3
+    expect(src).toMatchObject({ kind: 'git', last_error: null, records: 8 + 2 + 3 + 1 + 3 }); // commits, tags, new people, repo; then 3
     expect(JSON.parse(src!.cursor!).tips['refs/heads/side']).toBe(c9);
   });
 
