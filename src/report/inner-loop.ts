@@ -130,6 +130,27 @@ interface GroupRow {
   failures: number;
 }
 
+interface SetRow extends Omit<GroupRow, 'k1' | 'k2' | 'k3'> {
+  g: number;
+  category: string | null;
+  repo: string | null;
+  program: string | null;
+  wk: Date | null;
+  check_people: number;
+  check_n: number;
+  check_ok: number;
+  install_people: number;
+  install_n: number;
+  install_net: number | null;
+  install_total: number | null;
+}
+
+/** grouping(category, repo, program, wk): bit 8 category … bit 1 wk set when left out of the set. */
+const SETS = { whole: 15, category: 7, repo: 11, programCategory: 1, program: 9, week: 6 } as const;
+const keysOf = ([k1, k2, k3]: [string | null, string | null, string | null]) => ({ k1, k2, k3 });
+const CHECK = `category in ${CHECK_CATEGORIES}`;
+const INSTALL = `category = 'install' and network_ms is not null`;
+
 /** Same rows as the local.* metrics, plus who ran them (distinct counts only) and the exit code. */
 const FACTS = commandFacts('c.duration_ms / 1000.0', 'true', {
   person: true,
@@ -153,16 +174,40 @@ export async function innerLoop(store: Queryable, req: InnerLoopRequest): Promis
   const days = (req.to.getTime() - req.from.getTime()) / DAY_MS;
   const reason = withheldReason(minPeople);
   const scoped = `with f as (${FACTS}) select * from f where ${inWindow()}${filter.sql}`;
-  const grouped = (keys: [string, string, string], extraWhere = 'true', order = '') =>
-    store.query<GroupRow>(
-      `select ${keys[0]} as k1, ${keys[1]} as k2, ${keys[2]} as k3,
-         count(distinct person) as people, count(*) as runs,
-         percentile_cont(0.5) within group (order by v) as p50,
-         percentile_cont(0.9) within group (order by v) as p90,
-         sum(v) as seconds, sum(case when exit_code <> 0 then 1 else 0 end) as failures
-       from (${scoped}) s where ${extraWhere} group by 1, 2, 3 ${order}`,
+  // One statement, one pass over the rows: every grouping the report shows is a grouping set,
+  // told apart by grouping(category, repo, program, wk) (a bit set per column left out).
+  const [rows, caches] = await Promise.all([
+    store.query<SetRow>(
+      `select grouping(category, repo, program, wk) as g, category, repo, program, wk,
+       count(distinct person) as people, count(*) as runs,
+       percentile_cont(0.5) within group (order by v) as p50,
+       percentile_cont(0.9) within group (order by v) as p90,
+       sum(v) as seconds, sum(case when exit_code <> 0 then 1 else 0 end) as failures,
+       count(distinct case when ${CHECK} then person end) as check_people,
+       sum(case when ${CHECK} then 1 else 0 end) as check_n,
+       sum(case when ${CHECK} and exit_code = 0 then 1 else 0 end) as check_ok,
+       count(distinct case when ${INSTALL} then person end) as install_people,
+       sum(case when ${INSTALL} then 1 else 0 end) as install_n,
+       sum(case when ${INSTALL} then network_ms end) as install_net,
+       sum(case when ${INSTALL} then d end) as install_total
+     from (select s.*, ${truncTo('week', 'ts')} as wk from (${scoped}) s) s
+     group by grouping sets ((), (category), (repo), (program, repo, category), (program, repo), (wk, category))`,
       params,
-    );
+    ),
+    cacheSamples(store, req, scoped, params),
+  ]);
+  const set = (
+    g: number,
+    k: (r: SetRow) => [string | null, string | null, string | null],
+  ): (SetRow & GroupRow)[] => rows.filter((r) => Number(r.g) === g).map((r) => ({ ...r, ...keysOf(k(r)) }));
+  const [whole, cats, repos, programCats, programs, weeks] = [
+    set(SETS.whole, () => [null, null, null]),
+    set(SETS.category, (r) => [r.category, null, null]),
+    set(SETS.repo, (r) => [r.repo, null, null]),
+    set(SETS.programCategory, (r) => [r.program, r.repo, r.category]),
+    set(SETS.program, (r) => [r.program, r.repo, null]),
+    set(SETS.week, (r) => [r.wk as unknown as string, r.category, null]),
+  ];
   const figures = (r: GroupRow | undefined, periodDays = days): LoopFigures => ({
     runs: r ? Number(r.runs) : 0,
     p50Seconds: r ? Number(r.p50) : null,
@@ -186,30 +231,11 @@ export async function innerLoop(store: Queryable, req: InnerLoopRequest): Promis
   const bySeconds = (a: LoopRow, b: LoopRow) =>
     (b.hoursPerWeek ?? -1) - (a.hoursPerWeek ?? -1) || String(a.key).localeCompare(String(b.key));
 
-  const [whole, checks, installs, cats, repos, programs, weeks, caches] = await Promise.all([
-    grouped(['null', 'null', 'null']),
-    store.query<{ people: number; n: number; ok: number }>(
-      `select count(distinct person) as people, count(*) as n, sum(case when exit_code = 0 then 1 else 0 end) as ok
-       from (${scoped}) s where category in ${CHECK_CATEGORIES}`,
-      params,
-    ),
-    store.query<{ people: number; n: number; net: number | null; total: number | null }>(
-      `select count(distinct person) as people, count(*) as n, sum(network_ms) as net, sum(d) as total
-       from (${scoped}) s where category = 'install' and network_ms is not null`,
-      params,
-    ),
-    grouped(['category', 'null', 'null']),
-    grouped(['repo', 'null', 'null']),
-    grouped(['program', 'repo', 'category']),
-    grouped([truncTo('week', 'ts'), 'category', 'null']),
-    cacheSamples(store, req, scoped, params),
-  ]);
-
   const w = whole[0];
   const people = w ? Number(w.people) : 0;
   const shown = people >= minPeople;
-  const c = checks[0];
-  const i = installs[0];
+  const c = w && { people: w.check_people, n: w.check_n, ok: w.check_ok };
+  const i = w && { people: w.install_people, n: w.install_n, net: w.install_net, total: w.install_total };
   const summary: InnerLoopReport['summary'] = shown
     ? {
         people,
@@ -232,32 +258,19 @@ export async function innerLoop(store: Queryable, req: InnerLoopRequest): Promis
         withheld: people ? reason : null,
       };
 
-  // A program run in one repo by one category normally; the group is (program, repo), its
-  // category the one most of its time went to.
-  const chokeGroups = new Map<string, { rows: GroupRow[] }>();
-  for (const r of programs) {
-    const key = JSON.stringify([r.k1, r.k2]);
-    const g = chokeGroups.get(key) ?? { rows: [] };
-    g.rows.push(r);
-    chokeGroups.set(key, g);
-  }
-  // Distinct people cannot be summed across categories: the few (program, repo) groups split
-  // over categories are counted again as one.
-  const split = [...chokeGroups.values()].filter((g) => g.rows.length > 1);
-  const splitPeople = new Map<string, number>();
-  if (split.length) {
-    const again = await grouped(['program', 'repo', 'null']);
-    for (const r of again) splitPeople.set(JSON.stringify([r.k1, r.k2]), Number(r.people));
-  }
+  // A chokepoint is (program, repo); its category is the one most of its time went to (a
+  // program is normally categorised one way).
+  const mainCategory = new Map<string, string | null>();
+  for (const r of [...programCats].sort((x, y) => Number(x.seconds) - Number(y.seconds)))
+    mainCategory.set(JSON.stringify([r.k1, r.k2]), r.k3);
   const all: Chokepoint[] = [];
   let withheldGroups = 0;
-  for (const [key, g] of chokeGroups) {
-    const ppl = splitPeople.get(key) ?? Number(g.rows[0]!.people);
-    if (ppl < minPeople) {
+  for (const r of programs) {
+    if (Number(r.people) < minPeople) {
       withheldGroups++;
       continue;
     }
-    all.push(chokepoint(g.rows, ppl, days));
+    all.push(chokepoint(r, mainCategory.get(JSON.stringify([r.k1, r.k2])) ?? null, days));
   }
   all.sort((a, b) => b.hoursPerWeek - a.hoursPerWeek || a.program.localeCompare(b.program));
 
@@ -298,30 +311,24 @@ export async function innerLoop(store: Queryable, req: InnerLoopRequest): Promis
   };
 }
 
-function chokepoint(rows: GroupRow[], people: number, days: number): Chokepoint {
-  // Percentiles of a group split over categories come from its largest part; such splits are
-  // rare (one program categorised two ways in one repo).
-  const main = [...rows].sort((a, b) => Number(b.seconds) - Number(a.seconds))[0]!;
-  const runs = rows.reduce((s, r) => s + Number(r.runs), 0);
-  const seconds = rows.reduce((s, r) => s + Number(r.seconds), 0);
-  const failures = rows.reduce((s, r) => s + Number(r.failures), 0);
-  const p50 = Number(main.p50);
+function chokepoint(r: GroupRow, category: string | null, days: number): Chokepoint {
+  const runs = Number(r.runs);
+  const p50 = Number(r.p50);
   const runsPerDay = runs / days;
-  const medianHoursPerDay = (p50 * runsPerDay) / 3600;
-  const hoursPerDay = seconds / 3600 / days;
+  const hoursPerDay = Number(r.seconds) / 3600 / days;
   const c: Omit<Chokepoint, 'text'> = {
-    program: main.k1!,
-    repo: main.k2,
-    category: main.k3,
-    people,
+    program: r.k1!,
+    repo: r.k2,
+    category,
+    people: Number(r.people),
     runs,
     p50Seconds: p50,
-    p90Seconds: Number(main.p90),
+    p90Seconds: Number(r.p90),
     runsPerDay,
-    medianHoursPerDay,
+    medianHoursPerDay: (p50 * runsPerDay) / 3600,
     hoursPerDay,
     hoursPerWeek: hoursPerDay * 7,
-    failureRate: failures / runs,
+    failureRate: Number(r.failures) / runs,
   };
   return { ...c, text: chokepointText(c) };
 }

@@ -34,8 +34,13 @@ export function commandsWithProgram(alias = 'c'): string {
         then ${w1} || ' ' || y.w2_ || ' ' || y.w3_
       when ${isWord('y.w2_')} then ${w1} || ' ' || y.w2_
       else ${w1} end`;
-  return `(select y.id, y.user_name, y.host, y.command, y.category, y.cwd, y.repo, y.exit_code, y.started_at,
-      y.duration_ms, y.network_ms, ${program} as program
-    from (select s.*, split_part(s.w_, ' ', 1) as w1_, split_part(s.w_, ' ', 2) as w2_, split_part(s.w_, ' ', 3) as w3_
-      from (select x.*, ${stripped} as w_ from commands x) s) y) ${alias}`;
+  // The expression runs once per distinct command line, not once per run: the same `npm test`
+  // typed a thousand times is normalised once, then joined back.
+  return `(select r.id, r.user_name, r.host, r.command, r.category, r.cwd, r.repo, r.exit_code, r.started_at,
+      r.duration_ms, r.network_ms, m.program
+    from commands r left join (
+      select y.command, ${program} as program
+      from (select s.command, split_part(s.w_, ' ', 1) as w1_, split_part(s.w_, ' ', 2) as w2_, split_part(s.w_, ' ', 3) as w3_
+        from (select x.command, ${stripped} as w_ from (select distinct command from commands) x) s) y
+    ) m on m.command = r.command) ${alias}`;
 }
