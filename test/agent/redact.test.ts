@@ -168,6 +168,26 @@ describe('ordinary commands are left as typed', () => {
     });
 });
 
+describe('long and repetitive lines', () => {
+  // Each of these once sent a rule into backtracking that did not end in minutes; a line is
+  // read in one pass now, so these finish (the suite's timeout is the failure).
+  it('a pasted wall of repeated words is read in one pass and left alone', () => {
+    for (const line of [
+      'docker login '.repeat(3000),
+      'mysql '.repeat(5000),
+      '-'.repeat(40000),
+      'a'.repeat(20000) + '='.repeat(20000),
+      '-H "X: '.repeat(5000),
+    ])
+      expect(redactCommand(line, none).count).toBe(0);
+  });
+  it('a secret at the end of a long line is still found', () => {
+    expect(r(`${'make all; '.repeat(2000)}docker login -u me -p t0ken r.io`)).toMatch(
+      /-p \[REDACTED\] r\.io$/,
+    );
+  });
+});
+
 describe('agent.redact.patterns and agent.redact.allow', () => {
   it('an extra pattern replaces its match; with a group, only the group', () => {
     const cfg = { redact: { patterns: ['ACME-[0-9]{6}', 'ticket=(\\w+)'], allow: [] } };

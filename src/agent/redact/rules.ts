@@ -91,6 +91,23 @@ export function plainValue(raw: string): boolean {
   return false;
 }
 
+const MYSQL =
+  /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin)\b/;
+const PASSWORD_P = /\b(?:sshpass|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)\b/;
+const REGISTRY_LOGIN = /\b(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl)\b.*\blogin\b/;
+
+/** The simple command a flag belongs to: the text since the last `;`, `&`, `|` or newline (at most 300 characters). */
+function segment(before: string): string {
+  const tail = before.length > 300 ? before.slice(-300) : before;
+  const cut = Math.max(
+    tail.lastIndexOf(';'),
+    tail.lastIndexOf('&'),
+    tail.lastIndexOf('|'),
+    tail.lastIndexOf('\n'),
+  );
+  return cut < 0 ? tail : tail.slice(cut + 1);
+}
+
 /** The next option (`--token --verbose`), not a value; a key may start with `-` too. */
 const FLAG = /^--?[a-z][a-z0-9-]*(?:=.*)?$/;
 
@@ -140,30 +157,24 @@ export const contextRules: Rule[] = [
     accept: (s) => !plainValue(s),
   },
   {
-    // mysql -pSECRET: attached, the password (`mysql -p shop` prompts, and shop is the database).
-    id: 'mysql-password-flag',
-    pre: String.raw`\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin)\b[^;&|\n]*?\s-p(?=\S)`,
+    // -p as a password: mysql -pSECRET (attached only: `mysql -p shop` prompts, shop is the
+    // database), sshpass -p x, mongosh -p x, docker login -p x. Matched at the flag, the
+    // program looked for behind it, so a long line costs one pass (a program-first expression
+    // backtracks badly on `docker login docker login ...`). --password is the flag rule's.
+    id: 'password-p-flag',
+    pre: String.raw`(?<=\s)-p\s*`,
     secret: WORD,
-    accept: (s) => !plainValue(s),
-  },
-  {
-    // sshpass -p x, mongosh -p x: a password to these tools, attached or not.
-    id: 'tool-password-flag',
-    pre: String.raw`\b(?:sshpass|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)\b[^;&|\n]*?\s-p\s*`,
-    secret: WORD,
-    accept: (s) => !plainValue(s),
-  },
-  {
-    id: 'registry-login-password',
-    pre: String.raw`\b(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|crane|regctl)\b[^;&|\n]*?\blogin\b[^;&|\n]*?\s(?:-p|--password)(?:\s+|=)`,
-    secret: WORD,
-    accept: (s) => !plainValue(s),
+    accept: (s, pre, before) => {
+      const cmd = segment(before);
+      const known = PASSWORD_P.test(cmd) || REGISTRY_LOGIN.test(cmd) || (pre === '-p' && MYSQL.test(cmd));
+      return known && !plainValue(s);
+    },
   },
   {
     id: 'redis-password-flag',
-    pre: String.raw`\bredis-cli\b[^;&|\n]*?\s-a\s+`,
+    pre: String.raw`(?<=\s)-a\s+`,
     secret: WORD,
-    accept: (s) => !plainValue(s),
+    accept: (s, _pre, before) => /\bredis-cli\b/.test(segment(before)) && !plainValue(s),
   },
   {
     // --password=x, --password x, --api-key x, -token x, --client-secret x
