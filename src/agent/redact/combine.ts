@@ -15,6 +15,7 @@ export function combine(rules: readonly Rule[], flags: string): (line: string, d
   const groups = new RegExp(`${source}|`).exec('')!.length - 1;
   if (groups !== rules.length * 2)
     throw new Error(`a redaction rule has a capturing group (${groups} groups for ${rules.length} rules)`);
+  let depth = 0;
   const pass = (line: string, decide: Decide): string =>
     line.replace(re, (match: string, ...args: unknown[]) => {
       for (let i = 0; i < rules.length; i++) {
@@ -27,8 +28,14 @@ export function combine(rules: readonly Rule[], flags: string): (line: string, d
         if (out !== null) return out;
         // Refused (`-H` is no secret flag): what it took may still hold one
         // (`-H "Authorization: Bearer x"`, `--from-literal=password=x`), so that part is
-        // scanned again. It is shorter than the match, so this ends.
-        return pre ? pre + pass(secret as string, decide) : match;
+        // scanned again, a few levels deep at most (a quoted wall of text would nest without end).
+        if (!pre || depth >= 4) return match;
+        depth++;
+        try {
+          return pre + pass(secret as string, decide);
+        } finally {
+          depth--;
+        }
       }
       return match;
     });
