@@ -1,6 +1,7 @@
 import { agentSyncBench } from './agent-sync.js';
 import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
+import { innerLoopBench } from './inner-loop.js';
 import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
 import { readersUnderIngestBench } from './readers-under-ingest.js';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'agent-sync': agentSyncBench,
   'git-ingest': gitIngestBench,
   'github-collect': githubCollectBench,
+  'inner-loop': innerLoopBench,
   'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
   'readers-under-ingest': readersUnderIngestBench,
