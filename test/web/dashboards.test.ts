@@ -214,6 +214,11 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     // The demo sends no cache samples: the panel says so rather than showing zeros.
     expect(loop.caches).toEqual([]);
     await page.getByTestId('il-caches-empty').waitFor();
+    // The route takes team and repo only; another filter is refused by name.
+    await expect(fx.client.innerLoop({ ...WINDOW, service: 'x' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('"service"'),
+    });
     await screenshot(page, 'inner-loop');
     await page.close();
   });
