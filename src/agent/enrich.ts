@@ -1,6 +1,6 @@
 import type { AgentConfig } from './config.js';
-import { Categorizer, programOf } from './category.js';
-import { redactCommand } from './redact.js';
+import { Categorizer } from './category.js';
+import { applyPrivacy, redactCommand } from './redact.js';
 import { RepoFinder } from './repo.js';
 import { commandId, type SpoolCommand } from './spool-line.js';
 import type { NetworkEntry } from './state.js';
@@ -33,21 +33,6 @@ export const MAX_COMMAND_CHARS = 8_192;
 const NUL = /\u0000/g;
 const clean = (s: string) => (s.includes('\u0000') ? s.replace(NUL, '\uFFFD') : s);
 
-/**
- * The privacy mode, applied before anything is stored or shipped:
- * - full: the command line as typed;
- * - redacted (default): secrets replaced (src/agent/redact.ts);
- * - program: only the program name (the category is still derived from the redacted line).
- * Returns the line to store and the line categories are matched against.
- */
-export function applyPrivacy(
-  command: string,
-  cfg: Pick<AgentConfig, 'privacy' | 'redact'>,
-): { stored: string; matched: string } {
-  const redacted = cfg.privacy === 'full' ? command : redactCommand(command, cfg).text;
-  return { stored: cfg.privacy === 'program' ? programOf(redacted) : redacted, matched: redacted };
-}
-
 /** Turns spool lines into command records: repository, category, privacy. One per sync or agent. */
 export class Enricher {
   readonly repos = new RepoFinder();
@@ -66,7 +51,16 @@ export class Enricher {
     let hit = this.lines.get(command);
     if (hit) return hit;
     const cut = command.length > MAX_COMMAND_CHARS ? `${command.slice(0, MAX_COMMAND_CHARS)}…` : command;
-    const { stored, matched } = applyPrivacy(clean(cut), this.cfg);
+    const line = clean(cut);
+    // Privacy (redact.ts) decides what is kept; the category rules see the redacted line even
+    // in program mode, so `npm test` is still a test when only `npm` is kept.
+    const stored = applyPrivacy(line, this.cfg).text;
+    const matched =
+      this.cfg.privacy === 'full'
+        ? line
+        : this.cfg.privacy === 'redacted'
+          ? stored
+          : redactCommand(line, this.cfg).text;
     // Trimmed as ingest would: the record shipped is the row stored.
     hit = { stored: stored.trim() || '(empty)', category: this.categories.categorize(matched) };
     if (this.lines.size >= 20_000) this.lines.clear();
