@@ -1,11 +1,13 @@
 import { agentSyncBench } from './agent-sync.js';
 import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
+import { hookLatencyBench } from './hook-latency.js';
 import { innerLoopBench } from './inner-loop.js';
 import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
 import { readersUnderIngestBench } from './readers-under-ingest.js';
 import { redactionBench } from './redaction.js';
+import { runNetworkBench } from './run-network.js';
 import { serverBench } from './server.js';
 import type { BenchResult } from './harness.js';
 
@@ -14,11 +16,13 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'agent-sync': agentSyncBench,
   'git-ingest': gitIngestBench,
   'github-collect': githubCollectBench,
+  'hook-latency': hookLatencyBench,
   'inner-loop': innerLoopBench,
   'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
   'readers-under-ingest': readersUnderIngestBench,
   redaction: redactionBench,
+  'run-network': runNetworkBench,
   server: serverBench,
 };
 

@@ -121,3 +121,25 @@ export function tcpInodes(
   }
   return out;
 }
+
+/**
+ * Bytes the processes read and wrote through any system call (rchar + wchar of
+ * /proc/<pid>/io: files, pipes and sockets alike), summed; null if one is unreadable. Unchanged
+ * between two samples means no socket of theirs was read or written in between.
+ */
+export function ioChars(pids: readonly number[], proc = '/proc'): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    let text: string;
+    try {
+      text = readFileSync(`${proc}/${pid}/io`, 'latin1');
+    } catch {
+      return null;
+    }
+    const r = /^rchar: (\d+)$/m.exec(text);
+    const w = /^wchar: (\d+)$/m.exec(text);
+    if (!r || !w) return null;
+    sum += Number(r[1]) + Number(w[1]);
+  }
+  return sum;
+}

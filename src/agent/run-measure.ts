@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ProcessTree, socketInodes, tcpInodes } from './proc-tree.js';
+import { ProcessTree, ioChars, socketInodes, tcpInodes } from './proc-tree.js';
 import {
   ssReader,
   watchDestroyed,
@@ -77,6 +77,7 @@ export class NetworkSampler {
   /** Cookies in the last `ss` listing, and the followed ones that left it at the last sample. */
   private lastListed = new Set<string>();
   private closing: string[] = [];
+  private lastIo: number | null = null;
   private readonly totals = { networkMs: 0, rxBytes: 0, txBytes: 0, samples: 0, ssRuns: 0, sampleCostMs: 0 };
   private readonly cpuAtStart = process.cpuUsage();
   private readonly childCpuAtStart = childrenCpuMs();
@@ -141,9 +142,17 @@ export class NetworkSampler {
     // Descriptors first, then the counters: a socket opened in between is matched next time
     // (its counters are cumulative, nothing is lost); one closed in between is still followed
     // by its cookie if it was seen before.
+    const pids = final ? [] : this.tree.pids();
     const inodes = final
       ? new Set<string>()
-      : tcpInodes(socketInodes(this.tree.pids(), this.opts.proc), 'self', this.opts.proc);
+      : tcpInodes(socketInodes(pids, this.opts.proc), 'self', this.opts.proc);
+    // The tree read and wrote nothing (no read/write/send/recv of any kind) since the last
+    // `ss`, and no followed socket closed: its sockets' counters cannot have moved, except for
+    // bytes the kernel queued that the program has not read yet, which count once it reads
+    // them. A compute-bound command holding an idle connection then costs no `ss`.
+    const io = final ? null : ioChars(pids, this.opts.proc);
+    const quiet = io !== null && io === this.lastIo && !this.movedSinceSample && inodes.size > 0;
+    this.lastIo = io;
     // No TCP socket held and none followed: nothing can have moved, no `ss` needed. The
     // common case of a compute-bound command, which then costs only the /proc reads.
     const live = [...this.lastListed].some((c) => this.seen.has(c) && !this.destroyed.has(c));
@@ -151,7 +160,7 @@ export class NetworkSampler {
     // The destroy watch starts with the first TCP socket: a command without one starts nothing.
     if (inodes.size > 0 && !this.watch && this.opts.watchDestroy !== false)
       this.watch = watchDestroyed((s) => this.onDestroyed(s), this.opts.path);
-    if (inodes.size > 0 || live) {
+    if ((inodes.size > 0 || live) && !quiet) {
       try {
         sockets = await this.readTcp();
         this.totals.ssRuns++;
@@ -165,7 +174,8 @@ export class NetworkSampler {
     this.movedSinceSample = false;
     const listed = new Set<string>();
     const before = this.lastListed;
-    if (sockets.length > 0 || inodes.size > 0 || live) this.lastListed = listed;
+    const ranSs = (inodes.size > 0 || live) && !quiet;
+    if (ranSs) this.lastListed = listed;
     for (const s of sockets) {
       listed.add(s.cookie);
       if (!this.seen.has(s.cookie) && !(s.inode !== '0' && inodes.has(s.inode))) continue;
@@ -180,7 +190,7 @@ export class NetworkSampler {
     this.totals.sampleCostMs += at - t0;
     if (!final) this.childCpuLive = childrenCpuMs();
     // Followed sockets listed last time and gone now: closed, their destroy events due.
-    this.closing = [...before].filter((c) => this.seen.has(c) && !listed.has(c));
+    if (ranSs) this.closing = [...before].filter((c) => this.seen.has(c) && !listed.has(c));
     return listed;
   }
 
