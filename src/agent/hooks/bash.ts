@@ -13,8 +13,10 @@ import { GENERATED, shQuote, type HookOptions } from './common.js';
  *   and when PS0 armed it, appends one `p1` line (src/agent/spool-line.ts) with `printf` to the
  *   session's spool file, opened once at start-up with `exec {fd}>>`. It returns the status it
  *   found, so prompts that show `$?` still see the command's.
- * - The command line comes from `history 1`, written to a side file (`.<session>.last`,
- *   truncated each time) and read back with `read`: capturing it with `$(...)` would fork.
+ * - The command line comes from `history 1`, appended to an unlinked side file and read back
+ *   with `read` from a second descriptor (which reads exactly what was appended since):
+ *   capturing it with `$(...)` would fork. The side file grows by one history line per
+ *   command while the shell lives (about 1 MB per 20,000 commands) and is gone when it exits.
  *   So a command is recorded only when history is on. One the shell kept out of history is not
  *   recorded: a leading space under `ignorespace`/`ignoreboth` (as bash-preexec does, the hook
  *   takes `ignorespace` out of HISTCONTROL and deletes such an entry itself, so history is as
@@ -50,9 +52,15 @@ if [[ -z \${__pitwall_fd-} ]]; then
 fi
 exec {__pitwall_null}>/dev/null
 export PITWALL_SESSION PITWALL_SEQ=0
+# The side file history is read through: appended by one descriptor, read to its end by
+# another, so no write truncates (a truncate-and-rewrite costs ext4 a flush, milliseconds);
+# unlinked at once (the one process started, once per shell) so nothing is left behind.
 __pitwall_last=$__pitwall_dir/commands/.$PITWALL_SESSION.last
-__pitwall_s=0 __pitwall_n=0 __pitwall_ignsp=0 __pitwall_cwd=$PWD __pitwall_h=$HISTCMD __pitwall_u='\\u'
+{ exec {__pitwall_hw}>>"$__pitwall_last" {__pitwall_hr}<"$__pitwall_last"; } 2>/dev/null
+command rm -f -- "$__pitwall_last" 2>/dev/null
+__pitwall_s=0 __pitwall_n=0 __pitwall_ignsp=0 __pitwall_cwd= __pitwall_cwde= __pitwall_h=$HISTCMD __pitwall_u='\\u'
 __pitwall_ps0='\${__pitwall_e[__pitwall_s=\${EPOCHREALTIME/[.,]/},PITWALL_SEQ=++__pitwall_n]-}'
+__pitwall_special=$'[\\\\\\\\\\t\\n\\r]'
 
 # ignorespace is applied by the hook (after it has read the entry), as bash-preexec does.
 __pitwall_histcontrol() {
@@ -63,37 +71,50 @@ __pitwall_histcontrol() {
   h=\${h#:}; HISTCONTROL=\${h%:}
 }
 
-__pitwall_record() {
-  local s=$1 e=$2 c u cwd b='\\' t=$'\\t' n=$'\\n' r=$'\\r'
-  [[ -o history ]] || return
-  if (( HISTCMD == __pitwall_h )); then
-    [[ :$HISTCONTROL: == *dups:* ]] || return
-  fi
-  HISTTIMEFORMAT= builtin history 1 2>&$__pitwall_null >|"$__pitwall_last" || return
-  IFS= builtin read -r -d '' c 2>&$__pitwall_null <"$__pitwall_last"
-  c=\${c%$'\\n'}; c=\${c#"\${c%%[! ]*}"}; c=\${c#"\${c%%[!0-9]*}"}; c=\${c:2}
-  if [[ $c == ' '* ]] && (( __pitwall_ignsp )); then
-    (( HISTCMD == __pitwall_h )) || builtin history -d -1 2>&$__pitwall_null
-    return
-  fi
-  [[ -n \${c//[[:space:]]/} ]] || return
-  c=\${c//"$b"/"$b$b"}; c=\${c//"$t"/"$b"t}; c=\${c//"$n"/"$b"n}; c=\${c//"$r"/"$b"r}
-  cwd=\${__pitwall_cwd//"$b"/"$b$b"}; cwd=\${cwd//"$t"/"$b"t}; cwd=\${cwd//"$n"/"$b"n}; cwd=\${cwd//"$r"/"$b"r}
-  u=\${USER:-\${__pitwall_u@P}}
-  builtin printf 'p1\\tbash\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \\
-    "$HOSTNAME" "$PITWALL_SESSION" "$__pitwall_n" "$__pitwall_s" "$((e - __pitwall_s))" "$s" "$u" "$cwd" "$c" \\
-    2>&$__pitwall_null >&$__pitwall_fd
+# \\ TAB LF CR escaped as the spool line needs (src/agent/spool-line.ts), into __pitwall_x.
+__pitwall_escape() {
+  local x=$1 b='\\' t=$'\\t' n=$'\\n' r=$'\\r'
+  x=\${x//"$b"/"$b$b"}; x=\${x//"$t"/"$b"t}; x=\${x//"$n"/"$b"n}; __pitwall_x=\${x//"$r"/"$b"r}
 }
 
+# One function, early exits, the escaping only for the rare line that needs it: bash spends
+# tens of microseconds per function call and per pattern substitution.
 __pitwall_precmd() {
-  local s=$? e=\${EPOCHREALTIME/[.,]/}
-  __pitwall_histcontrol
-  (( __pitwall_s )) && __pitwall_record "$s" "$e"
-  __pitwall_s=0 __pitwall_cwd=$PWD __pitwall_h=$HISTCMD
+  local s=$? e=\${EPOCHREALTIME/[.,]/} c n
+  [[ \${HISTCONTROL-} != *ignore[sb]* ]] || __pitwall_histcontrol
+  if (( __pitwall_s )) && [[ -o history && -n \${__pitwall_hr-} ]] &&
+    { (( HISTCMD != __pitwall_h )) || [[ $HISTCONTROL == *dups* ]]; } &&
+    HISTTIMEFORMAT= builtin history 1 2>&$__pitwall_null >&$__pitwall_hw; then
+    if (( __pitwall_ignsp )); then
+      IFS= builtin read -r -d '' c 2>&$__pitwall_null <&$__pitwall_hr
+      c=\${c#"\${c%%[! ]*}"}; c=\${c#"\${c%%[!0-9]*}"}; c=\${c:2}
+      if [[ $c == ' '* ]]; then
+        (( HISTCMD == __pitwall_h )) || builtin history -d -1 2>&$__pitwall_null
+        c=
+      fi
+    else
+      IFS=' ' builtin read -r -d '' n c 2>&$__pitwall_null <&$__pitwall_hr
+    fi
+    c=\${c%$'\\n'}
+    if [[ -n $c ]]; then
+      [[ $c != *$__pitwall_special* ]] || { __pitwall_escape "$c"; c=$__pitwall_x; }
+      builtin printf 'p1\\tbash\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \\
+        "$HOSTNAME" "$PITWALL_SESSION" "$__pitwall_n" "$__pitwall_s" "$((e - __pitwall_s))" "$s" \\
+        "\${USER:-\${__pitwall_u@P}}" "$__pitwall_cwde" "$c" 2>&$__pitwall_null >&$__pitwall_fd
+    fi
+  fi
+  __pitwall_s=0 __pitwall_h=$HISTCMD
+  if [[ $PWD != "$__pitwall_cwd" ]]; then
+    __pitwall_cwd=$PWD __pitwall_cwde=$PWD
+    [[ $PWD != *$__pitwall_special* ]] || { __pitwall_escape "$PWD"; __pitwall_cwde=$__pitwall_x; }
+  fi
   [[ \${PS0-} == *"$__pitwall_ps0"* ]] || PS0=$__pitwall_ps0\${PS0-}
   return "$s"
 }
 
+__pitwall_cwd=$PWD
+__pitwall_escape "$PWD"
+__pitwall_cwde=$__pitwall_x
 __pitwall_histcontrol
 PS0=$__pitwall_ps0\${PS0-}
 PROMPT_COMMAND=__pitwall_precmd\${PROMPT_COMMAND:+$'\\n'$PROMPT_COMMAND}

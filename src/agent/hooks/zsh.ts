@@ -42,7 +42,7 @@ fi
 exec {__pitwall_null}>/dev/null
 export PITWALL_SESSION PITWALL_SEQ=0
 typeset -gi __pitwall_s=0 __pitwall_n=0
-typeset -g __pitwall_cmd= __pitwall_cwd=
+typeset -g __pitwall_cmd= __pitwall_cwd= __pitwall_special=$'*[\\\\\\\\\\t\\n\\r]*'
 
 __pitwall_preexec() {
   local -a t; t=($epochtime)
@@ -59,8 +59,12 @@ __pitwall_precmd() {
   __pitwall_s=0
   [[ $c == ' '* && -o histignorespace ]] && return $s
   [[ -n \${c//[[:space:]]/} ]] || return $s
-  c=\${c//\\\\/\\\\\\\\}; c=\${c//$'\\t'/\\\\t}; c=\${c//$'\\n'/\\\\n}; c=\${c//$'\\r'/\\\\r}
-  cwd=\${cwd//\\\\/\\\\\\\\}; cwd=\${cwd//$'\\t'/\\\\t}; cwd=\${cwd//$'\\n'/\\\\n}; cwd=\${cwd//$'\\r'/\\\\r}
+  if [[ $c == \${~__pitwall_special} ]]; then
+    c=\${c//\\\\/\\\\\\\\}; c=\${c//$'\\t'/\\\\t}; c=\${c//$'\\n'/\\\\n}; c=\${c//$'\\r'/\\\\r}
+  fi
+  if [[ $cwd == \${~__pitwall_special} ]]; then
+    cwd=\${cwd//\\\\/\\\\\\\\}; cwd=\${cwd//$'\\t'/\\\\t}; cwd=\${cwd//$'\\n'/\\\\n}; cwd=\${cwd//$'\\r'/\\\\r}
+  fi
   builtin print -rn -- "p1"$'\\t'"zsh"$'\\t'"$HOST"$'\\t'"$PITWALL_SESSION"$'\\t'"$__pitwall_n"$'\\t'"$b"$'\\t'"$e"$'\\t'"$s"$'\\t'"$u"$'\\t'"$cwd"$'\\t'"$c"$'\\n' \\
     2>&$__pitwall_null >&$__pitwall_fd
   return $s
