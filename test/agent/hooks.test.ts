@@ -46,12 +46,12 @@ const startup: Record<Shell, { file: string; text: string }> = {
   },
 };
 
-async function shellIn(shell: Shell, extraEnv: Record<string, string> = {}) {
+async function shellIn(shell: Shell, extraEnv: Record<string, string> = {}, settings = '') {
   const home = mkdtempSync(join(tmpdir(), `pitwall-hook-${shell}-`));
   homes.push(home);
   const s = startup[shell];
   mkdirSync(join(home, s.file, '..'), { recursive: true });
-  writeFileSync(join(home, s.file), s.text);
+  writeFileSync(join(home, s.file), settings + s.text);
   const env = {
     HOME: home,
     USER,
@@ -171,5 +171,39 @@ describe.each(['bash', 'zsh', 'fish'] as const)('the %s hook, in a real shell on
     expect(out).not.toMatch(/pitwall|not a directory|no such file|permission denied|error/i);
     expect(readdirSync(blocker)).toEqual(['state']);
     expect(records(home)).toEqual([]);
+  });
+});
+
+describe('commands kept out of history are not recorded; repeats are', () => {
+  it.each([
+    ['bash', 'HISTCONTROL=ignoreboth\n'],
+    ['zsh', 'setopt hist_ignore_space hist_ignore_dups\n'],
+    ['fish', ''],
+  ] as const)('%s', async (shell, setting) => {
+    const { home, sh } = await shellIn(shell, {}, setting);
+    try {
+      await sh.run('true');
+      await sh.run('true'); // a repeat: under ignoredups not saved again, still recorded
+      await sh.run(' echo hidden-from-history');
+      await sh.run('false');
+      if (shell !== 'fish') await sh.run('history > hist.txt');
+    } finally {
+      await sh.exit();
+    }
+    const rs = records(home).filter((r) => r.command !== 'exit');
+    expect(rs.map((r) => r.command)).toEqual([
+      'true',
+      'true',
+      'false',
+      ...(shell === 'fish' ? [] : ['history > hist.txt']),
+    ]);
+    expect(rs.map((r) => r.exitCode).slice(0, 3)).toEqual([0, 0, 1]);
+    // The seq the hidden command took is skipped, not reused: a network line it wrote stays its own.
+    expect(rs.map((r) => r.seq).slice(0, 3)).toEqual(shell === 'fish' ? [1, 2, 3] : [1, 2, 4]);
+    if (shell === 'bash') {
+      const hist = readFileSync(join(home, 'hist.txt'), 'utf8');
+      expect(hist).not.toContain('hidden-from-history');
+      expect(hist).toContain('false');
+    }
   });
 });
