@@ -99,6 +99,7 @@ describe('secrets found by their context keep the context', () => {
     ['--password x', 'tool --password hunter22 --host h', `tool --password ${X} --host h`],
     ['--token x', 'deploy --token abcdef123 --env prod', `deploy --token ${X} --env prod`],
     ['--api-key', 'cli --api-key=k-123456 run', `cli --api-key=${X} run`],
+    ['gh secret set --body', 'gh secret set API_KEY --body abc123xyz', `gh secret set API_KEY --body ${X}`],
     ['--client-secret', 'oauth --client-secret "a b c"', `oauth --client-secret ${X}`],
     ['single-quoted value whole', "tool --secret 'p@ss word;x'", `tool --secret ${X}`],
     ['mysql -pSECRET', 'mysql -u root -phunter22 shop', `mysql -u root -p${X} shop`],

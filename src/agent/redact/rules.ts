@@ -181,7 +181,13 @@ export const contextRules: Rule[] = [
     id: 'secret-flag',
     pre: String.raw`-(?<![\w-]-)-?[a-z][\w-]*(?:=|\s+)`,
     secret: WORD,
-    accept: (s, pre) => namesSecret(/^--?([\w-]+)/.exec(pre)![1]!) && !FLAG.test(s) && !plainValue(s),
+    accept: (s, pre, before) => {
+      const name = /^--?([\w-]+)/.exec(pre)![1]!;
+      // gh secret set NAME --body x: the value of a secret being set.
+      const secretValue =
+        /^(?:body|value)$/.test(name) && /\bsecrets?\s+(?:set|create|put)\b/.test(segment(before));
+      return (secretValue || namesSecret(name)) && !FLAG.test(s) && !plainValue(s);
+    },
   },
   {
     // PASSWORD=x cmd, export GITHUB_TOKEN=x, ?access_token=x in a URL, AccountKey=x; in a
