@@ -52,6 +52,7 @@ function rcText(shell: 'bash' | 'zsh', variant: Variant, dir: string): string {
     );
   if (variant === 'self-timed' && shell === 'zsh')
     lines.push(
+      'zmodload zsh/datetime',
       `exec {__tfd}>>${join(dir, 'self.txt')}`,
       'typeset -gi __tpre=0',
       `__ret() { return $1 }`,
@@ -160,9 +161,20 @@ export async function hookLatencyBench(): Promise<BenchResult> {
       for (const v of VARIANTS) shells.push(start(shell, v, root));
     await Promise.all(shells.map((s) => untilPrompt(s, 0)));
     for (const s of shells) for (let i = 0; i < 20; i++) await command(s); // warm up
+    // On-CPU time of each shell over the timed commands (/proc/<pid>/schedstat, ns): what the
+    // hook costs the machine, free of the scheduling noise wall-clock samples carry.
+    const cpu = (s: Shell) => {
+      try {
+        return Number(readFileSync(`/proc/${s.pty.pid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        return NaN;
+      }
+    };
+    const cpu0 = new Map(shells.map((s) => [s, cpu(s)]));
     for (let done = 0; done < COMMANDS; done += ROUND)
       for (const s of shells) for (let i = 0; i < ROUND; i++) s.samples.push(await command(s));
 
+    const cpuPer = new Map(shells.map((s) => [s, (cpu(s) - cpu0.get(s)!) / 1e6 / s.samples.length]));
     const hasStrace = spawnSync('strace', ['-V']).status === 0;
     const forks = new Map<Shell, number | null>();
     for (const s of shells) forks.set(s, hasStrace ? await forksPer(s, 50, root) : null);
@@ -192,7 +204,7 @@ export async function hookLatencyBench(): Promise<BenchResult> {
     };
     const lines = [
       `${COMMANDS} \`:\` commands per shell through a pty, in rounds of ${ROUND} taken in turn; a sample is Enter to the next prompt`,
-      `shell  hook              p50 ms   p95 ms   added p50   added p95   ratio p50   forks/command`,
+      `shell  hook              p50 ms   p95 ms   added p50   added p95   ratio p50   shell cpu ms/cmd   added cpu   forks/command`,
     ];
     for (const shell of ['bash', 'zsh'] as const) {
       const base = shells.find((s) => s.shell === shell && s.variant === 'none')!;
@@ -211,6 +223,8 @@ export async function hookLatencyBench(): Promise<BenchResult> {
             fmt(p50 - percentile(b, 0.5), 3).padStart(11),
             fmt(p95 - percentile(b, 0.95), 3).padStart(11),
             `${fmt(p50 / percentile(b, 0.5), 2)}x`.padStart(11),
+            fmt(cpuPer.get(s)!, 3).padStart(18),
+            fmt(cpuPer.get(s)! - cpuPer.get(base)!, 3).padStart(11),
             (f === null || f === undefined ? 'n/a (no strace)' : fmt(f, 2)).padStart(15),
           ].join(' '),
         );
@@ -224,6 +238,12 @@ export async function hookLatencyBench(): Promise<BenchResult> {
     }
     lines.push(
       `spool lines written by the hooked shells: ${spooled.join(', ')} (expected ${COMMANDS + 20 + 50} each)`,
+    );
+    lines.push(
+      "shell cpu: the shell process's own on-CPU time per command (the blocking row's child processes not included)",
+    );
+    lines.push(
+      `load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
     lines.push('goal: added p95 <= 1 ms and 0 forks per command for the pitwall hook');
     return { name: 'hook-latency', lines };

@@ -108,7 +108,11 @@ __pitwall_precmd() {
     __pitwall_cwd=$PWD __pitwall_cwde=$PWD
     [[ $PWD != *$__pitwall_special* ]] || { __pitwall_escape "$PWD"; __pitwall_cwde=$__pitwall_x; }
   fi
-  [[ \${PS0-} == *"$__pitwall_ps0"* ]] || PS0=$__pitwall_ps0\${PS0-}
+  # Someone may set PS0 after the hook: ours goes back in front (compared whole first: cheap).
+  if [[ \${PS0-} != "$__pitwall_ps0_seen" ]]; then
+    [[ \${PS0-} == *"$__pitwall_ps0"* ]] || PS0=$__pitwall_ps0\${PS0-}
+    __pitwall_ps0_seen=$PS0
+  fi
   return "$s"
 }
 
@@ -117,6 +121,7 @@ __pitwall_escape "$PWD"
 __pitwall_cwde=$__pitwall_x
 __pitwall_histcontrol
 PS0=$__pitwall_ps0\${PS0-}
+__pitwall_ps0_seen=$PS0
 PROMPT_COMMAND=__pitwall_precmd\${PROMPT_COMMAND:+$'\\n'$PROMPT_COMMAND}
 ${aliases.join('\n')}
 `;
