@@ -47,24 +47,43 @@ export function httpSink(url: string, token: string | null, o: HttpSinkOptions =
     fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
   });
   const attempts = o.attempts ?? 5;
-  return {
-    name: url,
-    async ship(records) {
-      let delay = o.baseDelayMs ?? 250;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.ingest(records);
-          return;
-        } catch (e) {
-          if (e instanceof PitwallApiError && e.code === 'invalid_records') throw e;
-          if (!transient(e) || attempt >= attempts)
-            throw Object.assign(new Error(`${url}: ${describe(e)}`), {
-              code: e instanceof PitwallApiError ? e.code : 'unreachable',
-            });
-          await sleep(delay);
-          delay = Math.min(delay * 2, 4_000);
-        }
+  const once = async (records: readonly AgentRecord[]): Promise<void> => {
+    let delay = o.baseDelayMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.ingest(records);
+        return;
+      } catch (e) {
+        if (e instanceof PitwallApiError && (e.code === 'invalid_records' || e.status === 413)) throw e;
+        if (!transient(e) || attempt >= attempts)
+          throw Object.assign(new Error(`${url}: ${describe(e)}`), {
+            code: e instanceof PitwallApiError ? e.code : 'unreachable',
+          });
+        await sleep(delay);
+        delay = Math.min(delay * 2, 4_000);
       }
-    },
+    }
   };
+  // A server with a smaller body limit than our batches: halves until they fit. Each half is
+  // its own transaction; the offsets still move only when all are acknowledged.
+  const split = async (records: readonly AgentRecord[], base: number): Promise<void> => {
+    try {
+      await once(records);
+      return;
+    } catch (e) {
+      if (!(e instanceof PitwallApiError)) throw e;
+      if (e.status !== 413 || records.length <= 1) {
+        // Indexes as the caller counts them: into the whole batch, not this half.
+        if (e.code === 'invalid_records' && base > 0)
+          for (const p of (e.details as { problems?: { index: number }[] } | null)?.problems ?? [])
+            p.index += base;
+        if (e.status === 413) throw new Error(`${url}: ${describe(e)}`, { cause: e });
+        throw e;
+      }
+    }
+    const half = Math.ceil(records.length / 2);
+    await split(records.slice(0, half), base);
+    await split(records.slice(half), base + half);
+  };
+  return { name: url, ship: (records) => split(records, 0) };
 }

@@ -218,6 +218,37 @@ describe.each(ENGINES)('agent delivery to pitwall serve on %s', (engine) => {
   );
 });
 
+describe('a server whose body limit is below the batch', () => {
+  it('gets the batch in halves that fit, each command once', { timeout: 120_000 }, async () => {
+    const { t, token, env } = await serverStore('duckdb');
+    const home = agentHome({ batch_size: 5000 });
+    writeFileSync(join(home.dir, 'server.yaml'), 'server:\n  body_limit_mb: 0.05\n');
+    const serve = await startServe([], {
+      cwd: home.dir,
+      env: { ...env, PITWALL_CONFIG: join(home.dir, 'server.yaml') },
+    });
+    try {
+      const all = Array.from({ length: 1000 }, (_, i) =>
+        cmd(LIVE, i + 1, { command: `pytest -k case_${i}` }),
+      );
+      home.append(LIVE, all);
+      const r = await cli(['agent', 'sync', '--json'], {
+        cwd: home.dir,
+        env: { HOME: home.dir, PITWALL_AGENT_SERVER_URL: serve.url, PITWALL_AGENT_TOKEN: token },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ commands: 1000, error: null });
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited, serve.stderr()).toBe(0);
+      expect((await storedIds(t)).ids).toEqual(all.map((c) => commandId(c)).sort());
+    } finally {
+      serve.child.kill('SIGKILL');
+      rmSync(home.dir, { recursive: true, force: true });
+      await t.cleanup();
+    }
+  });
+});
+
 describe('a full spool', () => {
   it('drops the oldest lines across sessions, counts them, shows them in status and ships the count', async () => {
     const t = await openTestStore('duckdb');
