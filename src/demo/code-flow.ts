@@ -4,6 +4,7 @@ import { ciRun } from './ci.js';
 import { CI, PR } from './params.js';
 import { testEnvironment } from './provisioning.js';
 import { Rng } from './random.js';
+import { mergedPrCoverage } from './coverage.js';
 
 const H = 3_600_000;
 const VERBS = ['Add', 'Improve', 'Refactor', 'Speed up', 'Tidy', 'Support', 'Handle', 'Document'];
@@ -161,6 +162,7 @@ export function openPr(
         revertsSha: null,
       },
     });
+  if (merged) mergedPrCoverage(ctx, st, { number, mergeSha, mergedAt: closeAt, additions });
 }
 
 export function directCommit(ctx: DemoContext, st: RepoState, author: string, at: number): MainCommit {

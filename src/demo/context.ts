@@ -55,7 +55,7 @@ export interface DemoContext {
   end: number;
   cacheAt: number;
   realised: Realised;
-  rng: { code: Rng; ci: Rng; delivery: Rng; env: Rng; inner: Rng; dx: Rng };
+  rng: { code: Rng; ci: Rng; delivery: Rng; env: Rng; inner: Rng; dx: Rng; coverage: Rng };
   nextRunId: () => string;
   emit: (r: DemoRecord) => void;
 }

@@ -74,6 +74,7 @@ function* stream(
       env: root.fork('env'),
       inner: root.fork('inner'),
       dx: root.fork('dx'),
+      coverage: root.fork('coverage'),
     },
     nextRunId: () => String(10_000_000 + ++runSeq),
     emit: (r) => {

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemo } from '../../src/demo/generate.js';
+import { resolveDemoOptions } from '../../src/demo/options.js';
+import { buildOrg } from '../../src/demo/org.js';
 import { ensureFresh } from '../../src/enrich/index.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { registryFor } from '../../src/metrics/definitions/index.js';
@@ -87,5 +90,29 @@ describe.each(ENGINES)('coverage rate metrics on %s', (engine) => {
     expect(none.every((v) => v.value === null)).toBe(true);
     const diff = await registry.compute(t.store, 'tests.coverage.diff_line_rate', week);
     expect(diff.every((v) => v.value === null)).toBe(true);
+  });
+});
+
+/** The demo organisation plants each repository's line coverage (src/demo/coverage.ts): the metrics recover it. */
+describe.each(ENGINES)('coverage metrics recover the demo organisation’s planted rates on %s', (engine) => {
+  let t: TestStore;
+  const options = { developers: 16, days: 28, seed: 5, end: new Date('2025-03-01T00:00:00Z') };
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    for (const batch of createDemo(options).batches(20_000)) await ingest(t.store, batch);
+    await ensureFresh(t.store, config);
+  });
+  afterAll(() => t?.cleanup());
+
+  it('each repository’s line rate is its planted rate (±1 point of report noise); diff coverage near it', async () => {
+    const org = buildOrg(resolveDemoOptions(options));
+    const planted = new Map(org.repos.map((r, index) => [r.repo, 0.55 + 0.05 * (index % 6)]));
+    const lastWeek = { from: new Date('2025-02-22T00:00:00Z'), to: options.end };
+    const byRepo = await registry.compute(t.store, 'tests.coverage.line_rate', { ...lastWeek, by: 'repo' });
+    expect(byRepo.length).toBe(planted.size);
+    for (const v of byRepo) expect(Math.abs(v.value! - planted.get(v.group!)!), v.group!).toBeLessThan(0.035);
+    const diff = await registry.compute(t.store, 'tests.coverage.diff_line_rate', { from: new Date('2025-02-01T00:00:00Z'), to: options.end });
+    expect(diff[0]!.value).toBeGreaterThan(0.55);
+    expect(diff[0]!.value).toBeLessThan(0.8);
   });
 });

@@ -23,28 +23,6 @@ export interface WebFixture {
 }
 
 /**
- * Coverage reports, which the demo does not generate: per repository one early in the view and
- * a better one later (the latest counts), with numbers that differ by repository.
- */
-export function coverageReports(repos: readonly { repo: string }[]): unknown[] {
-  return repos.flatMap(({ repo }, i) =>
-    ['2025-02-03T12:00:00Z', '2025-02-24T12:00:00Z'].map((at, k) => ({
-      kind: 'coverage_report',
-      report_id: `web:${repo}:${k}`,
-      repo,
-      sha: `${(i + 1).toString(16).padStart(7, '0')}${k}`,
-      format: 'lcov',
-      collected_at: at,
-      files: 10,
-      lines_covered: 400 + 37 * i + 100 * k,
-      lines_total: 1000,
-      branches_covered: 100 + 11 * i + 20 * k,
-      branches_total: 300,
-    })),
-  );
-}
-
-/**
  * Builds the web app into a temp folder (so parallel runs never share dist/web), loads the demo
  * into a fresh store and serves both from the real server on a free loopback port.
  */
@@ -65,9 +43,6 @@ export async function startWebFixture(): Promise<WebFixture> {
     t.store,
     createDemo({ developers: 16, days: 56, seed: 7, end: DEMO_END }).batches(10_000),
   );
-  await ingestBatches(t.store, [
-    coverageReports(await t.store.query<{ repo: string }>('select repo from repos order by repo')),
-  ]);
   await ensureFresh(t.store, config);
   let running: RunningServer;
   try {
