@@ -223,10 +223,14 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     await page.close();
   });
 
-  it('team: the test coverage panel shows the team’s line and branch rate, equal to the API', async () => {
+  it('team: the test coverage panel shows the team’s line, branch and diff coverage, equal to the API', async () => {
     const team = (await fx.client.teams()).teams[0]!.team;
     const page = await open(`/team/${team}?from=${VIEW.from}&to=${VIEW.to}`);
-    for (const metric of ['tests.coverage.line_rate', 'tests.coverage.branch_rate']) {
+    for (const metric of [
+      'tests.coverage.line_rate',
+      'tests.coverage.branch_rate',
+      'tests.coverage.diff_line_rate',
+    ]) {
       const expected = await apiValue(metric, { team });
       expect(expected, metric).not.toBeNull();
       expect(await dataValue(page, `value-${metric}`)).toBeCloseTo(expected!, 9);
