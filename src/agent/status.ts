@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentConfig } from './config.js';
+import { BEGIN, BEGIN_NL, rcFile, serviceFile } from './install.js';
 import { lockHolder, type LockHolder } from './lock.js';
 import type { AgentPaths } from './paths.js';
 import { completeLines, listSpoolFiles } from './spool-files.js';
@@ -12,37 +12,24 @@ export interface InstalledHook {
   scope: 'user' | 'system';
 }
 
-/** Where `pitwall agent install` may have written, per shell, for the user and system-wide. */
-export function hookCandidates(home: string, env: NodeJS.ProcessEnv): InstalledHook[] {
-  const xdgConfig = env.XDG_CONFIG_HOME || join(home, '.config');
-  const zdot = env.ZDOTDIR || home;
-  const user = [
-    join(home, '.bashrc'),
-    join(home, '.bash_profile'),
-    join(zdot, '.zshrc'),
-    join(xdgConfig, 'fish', 'config.fish'),
-    join(xdgConfig, 'fish', 'conf.d', 'pitwall.fish'),
-    join(xdgConfig, 'systemd', 'user', 'pitwall-agent.service'),
-    join(home, 'Library', 'LaunchAgents', 'dev.pitwall.agent.plist'),
-  ];
-  const system = [
-    '/etc/bash.bashrc',
-    '/etc/bashrc',
-    '/etc/zsh/zshrc',
-    '/etc/zshrc',
-    '/etc/fish/conf.d/pitwall.fish',
-    '/etc/profile.d/pitwall.sh',
-  ];
-  return [
-    ...[...new Set(user)].map((file) => ({ file, scope: 'user' as const })),
-    ...system.map((file) => ({ file, scope: 'system' as const })),
-  ];
+/** Where `pitwall agent install` writes (install.ts), per shell and service, for the user and system-wide. */
+export function hookCandidates(home: string, env: NodeJS.ProcessEnv, root = '/'): InstalledHook[] {
+  const out: InstalledHook[] = [];
+  for (const system of [false, true]) {
+    const place = { home, root, env, system };
+    const scope = system ? ('system' as const) : ('user' as const);
+    for (const shell of ['bash', 'zsh', 'fish'] as const) out.push({ file: rcFile(place, shell), scope });
+    for (const kind of ['systemd', 'launchd'] as const) out.push({ file: serviceFile(place, kind), scope });
+  }
+  return out;
 }
 
-export function installedHooks(home: string, env: NodeJS.ProcessEnv): InstalledHook[] {
-  return hookCandidates(home, env).filter((c) => {
+/** The candidates holding install's block (its begin marker) or, for a unit, `pitwall agent`. */
+export function installedHooks(home: string, env: NodeJS.ProcessEnv, root = '/'): InstalledHook[] {
+  return hookCandidates(home, env, root).filter((c) => {
     try {
-      return readFileSync(c.file, 'utf8').includes('pitwall agent');
+      const text = readFileSync(c.file, 'utf8');
+      return text.includes(BEGIN) || text.includes(BEGIN_NL) || text.includes('pitwall agent');
     } catch {
       return false;
     }
@@ -85,7 +72,8 @@ export function agentStatus(cfg: AgentConfig, paths: AgentPaths, env: NodeJS.Pro
   }
   return {
     spool_dir: paths.root,
-    installed: installedHooks(paths.home, env),
+    // PITWALL_INSTALL_ROOT: where `install --system` put its files (tests, image builds).
+    installed: installedHooks(paths.home, env, env.PITWALL_INSTALL_ROOT || '/'),
     sink: cfg.server_url ?? 'local store',
     sessions: files.filter((f) => f.kind === 'commands').length,
     spool_bytes: spoolBytes,

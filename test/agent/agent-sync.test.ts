@@ -162,3 +162,36 @@ describe.each(ENGINES)('pitwall agent sync into the local store on %s', (engine)
     expect(history).not.toContain('secret-plans');
   });
 });
+
+describe('pitwall agent status', () => {
+  it('names the start-up files `pitwall agent install` wrote, for the user and system-wide', async () => {
+    const home = agentHome();
+    const root = join(home.dir, 'root');
+    const env = { HOME: home.dir, PITWALL_INSTALL_ROOT: root, SHELL: '/bin/bash' };
+    try {
+      const before = await cli(['agent', 'status'], { cwd: home.dir, env });
+      expect(before.stdout).toContain('installed: no hook found');
+      expect((await cli(['agent', 'install', '--shell', 'bash'], { cwd: home.dir, env })).code).toBe(0);
+      expect(
+        (await cli(['agent', 'install', '--shell', 'zsh', '--system'], { cwd: home.dir, env })).code,
+      ).toBe(0);
+      const s = JSON.parse((await cli(['agent', 'status', '--json'], { cwd: home.dir, env })).stdout) as {
+        installed: { file: string; scope: string }[];
+        running: null;
+        last_sync: null;
+      };
+      expect(s.installed).toEqual([
+        { file: join(home.dir, '.bashrc'), scope: 'user' },
+        { file: join(root, 'etc', 'zsh', 'zshrc'), scope: 'system' },
+      ]);
+      expect(s).toMatchObject({ running: null, last_sync: null });
+      expect((await cli(['agent', 'uninstall', '--shell', 'bash'], { cwd: home.dir, env })).code).toBe(0);
+      const after = JSON.parse((await cli(['agent', 'status', '--json'], { cwd: home.dir, env })).stdout) as {
+        installed: { scope: string }[];
+      };
+      expect(after.installed.map((h) => h.scope)).toEqual(['system']);
+    } finally {
+      rmSync(home.dir, { recursive: true, force: true });
+    }
+  });
+});
