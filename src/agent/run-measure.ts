@@ -30,7 +30,8 @@ export interface NetworkMeasure {
   ssRuns: number;
   sampleCostMs: number;
   /**
-   * CPU time the measuring cost, ms: this process's own while the command ran, plus the `ss`
+   * CPU time the measuring cost, ms: this process's inside each sample (process-wide figures
+   * around the synchronous parts, so a GC thread running then is counted too), plus the `ss`
    * processes it started (their CPU as children, from /proc/self/stat, read while the command
    * itself is not yet reaped so it is not included). Null where /proc/self/stat is unreadable.
    */
@@ -79,12 +80,13 @@ export class NetworkSampler {
   private closing: string[] = [];
   private lastIo: number | null = null;
   private readonly totals = { networkMs: 0, rxBytes: 0, txBytes: 0, samples: 0, ssRuns: 0, sampleCostMs: 0 };
-  private readonly cpuAtStart = process.cpuUsage();
+  /** CPU spent inside sample() by this process (its synchronous parts: the /proc reads, the `ss` spawn, the parse). */
+  private ownCpuMs = 0;
   private readonly childCpuAtStart = childrenCpuMs();
   private childCpuLive: number | null = this.childCpuAtStart;
 
   constructor(
-    root: number,
+    private readonly root: number,
     private readonly opts: SamplerOptions = {},
   ) {
     this.tree = new ProcessTree(root, opts.proc);
@@ -139,10 +141,15 @@ export class NetworkSampler {
   private async sample(final = false): Promise<Set<string> | null> {
     if (this.failure) return null;
     const t0 = this.now();
+    let cpu = process.cpuUsage();
     // Descriptors first, then the counters: a socket opened in between is matched next time
     // (its counters are cumulative, nothing is lost); one closed in between is still followed
     // by its cookie if it was seen before.
+    // The children's CPU before the tree is read: if the command is still in /proc after it,
+    // it was not reaped (only this event loop reaps it), so the figure is `ss` children only.
+    const childCpu = final ? null : childrenCpuMs();
     const pids = final ? [] : this.tree.pids();
+    if (childCpu !== null && pids.includes(this.root)) this.childCpuLive = childCpu;
     const inodes = final
       ? new Set<string>()
       : tcpInodes(socketInodes(pids, this.opts.proc), 'self', this.opts.proc);
@@ -162,7 +169,10 @@ export class NetworkSampler {
       this.watch = watchDestroyed((s) => this.onDestroyed(s), this.opts.path);
     if ((inodes.size > 0 || live) && !quiet) {
       try {
-        sockets = await this.readTcp();
+        const pending = this.readTcp();
+        this.ownCpuMs += cpuMs(process.cpuUsage(cpu));
+        sockets = await pending;
+        cpu = process.cpuUsage();
         this.totals.ssRuns++;
       } catch (e) {
         this.failure = e;
@@ -188,9 +198,9 @@ export class NetworkSampler {
     this.lastAt = end;
     this.totals.samples++;
     this.totals.sampleCostMs += at - t0;
-    if (!final) this.childCpuLive = childrenCpuMs();
     // Followed sockets listed last time and gone now: closed, their destroy events due.
     if (ranSs) this.closing = [...before].filter((c) => this.seen.has(c) && !listed.has(c));
+    this.ownCpuMs += cpuMs(process.cpuUsage(cpu));
     return listed;
   }
 
@@ -198,7 +208,6 @@ export class NetworkSampler {
   async stop(endedAt?: number): Promise<NetworkMeasure | null> {
     this.stopped = true;
     this.endedAt = endedAt ?? null;
-    const own = process.cpuUsage(this.cpuAtStart);
     if (this.timer) clearTimeout(this.timer);
     if (this.running) await this.running;
     // Sockets of the tree still draining (FIN-WAIT, LAST-ACK) after it exited: their last bytes.
@@ -218,8 +227,11 @@ export class NetworkSampler {
       this.childCpuLive !== null && this.childCpuAtStart !== null
         ? this.childCpuLive - this.childCpuAtStart
         : null;
-    const cpuMs = children === null ? null : (own.user + own.system) / 1000 + children;
-    return { ...this.totals, cpuMs, sockets: this.seen.size };
+    return {
+      ...this.totals,
+      cpuMs: children === null ? null : this.ownCpuMs + children,
+      sockets: this.seen.size,
+    };
   }
 
   /** Why the counters could not be read, when stop() returned null. */
@@ -227,6 +239,8 @@ export class NetworkSampler {
     return this.failure;
   }
 }
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 /** CPU of this process's reaped children (cutime + cstime of /proc/self/stat), in ms. */
 function childrenCpuMs(): number | null {

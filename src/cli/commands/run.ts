@@ -102,7 +102,7 @@ function summary(durationMs: number, net: NetworkMeasure | null): string {
   return (
     `pitwall run: ${s(durationMs)}, network ${s(net.networkMs)}; ` +
     `${net.rxBytes} bytes received, ${net.txBytes} sent over ${net.sockets} TCP sockets ` +
-    `(${net.samples} samples, ${net.sampleCostMs.toFixed(0)} ms spent sampling, ` +
+    `(${net.samples} samples, ${net.ssRuns} with ss, ${net.sampleCostMs.toFixed(0)} ms spent sampling, ` +
     `${net.cpuMs === null ? '?' : net.cpuMs.toFixed(0)} ms CPU)`
   );
 }
