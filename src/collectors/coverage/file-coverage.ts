@@ -1,4 +1,4 @@
-import { formatRanges, rangeSize, rangesOf, type Ranges } from '../../domain/line-ranges.js';
+import { formatRanges, parseRanges, rangesOf, type Ranges } from '../../domain/line-ranges.js';
 
 /** One source file while its record (lcov), class (Cobertura) or sourcefile (JaCoCo) is read. */
 export class OpenFile {
@@ -20,14 +20,19 @@ export class OpenFile {
 }
 
 /**
- * A file once read: its lines as ranges, not one entry per line, so a report of a large code
- * base is held as a few ranges per file. Branches keep their keys so that two records of one
- * file (lcov's per-test records, Cobertura's inner classes) merge without double counting.
+ * A file once read: its lines as range text ("1-3,7"), not one entry per line, so a report of a
+ * large code base is held as a short string per file. Branches keep their keys so that two
+ * records of one file (lcov's per-test records, Cobertura's inner classes) merge without double
+ * counting.
  */
 export interface FileResult {
-  covered: Ranges;
-  uncovered: Ranges;
-  branches: Map<string, [number, number]>;
+  covered: string;
+  uncovered: string;
+  coveredCount: number;
+  uncoveredCount: number;
+  /** Branch keys with their [covered, total], packed as "key\tc\tt\n" text (see packBranches). */
+  branches: string;
+  branchCounts: [number, number];
   /** Totals a record declared without listing lines (lcov LF/LH only). */
   declared: { lines: [number, number] | null; branches: [number, number] | null };
 }
@@ -42,9 +47,12 @@ export function finish(f: OpenFile): FileResult {
   for (const [n, hits] of f.lines) (hits > 0 ? covered : uncovered).push(n);
   const d = f.declared;
   return {
-    covered: rangesOf(covered),
-    uncovered: rangesOf(uncovered),
-    branches: f.branches,
+    covered: formatRanges(rangesOf(covered)),
+    uncovered: formatRanges(rangesOf(uncovered)),
+    coveredCount: covered.length,
+    uncoveredCount: uncovered.length,
+    branches: packBranches(f.branches),
+    branchCounts: countBranches(f.branches),
     declared: {
       lines: !f.lines.size && d.lf !== undefined ? [d.lh ?? 0, d.lf] : null,
       branches: !f.branches.size && d.brf !== undefined ? [d.brh ?? 0, d.brf] : null,
@@ -55,21 +63,26 @@ export function finish(f: OpenFile): FileResult {
 /** Two reads of one file: a line is covered if either covered it; branches by key, the better. */
 export function merge(a: FileResult, b: FileResult): FileResult {
   const lines = new Map<number, boolean>();
-  expand(a.uncovered, lines, false);
-  expand(b.uncovered, lines, false);
-  expand(a.covered, lines, true);
-  expand(b.covered, lines, true);
-  const branches = new Map(a.branches);
-  for (const [k, [c, t]] of b.branches) {
+  expand(parseRanges(a.uncovered), lines, false);
+  expand(parseRanges(b.uncovered), lines, false);
+  expand(parseRanges(a.covered), lines, true);
+  expand(parseRanges(b.covered), lines, true);
+  const branches = unpackBranches(a.branches);
+  for (const [k, [c, t]] of unpackBranches(b.branches)) {
     const old = branches.get(k);
     branches.set(k, old ? [Math.max(old[0], c), Math.max(old[1], t)] : [c, t]);
   }
   const sum = (x: [number, number] | null, y: [number, number] | null): [number, number] | null =>
     x && y ? [Math.max(x[0], y[0]), Math.max(x[1], y[1])] : (x ?? y);
+  const covered = [...lines].filter(([, c]) => c).map(([n]) => n);
+  const uncovered = [...lines].filter(([, c]) => !c).map(([n]) => n);
   return {
-    covered: rangesOf([...lines].filter(([, c]) => c).map(([n]) => n)),
-    uncovered: rangesOf([...lines].filter(([, c]) => !c).map(([n]) => n)),
-    branches,
+    covered: formatRanges(rangesOf(covered)),
+    uncovered: formatRanges(rangesOf(uncovered)),
+    coveredCount: covered.length,
+    uncoveredCount: uncovered.length,
+    branches: packBranches(branches),
+    branchCounts: countBranches(branches),
     declared: { lines: sum(a.declared.lines, b.declared.lines), branches: sum(a.declared.branches, b.declared.branches) },
   };
 }
@@ -84,21 +97,42 @@ export interface FileTotals {
 }
 
 export function totals(f: FileResult): FileTotals {
-  let bc = 0;
-  let bt = 0;
-  for (const [c, t] of f.branches.values()) {
-    bc += c;
-    bt += t;
-  }
-  const covered = rangeSize(f.covered);
-  const lines = f.declared.lines ?? [covered, covered + rangeSize(f.uncovered)];
+  const [bc, bt] = f.branchCounts;
+  const lines = f.declared.lines ?? [f.coveredCount, f.coveredCount + f.uncoveredCount];
   const branches = f.declared.branches ?? [bc, bt];
   return {
     lines_covered: lines[0],
     lines_total: lines[1],
     branches_covered: branches[0],
     branches_total: branches[1],
-    covered_lines: formatRanges(f.covered),
-    uncovered_lines: formatRanges(f.uncovered),
+    covered_lines: f.covered,
+    uncovered_lines: f.uncovered,
   };
+}
+
+/** Packed as text: a Map entry per branch would cost far more than the report's own bytes. */
+function packBranches(m: ReadonlyMap<string, [number, number]>): string {
+  let out = '';
+  for (const [k, [c, t]] of m) out += `${k}\t${c}\t${t}\n`;
+  return out;
+}
+
+function unpackBranches(s: string): Map<string, [number, number]> {
+  const m = new Map<string, [number, number]>();
+  for (const line of s.split('\n')) {
+    if (!line) continue;
+    const [k, c, t] = line.split('\t');
+    m.set(k!, [Number(c), Number(t)]);
+  }
+  return m;
+}
+
+function countBranches(m: ReadonlyMap<string, [number, number]>): [number, number] {
+  let c = 0;
+  let t = 0;
+  for (const [bc, bt] of m.values()) {
+    c += bc;
+    t += bt;
+  }
+  return [c, t];
 }
