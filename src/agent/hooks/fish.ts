@@ -16,13 +16,15 @@ import { GENERATED, fishQuote, type HookOptions } from './common.js';
  *   starts, once per shell), so start times are good to about 10 ms and never drift from the
  *   durations. Elsewhere (macOS) it writes a side file and reads its mtime with `path mtime`:
  *   start times to the second.
- * - Not recorded: empty lines, lines starting with a space (fish keeps them out of history), and
- *   everything in private mode (`fish --private`).
+ * - Not recorded: empty lines, lines starting with a space (fish keeps them out of history),
+ *   `exit`, and everything in private mode (`fish --private`).
  * - The user is `$USER`, which fish itself sets at start-up from the account database (so it is
  *   the real user name even if the environment said otherwise), the host `$hostname`.
  * - If the spool directory cannot be made or written the hook does nothing for that shell; a
- *   failing write (a full disk) is sent to /dev/null; a spool file that stops being writable is
- *   skipped (checked with `test -w` before each append: fish would warn if `>>` failed to open).
+ *   spool file that stops being writable is skipped (checked with `test -w` before each append:
+ *   fish warns on its own stderr when `>>` cannot open, whatever `2>` says). Known limit: a write
+ *   that fails on a full disk makes fish print one `write: No space left on device` line, which
+ *   no redirection silences; the hook then stops writing for that shell, so it is shown once.
  */
 export function fishHook(o: HookOptions): string {
   const dir =
@@ -98,6 +100,8 @@ function __pitwall_preexec --on-event fish_preexec
     set -q fish_private_mode; and return
     string match -qr '^\\s*$' -- "$argv[1]"; and return
     string match -q ' *' -- "$argv[1]"; and return
+    # fish emits fish_postexec for \`exit\` as it leaves, with the previous status: not a command to time.
+    string match -qr '^exit(\\s|$)' -- "$argv[1]"; and return
     set -g __pitwall_cmd "$argv[1]"
     set -g __pitwall_cwd "$PWD"
     set -g __pitwall_n (math $__pitwall_n + 1)
@@ -115,6 +119,9 @@ function __pitwall_postexec --on-event fish_postexec
         printf 'p1\\tfish\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$hostname" "$PITWALL_SESSION" "$__pitwall_n" "$b" \\
             (math --scale=0 "$d * 1000") "$s" "$USER" (__pitwall_escape "$__pitwall_cwd") (__pitwall_escape "$__pitwall_cmd") >>$__pitwall_file
     end 2>/dev/null
+    # A write that fails (a full disk) makes fish print \`write: ...\` on its own stderr, whatever
+    # 2> says: the hook stops for this shell after the first, so that line is shown once at most.
+    or set -g __pitwall_file ''
 end
 ${wrappers.join('\n')}
 `;
