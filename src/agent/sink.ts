@@ -22,9 +22,23 @@ export interface HttpSinkOptions {
   baseDelayMs?: number;
   /** Per request: a server that accepts the connection and never answers is given up on. */
   timeoutMs?: number;
+  /** Aborts the request in flight and any wait between tries (the agent is stopping). */
+  signal?: AbortSignal;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /** Worth trying again: the server is down, overloaded, stopping or timed out. */
 function transient(e: unknown): boolean {
@@ -44,7 +58,13 @@ export function httpSink(url: string, token: string | null, o: HttpSinkOptions =
   const client = new PitwallClient({
     baseUrl: url,
     token,
-    fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        signal: o.signal
+          ? AbortSignal.any([o.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
+      }),
   });
   const attempts = o.attempts ?? 5;
   const once = async (records: readonly AgentRecord[]): Promise<void> => {
@@ -59,7 +79,8 @@ export function httpSink(url: string, token: string | null, o: HttpSinkOptions =
           throw Object.assign(new Error(`${url}: ${describe(e)}`), {
             code: e instanceof PitwallApiError ? e.code : 'unreachable',
           });
-        await sleep(delay);
+        await sleep(delay, o.signal);
+        if (o.signal?.aborted) throw new Error(`${url}: stopped before it answered`, { cause: e });
         delay = Math.min(delay * 2, 4_000);
       }
     }

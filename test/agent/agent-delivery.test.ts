@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -213,6 +214,42 @@ describe.each(ENGINES)('agent delivery to pitwall serve on %s', (engine) => {
         serve?.child.kill('SIGKILL');
         rmSync(home.dir, { recursive: true, force: true });
         await t.cleanup();
+      }
+    },
+  );
+});
+
+describe('agent run against a server that never answers', () => {
+  it(
+    'stops on SIGTERM at once, cutting the request in flight, and keeps every line',
+    { timeout: 60_000 },
+    async () => {
+      const sockets = new Set<import('node:net').Socket>();
+      const hung = net.createServer((s) => sockets.add(s)); // accepts, reads nothing, answers nothing
+      await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+      const home = agentHome();
+      try {
+        home.append(LIVE, [cmd(LIVE, 1), cmd(LIVE, 2)]);
+        const run = spawnCli(['agent', 'run'], {
+          cwd: home.dir,
+          env: { HOME: home.dir, PITWALL_AGENT_SERVER_URL: url },
+        });
+        await until('the request in flight', () => sockets.size > 0);
+        const t0 = Date.now();
+        run.child.kill('SIGTERM');
+        expect(await run.exited, run.stderr()).toBe(0);
+        expect(Date.now() - t0).toBeLessThan(5_000);
+        expect(run.stderr()).toContain('agent: stopped');
+        const s = await cli(['agent', 'status', '--json'], {
+          cwd: home.dir,
+          env: { HOME: home.dir, PITWALL_AGENT_SERVER_URL: url },
+        });
+        expect(JSON.parse(s.stdout)).toMatchObject({ unshipped_lines: 2, running: null });
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise((r) => hung.close(r));
+        rmSync(home.dir, { recursive: true, force: true });
       }
     },
   );

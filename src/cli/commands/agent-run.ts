@@ -19,8 +19,12 @@ export const registerAgentRun: RegisterAgentCommand = (agent, program, ctx) => {
       const release = acquireLock(paths.lock, 'run');
       let stop = false;
       let wake: (() => void) | null = null;
+      // Stopping cuts a request in flight too (its batch is not acknowledged, so it is shipped
+      // again next time): a hung server never holds up a stop.
+      const stopping = new AbortController();
       const onSignal = () => {
         stop = true;
+        stopping.abort();
         wake?.();
       };
       process.on('SIGTERM', onSignal);
@@ -34,16 +38,18 @@ export const registerAgentRun: RegisterAgentCommand = (agent, program, ctx) => {
         while (!stop) {
           // A failure outside shipping (a spool dir made unreadable) is retried too: the agent
           // outlives what it can do nothing about now.
-          const r = await syncOnce(cfg, paths, ctx.env, { enricher, shouldStop: () => stop }).catch(
-            (e: unknown) => ({
-              shipped: 0,
-              commands: 0,
-              dropped: 0,
-              bad: 0,
-              removed: 0,
-              error: (e as Error).message,
-            }),
-          );
+          const r = await syncOnce(cfg, paths, ctx.env, {
+            enricher,
+            shouldStop: () => stop,
+            signal: stopping.signal,
+          }).catch((e: unknown) => ({
+            shipped: 0,
+            commands: 0,
+            dropped: 0,
+            bad: 0,
+            removed: 0,
+            error: (e as Error).message,
+          }));
           // Said once per change, not every interval: a week offline is one line.
           if (r.error && r.error !== lastError) ctx.err(`agent: sync failed (will retry): ${r.error}\n`);
           else if (!r.error && (r.shipped || r.dropped || lastError)) ctx.err(`agent: ${describeSync(r)}\n`);

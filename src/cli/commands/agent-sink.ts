@@ -59,13 +59,15 @@ export async function syncOnce(
   cfg: Config,
   paths: AgentPaths,
   env: NodeJS.ProcessEnv,
-  extra: { enricher?: Enricher; shouldStop?: () => boolean } = {},
+  extra: { enricher?: Enricher; shouldStop?: () => boolean; signal?: AbortSignal } = {},
 ): Promise<SyncResult> {
   const a = cfg.agent;
-  if (a.server_url) return runSync({ cfg: a, paths, env, sink: httpSink(a.server_url, a.token), ...extra });
+  const { signal, ...more } = extra;
+  if (a.server_url)
+    return runSync({ cfg: a, paths, env, sink: httpSink(a.server_url, a.token, { signal }), ...more });
   try {
     return await withWritableStore(cfg, (store) =>
-      runSync({ cfg: a, paths, env, sink: storeSink(store), ...extra }),
+      runSync({ cfg: a, paths, env, sink: storeSink(store), ...more }),
     );
   } catch (e) {
     const message = (e as Error).message;
