@@ -188,3 +188,35 @@ describe.each(ENGINES)('diff coverage of merged PRs on %s', (engine) => {
     expect(v!.value).toBeCloseTo(5 / 8, 12);
   });
 });
+
+describe('a rebase-merged PR, whose landing commit names no PR', () => {
+  it('gets its added lines when GitHub’s merge_sha is known before git is collected', async () => {
+    const t = await openTestStore('duckdb');
+    const repo = new TestRepo();
+    try {
+      repo.git(['remote', 'add', 'origin', 'https://github.com/acme/calc.git']);
+      repo.write('a.txt', 'one\n');
+      repo.commit('start', { at: '2024-03-04T10:00:00Z' });
+      repo.write('a.txt', 'one\ntwo\nthree\n');
+      const rebased = repo.commit('Rebased change', { at: '2024-03-05T10:00:00Z' });
+      await ingest(t.store, [
+        {
+          kind: 'pull_request',
+          repo: 'acme/calc',
+          number: 5,
+          author: 'ada',
+          state: 'merged',
+          created_at: '2024-03-04T12:00:00Z',
+          merged_at: '2024-03-05T10:00:00Z',
+          merge_sha: rebased,
+        },
+      ]);
+      await collectGit(t.store, repo.dir, { config });
+      const rows = await t.store.query<{ sha: string; added: string }>('select sha, added from commit_lines');
+      expect(rows).toEqual([{ sha: rebased, added: JSON.stringify({ 'a.txt': '2-3' }) }]);
+    } finally {
+      await t.cleanup();
+      repo.cleanup();
+    }
+  });
+});

@@ -47,6 +47,14 @@ async function knownPeople(store: Queryable): Promise<Set<string>> {
   return new Set(rows.map((r) => r.login));
 }
 
+async function prMergeShas(store: Queryable, repo: string): Promise<Set<string>> {
+  const rows = await store.query<{ sha: string }>(
+    'select merge_sha as sha from pull_requests where repo = $1 and merge_sha is not null',
+    [repo],
+  );
+  return new Set(rows.map((r) => r.sha));
+}
+
 async function repoKnown(store: Queryable, repo: string): Promise<boolean> {
   return (await store.query('select 1 as x from repos where repo = $1', [repo])).length > 0;
 }
@@ -82,6 +90,10 @@ export const gitCollector = {
     const mapper = new CommitMapper(repo.name, await knownPeople(ctx.store));
     let commits = 0;
     const landed: string[] = [];
+    // A PR's merge commit as GitHub names it (a rebase merge's last commit names no PR).
+    const mergeShas = ctx.config.git.added_lines
+      ? await prMergeShas(ctx.store, repo.name)
+      : new Set<string>();
     if (newShas.length) {
       const stillThere = await existingCommits(repo.path, [...oldShas]);
       const revs = [...newShas, ...stillThere.map((s) => `^${s}`)].join('\n') + '\n';
@@ -90,7 +102,8 @@ export const gitCollector = {
         mapper.map(c, batch);
         commits++;
         const record = batch.at(-1);
-        if (record?.kind === 'commit' && record.pr_number != null) landed.push(c.sha);
+        if (record?.kind === 'commit' && (record.pr_number != null || mergeShas.has(c.sha)))
+          landed.push(c.sha);
       };
       for await (const lines of gitLineChunks(repo.path, LOG_ARGS, revs)) {
         for (const line of lines) {
