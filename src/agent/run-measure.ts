@@ -79,6 +79,8 @@ export class NetworkSampler {
   private lastListed = new Set<string>();
   private closing: string[] = [];
   private lastIo: number | null = null;
+  /** Socket inode -> its protocol, as far as /proc/net/tcp told. */
+  private readonly kind = new Map<string, 'tcp' | 'unlisted' | 'other'>();
   private readonly totals = { networkMs: 0, rxBytes: 0, txBytes: 0, samples: 0, ssRuns: 0, sampleCostMs: 0 };
   /** CPU spent inside sample() by this process (its synchronous parts: the /proc reads, the `ss` spawn, the parse). */
   private ownCpuMs = 0;
@@ -124,6 +126,23 @@ export class NetworkSampler {
     return rx > 1 || tx > 1;
   }
 
+  /**
+   * The TCP ones among socket inodes. /proc/net/tcp walks the kernel's whole connection hash
+   * table on every read (about as costly as an `ss`), so it is read only when the tree holds a
+   * socket not classified yet; a socket's protocol never changes. One not listed is called
+   * "not TCP" only after two reads, since a TCP socket between socket() and connect() is in no
+   * table yet.
+   */
+  private tcpOf(sockets: Set<string>): Set<string> {
+    const fresh = new Set([...sockets].filter((i) => !this.kind.has(i) || this.kind.get(i) === 'unlisted'));
+    if (fresh.size > 0) {
+      const tcp = tcpInodes(fresh, 'self', this.opts.proc);
+      for (const i of fresh)
+        this.kind.set(i, tcp.has(i) ? 'tcp' : this.kind.get(i) === 'unlisted' ? 'other' : 'unlisted');
+    }
+    return new Set([...sockets].filter((i) => this.kind.get(i) === 'tcp'));
+  }
+
   /** Fixed rate: the next sample is due one interval after this one started, not after it ended. */
   private schedule(delay: number): void {
     if (this.stopped) return;
@@ -150,9 +169,7 @@ export class NetworkSampler {
     const childCpu = final ? null : childrenCpuMs();
     const pids = final ? [] : this.tree.pids();
     if (childCpu !== null && pids.includes(this.root)) this.childCpuLive = childCpu;
-    const inodes = final
-      ? new Set<string>()
-      : tcpInodes(socketInodes(pids, this.opts.proc), 'self', this.opts.proc);
+    const inodes = final ? new Set<string>() : this.tcpOf(socketInodes(pids, this.opts.proc));
     // The tree read and wrote nothing (no read/write/send/recv of any kind) since the last
     // `ss`, and no followed socket closed: its sockets' counters cannot have moved, except for
     // bytes the kernel queued that the program has not read yet, which count once it reads
