@@ -20,7 +20,7 @@ export async function innerLoopBench(): Promise<BenchResult> {
     await ingestBatches(store, demo.batches(20_000));
     const window = { from: new Date(demo.truth.window.from), to: new Date(demo.truth.window.to) };
     const registry = registryFor(loadConfig({ cwd: '/nonexistent', env: {} }));
-    const [{ n }] = await store.query<{ n: number }>('select count(*) as n from commands');
+    const n = (await store.query<{ n: number }>('select count(*) as n from commands'))[0]!.n;
     const metric = () =>
       registry.compute(store, 'local.commands.duration_p50_seconds', { ...window, by: 'category' });
     const report = () => innerLoop(store, window);

@@ -70,7 +70,7 @@ describe('redaction against public corpora', () => {
       expect(byRule.has(rule), `gitleaks rule ${rule}`).toBe(true);
       if (!byRule.get(rule)) missed.push(rule);
     }
-    expect(missed.join(" ")).toBe("");
+    expect(missed.join(' ')).toBe('');
   });
 
   it('changes at most 1% of ordinary commands', () => {
