@@ -1,38 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { repoKey } from '../domain/repo-key.js';
 
 /**
  * The repository a command ran in, from its working directory: walk up to the directory with
  * `.git`, then read `.git/config` (no git process per command) for the origin remote's URL.
- * The key is "owner/name" from that URL (the last two path segments), else the directory name.
+ * The key is the one `pitwall collect git` gives the same clone (src/domain/repo-key.ts).
  */
 export interface RepoOf {
   root: string;
   repo: string;
-}
-
-/** owner/name from a remote URL: https://host/o/n.git, git@host:o/n.git, ssh://git@host:22/o/n. */
-export function repoFromUrl(url: string): string | null {
-  let path = url.trim();
-  // A path on this machine (a local mirror): its last segments name nothing; the directory does.
-  if (/^[/.~]/.test(path)) return null;
-  const scp = /^[^/@:]+@[^/:]+:(.+)$/.exec(path);
-  if (scp) path = scp[1]!;
-  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-    try {
-      path = new URL(path).pathname;
-    } catch {
-      return null;
-    }
-  } else if (/^[^/:]+:[^/]/.test(path)) path = path.slice(path.indexOf(':') + 1);
-  const parts = path
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '')
-    .split('/')
-    .filter(Boolean);
-  if (parts.length < 2) return null;
-  const [owner, name] = parts.slice(-2) as [string, string];
-  return /\s/.test(owner + name) ? null : `${owner}/${name}`;
 }
 
 /** The URL of `[remote "origin"]` in a git config file's text, else of the first remote. */
@@ -113,9 +90,9 @@ export class RepoFinder {
         try {
           url = remoteUrl(readFileSync(join(gitDir, 'config'), 'utf8'));
         } catch {
-          // No config (a bare-bones .git): the directory name is the key.
+          // No config (a bare-bones .git): keyed by its folder.
         }
-        found = { root: dir, repo: (url && repoFromUrl(url)) || basename(dir) };
+        found = { root: dir, repo: repoKey(url, dir) };
         break;
       }
       const up = dirname(dir);

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Categorizer, programOf } from '../../src/agent/category.js';
-import { RepoFinder, repoFromUrl } from '../../src/agent/repo.js';
+import { RepoFinder } from '../../src/agent/repo.js';
+import { nameFromRemote as repoFromUrl } from '../../src/domain/repo-key.js';
+import { openGitRepo } from '../../src/collectors/git/repo.js';
 import { TestRepo } from '../helpers/git-repo.js';
 
 describe('repository from the working directory', () => {
@@ -30,10 +32,10 @@ describe('repository from the working directory', () => {
     expect(new RepoFinder().find(join(r.dir, 'src'))?.repo).toBe('sub/web');
   });
 
-  it('a repository without a remote is keyed by its directory name; a worktree by its main repository', () => {
+  it('a repository without a remote is keyed local/<folder>, as collect git keys it; a worktree by its main repository', () => {
     const r = new TestRepo();
     repos.push(r);
-    expect(new RepoFinder().find(r.dir)?.repo).toBe(r.dir.split('/').at(-1));
+    expect(new RepoFinder().find(r.dir)?.repo).toBe(`local/${r.dir.split('/').at(-1)}`);
     r.write('a.txt', 'x').git(['commit', '-q', '-m', 'a']);
     r.git(['remote', 'add', 'origin', 'ssh://git@git.example.com:2222/acme/tools.git']);
     const wt = join(plain, 'wt');
@@ -43,12 +45,22 @@ describe('repository from the working directory', () => {
     expect(new RepoFinder().find('relative/dir')).toBeNull();
   });
 
+  it('keys a clone exactly as pitwall collect git does, with a remote and without', async () => {
+    const r = new TestRepo();
+    repos.push(r);
+    r.write('a.txt', 'x').commit('a');
+    expect(new RepoFinder().find(r.dir)?.repo).toBe((await openGitRepo(r.dir, r.dir)).name);
+    r.git(['remote', 'add', 'origin', 'https://gitlab.example.com/acme/platform/tools.git']);
+    expect(new RepoFinder().find(r.dir)?.repo).toBe((await openGitRepo(r.dir, r.dir)).name);
+    expect(new RepoFinder().find(r.dir)?.repo).toBe('platform/tools');
+  });
+
   it('reads the URL forms git accepts', () => {
     expect(repoFromUrl('https://github.com/acme/api')).toBe('acme/api');
     expect(repoFromUrl('https://user:pw@github.com/acme/api.git/')).toBe('acme/api');
     expect(repoFromUrl('git@github.com:acme/api.git')).toBe('acme/api');
     expect(repoFromUrl('ssh://git@host:22/acme/api.git')).toBe('acme/api');
-    expect(repoFromUrl('file:///srv/git/acme/api.git')).toBe('acme/api');
+    expect(repoFromUrl('file:///srv/git/acme/api.git')).toBeNull();
     expect(repoFromUrl('/srv/git/api.git')).toBeNull();
     expect(execFileSync('git', ['--version'], { encoding: 'utf8' })).toMatch(/git version/);
   });

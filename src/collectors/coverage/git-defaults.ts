@@ -1,5 +1,5 @@
 import { gitOutputOrNull } from '../git/exec.js';
-import { nameFromRemote } from '../git/repo.js';
+import { repoKey } from '../../domain/repo-key.js';
 
 export interface GitDefaults {
   /** The work tree's top folder: what report paths are made relative to. */
@@ -18,8 +18,7 @@ export async function gitDefaults(cwd: string): Promise<GitDefaults> {
   const root = (await gitOutputOrNull(cwd, ['rev-parse', '--show-toplevel']))?.trim() || null;
   if (!root) return { root: null, repo: null, sha: null, branch: null };
   const url = (await gitOutputOrNull(root, ['config', '--get', 'remote.origin.url']))?.trim() || null;
-  const folder = root.split('/').pop()!.replace(/\.git$/, '').replace(/\s+/g, '-') || 'repo';
   const sha = (await gitOutputOrNull(root, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim() || null;
   const branch = (await gitOutputOrNull(root, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() || null;
-  return { root, repo: (url ? nameFromRemote(url) : null) ?? `local/${folder}`, sha, branch };
+  return { root, repo: repoKey(url, root), sha, branch };
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { invalidArgument } from '../../errors/errors.js';
+import { repoKey } from '../../domain/repo-key.js';
 import { gitOutputOrNull } from './exec.js';
 
 export interface GitRepo {
@@ -12,27 +13,7 @@ export interface GitRepo {
   defaultBranch: string;
 }
 
-/**
- * owner/name from a remote URL: https://host/owner/name(.git), ssh://git@host/owner/name,
- * git@host:owner/name. Nested groups (GitLab) keep their last two segments. Local-path
- * remotes name nothing, so they return null.
- */
-export function nameFromRemote(url: string): string | null {
-  const u = url.trim();
-  let path: string | null = null;
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/(.+)$/i.exec(u);
-  const scp = /^(?:[^@/\s]+@)?[^:/\s]+:(?!\/)(.+)$/.exec(u);
-  if (withScheme && !u.startsWith('file:')) path = withScheme[1]!;
-  else if (scp) path = scp[1]!;
-  if (!path) return null;
-  const parts = path
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '')
-    .split('/')
-    .filter(Boolean);
-  if (parts.length < 2) return null;
-  return `${parts[parts.length - 2]}/${parts[parts.length - 1]}`;
-}
+export { nameFromRemote } from '../../domain/repo-key.js';
 
 /** Resolves and checks `--repo`; a path that is missing or not a repository is the user's to fix. */
 export async function openGitRepo(path: string, cwd: string, name?: string): Promise<GitRepo> {
@@ -54,13 +35,9 @@ export async function openGitRepo(path: string, cwd: string, name?: string): Pro
   ]);
   const head = await gitOutputOrNull(abs, ['symbolic-ref', '--short', '-q', 'HEAD']);
   const defaultBranch = originHead?.trim().replace(/^origin\//, '') || head?.trim() || 'main';
-  const local =
-    basename(top)
-      .replace(/\.git$/, '')
-      .replace(/\s+/g, '-') || 'repo';
   return {
     path: top,
-    name: name ?? (url ? nameFromRemote(url) : null) ?? `local/${local}`,
+    name: name ?? repoKey(url, top),
     url,
     defaultBranch,
   };
