@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { metricPoint } from '../../domain/kinds/experience.js';
+import { StatsdAggregator, storedName, type MetricPointRecord } from './aggregate.js';
+import { parseLine } from './parse.js';
+
+const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
+
+function feed(agg: StatsdAggregator, lines: string[], nowMs = T0): void {
+  for (const l of lines) {
+    const p = parseLine(l);
+    if (p.kind !== 'metric') throw new Error(`not a metric: ${l}`);
+    agg.add(p.sample, nowMs);
+  }
+}
+const find = (points: MetricPointRecord[], name: string, tags: Record<string, unknown> = {}) =>
+  points.filter((p) => p.name === name && JSON.stringify(p.tags) === JSON.stringify(tags));
+
+describe('StatsD aggregation per flush interval', () => {
+  it('sums counters scaled by sample rate, keyed by name and sorted tags', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    feed(agg, [
+      'testenv.provision.failed:1|c|#failure_type:timeout,repo:a',
+      'testenv.provision.failed:1|c|#repo:a,failure_type:timeout',
+      'testenv.provision.failed:2|c|@0.5|#failure_type:timeout,repo:a',
+      'testenv.provision.failed:1|c|#failure_type:image,repo:a',
+      'testenv.provision.started:1:1:1|c',
+    ]);
+    const pts = agg.flush();
+    expect(find(pts, 'testenv.provision.failed', { failure_type: 'timeout', repo: 'a' })).toEqual([
+      expect.objectContaining({ type: 'count', value: 6, occurred_at: '2026-12-02T06:00:00.000Z' }),
+    ]);
+    expect(find(pts, 'testenv.provision.failed', { failure_type: 'image', repo: 'a' })[0]?.value).toBe(1);
+    expect(find(pts, 'testenv.provision.started')[0]?.value).toBe(3);
+    expect(agg.flush()).toEqual([]);
+  });
+
+  it('keeps the last gauge, applies deltas across flushes, and counts distinct set members', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    feed(agg, ['queue.depth:5|g', 'queue.depth:9|g', 'users.seen:a:b|s', 'users.seen:a|s', 'users.seen:c|s']);
+    let pts = agg.flush();
+    expect(find(pts, 'queue.depth')[0]).toMatchObject({ type: 'gauge', value: 9 });
+    expect(find(pts, 'users.seen')[0]).toMatchObject({ type: 'gauge', value: 3 });
+    feed(agg, ['queue.depth:+3|g', 'queue.depth:-1|g'], T0 + 10_000);
+    pts = agg.flush();
+    expect(find(pts, 'queue.depth')[0]).toMatchObject({ value: 11, occurred_at: '2026-12-02T06:00:10.000Z' });
+  });
+
+  it('gives exact count/sum/min/max and p50/p90/p99 within 1% for timings, histograms and distributions', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 60 });
+    const values: number[] = [];
+    let x = 12345;
+    for (let i = 0; i < 5000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      // Long-tailed like provisioning times: 20 s to ~20 min.
+      values.push(Math.round(20_000 * Math.exp((x / 2 ** 31) * 4) * 100) / 100);
+    }
+    for (const [i, v] of values.entries()) {
+      const type = ['ms', 'h', 'd'][i % 3];
+      // One name across types would be dropped after the first: the three types go to three names.
+      feed(agg, [`testenv.provision.total_duration:${v}|ms`, `t.${type}:${v}|${type}`]);
+    }
+    const pts = agg.flush();
+    const sorted = [...values].sort((a, b) => a - b);
+    const base = 'testenv.provision.total_duration';
+    const one = (n: string) => find(pts, n)[0]!;
+    expect(one(`${base}.count`)).toMatchObject({ type: 'count', value: 5000 });
+    expect(one(`${base}.sum`).value).toBeCloseTo(
+      values.reduce((a, b) => a + b, 0),
+      3,
+    );
+    expect(one(`${base}.min`)).toMatchObject({ type: 'gauge', value: sorted[0] });
+    expect(one(`${base}.max`).value).toBe(sorted.at(-1));
+    for (const [s, q] of [
+      ['p50', 0.5],
+      ['p90', 0.9],
+      ['p99', 0.99],
+    ] as const) {
+      const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+      const got = one(`${base}.${s}`).value;
+      expect(Math.abs(got - exact) / exact).toBeLessThanOrEqual(0.01);
+    }
+    for (const type of ['ms', 'h', 'd']) expect(one(`t.${type}.count`).value).toBeGreaterThan(1600);
+  });
+
+  it('weights sampled timings and buckets client timestamps into their own interval', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    feed(agg, ['job.wait:100|ms|@0.1', `job.wait:300|ms|T${T0 / 1000 - 25}`]);
+    const pts = agg.flush();
+    const counts = find(pts, 'job.wait.count');
+    expect(counts.map((p) => [p.occurred_at, p.value]).sort()).toEqual([
+      ['2026-12-02T05:59:30.000Z', 1],
+      ['2026-12-02T06:00:00.000Z', 10],
+    ]);
+  });
+
+  it('drops a second type for one name in an interval instead of mixing them', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    feed(agg, ['mixed.name:1|c', 'mixed.name:50|g']);
+    expect(agg.flush()).toEqual([expect.objectContaining({ name: 'mixed.name', type: 'count', value: 1 })]);
+  });
+
+  it('stores names and tags the metric_point schema accepts', () => {
+    expect(storedName('Provision-Time')).toBe('statsd.provision_time');
+    expect(storedName('a..b.')).toBe('a.b');
+    expect(storedName('...')).toBeNull();
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    feed(agg, ['My-App.Latency:5|d|#env:prod,canary', 'hits:1|c', '...:1|c']);
+    expect(agg.unnamed).toBe(1);
+    const pts = agg.flush();
+    expect(pts.map((p) => p.name).sort()).toContain('statsd.hits');
+    expect(find(pts, 'my_app.latency.p99', { canary: true, env: 'prod' })).toHaveLength(1);
+    for (const p of pts) expect(metricPoint.safeParse(p).success, p.name).toBe(true);
+  });
+});
