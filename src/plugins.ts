@@ -5,6 +5,7 @@ import { composeConfigSchema } from './config/compose.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
 import type { Config, PluginSections } from './config/schema.js';
 import type { ConfigContributions } from './config/sections.js';
+import { statsdSettings } from './listeners/statsd/config.js';
 import { metricNames } from './metrics/definitions/index.js';
 
 /**
@@ -15,8 +16,8 @@ import { metricNames } from './metrics/definitions/index.js';
  * load the config through. The metric registry contributes its names (threshold keys are checked
  * against them); future registries (listeners, exporters, alert channels) add theirs here.
  */
-/** Sections of plug-ins that are not collectors (the shell agent, ...). */
-const pluginSettings = [agentSettings] as const;
+/** Sections of plug-ins that are not collectors (the shell agent, the listeners, ...). */
+const pluginSettings = [agentSettings, statsdSettings] as const;
 
 export const configContributions: ConfigContributions = {
   sections: [...collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])), ...pluginSettings],

@@ -3,7 +3,8 @@ import { createDemo } from '../../demo/generate.js';
 import { ensureFresh } from '../../enrich/index.js';
 import type { Config } from '../../config/schema.js';
 import { invalidArgument, PitwallError } from '../../errors/errors.js';
-import { ingestBatches } from '../../ingest/ingest.js';
+import { ingest, ingestBatches } from '../../ingest/ingest.js';
+import { startStatsdListener } from '../../listeners/statsd/listener.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/server.js';
 import { Shutdown } from '../../server/shutdown.js';
@@ -75,6 +76,21 @@ export function registerServe(program: Command, ctx: CliContext): void {
           `Pitwall on ${server.url} (store: ${store.kind} ${store.location}; reads: ${o.anonymousRead || cfg.server.anonymous_read ? 'anonymous allowed' : 'token required'}; ${server.scheduler.jobs().length} scheduled collectors)\n`,
         );
         shutdown.register('http server', () => server.close());
+        if (cfg.statsd.enabled) {
+          // Registered after the HTTP server and before the store: its close flushes the last
+          // interval into the store, which must still be open.
+          const statsd = await startStatsdListener({
+            host: cfg.statsd.host,
+            port: cfg.statsd.port,
+            flushIntervalSeconds: cfg.statsd.flush_interval_seconds,
+            malformedSamples: cfg.statsd.malformed_samples,
+            flush: async (records) => {
+              await ingest(store, records);
+            },
+          });
+          shutdown.register('statsd listener', () => statsd.close());
+          ctx.err(`serve: StatsD listener on udp ${cfg.statsd.host}:${statsd.port}\n`);
+        }
         const signal = await stopping;
         ctx.err(
           `serve: ${signal}: finishing the requests in flight (up to ${cfg.server.drain_timeout_seconds} s), then stopping\n`,
