@@ -37,7 +37,7 @@ const CLI_LIMIT = 50;
 /** About 2,000 comparisons: a minute or so on two cores, far longer when the machine is busy. */
 const SWEEP_TIMEOUT = 900_000;
 /** Tags are collected from git but the demo makes none, and no metric or enrichment reads them. */
-const NOT_IN_DEMO = new Set(['tags', 'host_facts']);
+const NOT_IN_DEMO = new Set(['tags', 'host_facts', 'metric_sketches']);
 /**
  * Zero on both engines, so compared on nothing: the demo lands reverts and hotfixes as direct
  * commits, never as PRs, and no PR of it stays open 14 days.

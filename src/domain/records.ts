@@ -54,6 +54,7 @@ export const recordKinds = {
   command: kind('commands', dx.command, ['id']),
   host_fact: kind('host_facts', dx.hostFact, ['host', 'day']),
   metric_point: kind('metric_points', dx.metricPoint, ['name', 'occurred_at', 'tags']),
+  metric_sketch: kind('metric_sketches', dx.metricSketch, ['name', 'occurred_at', 'tags']),
   survey_response: kind('survey_responses', dx.surveyResponse, ['survey', 'respondent', 'question']),
   feedback: kind('feedback', dx.feedback, ['id']),
   experiment: kind('experiments', dx.experiment, ['id']),

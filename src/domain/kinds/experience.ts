@@ -74,6 +74,28 @@ export const metricPoint = z.object({
   tags: jsonMap,
 });
 
+/**
+ * A distribution's mergeable DDSketch for one flush interval (StatsD timings, histograms,
+ * distributions): sketches of many intervals merge into one, so p50/p90/p99 over an hour or a
+ * quarter stay within the sketch's relative accuracy. count/sum/min/max are exact.
+ */
+export const metricSketch = z.object({
+  name: metricPoint.shape.name,
+  occurred_at: instant,
+  interval_seconds: z.number().positive(),
+  tags: jsonMap,
+  relative_accuracy: z.number().positive().lt(1),
+  count: z.number().nonnegative(),
+  sum: z.number().finite(),
+  min: z.number().finite(),
+  max: z.number().finite(),
+  /** The DDSketch in its protobuf form (DDSketch.toProto), base64. */
+  sketch: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64 (DDSketch.toProto)'),
+});
+
 export const surveyResponse = z.object({
   survey: text,
   respondent: text,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { metricPoint } from '../../domain/kinds/experience.js';
-import { StatsdAggregator, storedName, type MetricPointRecord } from './aggregate.js';
+import { DDSketch } from '@datadog/sketches-js';
+import { metricPoint, metricSketch } from '../../domain/kinds/experience.js';
+import { StatsdAggregator, storedName, type MetricPointRecord, type StatsdRecord } from './aggregate.js';
 import { parseLine } from './parse.js';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
@@ -12,8 +13,10 @@ function feed(agg: StatsdAggregator, lines: string[], nowMs = T0): void {
     agg.add(p.sample, nowMs);
   }
 }
-const find = (points: MetricPointRecord[], name: string, tags: Record<string, unknown> = {}) =>
-  points.filter((p) => p.name === name && JSON.stringify(p.tags) === JSON.stringify(tags));
+const find = (records: StatsdRecord[], name: string, tags: Record<string, unknown> = {}) =>
+  records
+    .filter((p): p is MetricPointRecord => p.kind === 'metric_point')
+    .filter((p) => p.name === name && JSON.stringify(p.tags) === JSON.stringify(tags));
 
 describe('StatsD aggregation per flush interval', () => {
   it('sums counters scaled by sample rate, keyed by name and sorted tags', () => {
@@ -99,6 +102,28 @@ describe('StatsD aggregation per flush interval', () => {
     expect(agg.flush()).toEqual([expect.objectContaining({ name: 'mixed.name', type: 'count', value: 1 })]);
   });
 
+  it('keeps each interval as a mergeable sketch: merged, its percentiles are within 1% over all intervals', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    const values: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const v = 1 + ((i * 7919) % 3000) * (i % 3 === 0 ? 10 : 1);
+      values.push(v);
+      // Three intervals with different distributions.
+      feed(agg, [`build.wait:${v}|d|#repo:a`], T0 + (i % 3) * 10_000);
+    }
+    const sketches = agg.flush().filter((r) => r.kind === 'metric_sketch');
+    expect(sketches).toHaveLength(3);
+    for (const s of sketches) expect(metricSketch.safeParse(s).success).toBe(true);
+    const merged = new DDSketch({ relativeAccuracy: 0.01 });
+    for (const s of sketches) merged.merge(DDSketch.fromProto(Buffer.from(s.sketch, 'base64')));
+    expect(sketches.reduce((n, s) => n + s.count, 0)).toBe(3000);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const q of [0.5, 0.9, 0.99]) {
+      const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+      expect(Math.abs(merged.getValueAtQuantile(q) - exact) / exact).toBeLessThanOrEqual(0.01);
+    }
+  });
+
   it('stores names and tags the metric_point schema accepts', () => {
     expect(storedName('Provision-Time')).toBe('statsd.provision_time');
     expect(storedName('a..b.')).toBe('a.b');
@@ -109,6 +134,9 @@ describe('StatsD aggregation per flush interval', () => {
     const pts = agg.flush();
     expect(pts.map((p) => p.name).sort()).toContain('statsd.hits');
     expect(find(pts, 'my_app.latency.p99', { canary: true, env: 'prod' })).toHaveLength(1);
-    for (const p of pts) expect(metricPoint.safeParse(p).success, p.name).toBe(true);
+    for (const p of pts)
+      expect((p.kind === 'metric_point' ? metricPoint : metricSketch).safeParse(p).success, p.name).toBe(
+        true,
+      );
   });
 });

@@ -25,6 +25,23 @@ export interface MetricPointRecord {
   tags: Record<string, string | boolean>;
 }
 
+/** The interval's mergeable sketch itself (the metric_sketch kind), for percentiles over long windows. */
+export interface MetricSketchRecord {
+  kind: 'metric_sketch';
+  name: string;
+  occurred_at: string;
+  interval_seconds: number;
+  tags: Record<string, string | boolean>;
+  relative_accuracy: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  sketch: string;
+}
+
+export type StatsdRecord = MetricPointRecord | MetricSketchRecord;
+
 type Cell =
   | { type: 'c'; sum: number }
   | { type: 'g'; last: number }
@@ -136,9 +153,12 @@ export class StatsdAggregator {
     return this.entries.size;
   }
 
-  /** Everything gathered so far as metric_point records; the aggregator starts empty again. */
-  flush(): MetricPointRecord[] {
-    const out: MetricPointRecord[] = [];
+  /**
+   * Everything gathered so far as metric_point records (and a metric_sketch per distribution);
+   * the aggregator starts empty again.
+   */
+  flush(): StatsdRecord[] {
+    const out: StatsdRecord[] = [];
     for (const { name, tags, bucketMs, cell } of this.entries.values()) {
       const at = new Date(bucketMs).toISOString();
       const point = (n: string, type: 'gauge' | 'count', value: number) =>
@@ -161,6 +181,19 @@ export class StatsdAggregator {
           point(`${name}.max`, 'gauge', cell.max);
           for (const [suffix, q] of QUANTILES)
             point(`${name}.${suffix}`, 'gauge', cell.sketch.getValueAtQuantile(q));
+          out.push({
+            kind: 'metric_sketch',
+            name,
+            occurred_at: at,
+            interval_seconds: this.intervalMs / 1000,
+            tags,
+            relative_accuracy: RELATIVE_ACCURACY,
+            count: cell.count,
+            sum: cell.sum,
+            min: cell.min,
+            max: cell.max,
+            sketch: Buffer.from(cell.sketch.toProto()).toString('base64'),
+          });
           break;
       }
     }

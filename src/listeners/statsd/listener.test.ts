@@ -1,9 +1,10 @@
 import { createSocket } from 'node:dgram';
+import { DDSketch } from '@datadog/sketches-js';
 import StatsDClient, { type ClientOptions, type StatsD } from 'hot-shots';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../../ingest/ingest.js';
 import { openTestStore, type TestStore } from '../../../test/helpers/stores.js';
-import type { MetricPointRecord } from './aggregate.js';
+import type { MetricPointRecord, StatsdRecord } from './aggregate.js';
 import { startStatsdListener, type StatsdListener } from './listener.js';
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -101,11 +102,19 @@ describe('StatsD listener on 127.0.0.1, fed by hot-shots, flushed into DuckDB', 
       tags: { repo: 'mural-kraken' },
     });
     expect(get('testenv.users')[0]).toMatchObject({ type: 'gauge', value: 2 });
+    const [sk] = await store.store.query<{ count: number; max: number; sketch: string; tags: string }>(
+      `select count, max, sketch, tags from metric_sketches where name = 'testenv.provision.total_duration'`,
+    );
+    expect(Number(sk!.count)).toBe(5);
+    expect(Number(sk!.max)).toBe(600_000);
+    expect(JSON.parse(sk!.tags)).toEqual({ repo: 'mural-kraken' });
+    const decoded = DDSketch.fromProto(Buffer.from(sk!.sketch, 'base64'));
+    expect(Math.abs(decoded.getValueAtQuantile(0.5) - 180_000) / 180_000).toBeLessThanOrEqual(0.01);
     expect(listener.health()).toMatchObject({ malformed: 0, flushes: 1, failedPoints: 0 });
   });
 
   it('reads several metrics per packet, acknowledges events and checks, and samples malformed lines', async () => {
-    const flushed: MetricPointRecord[][] = [];
+    const flushed: StatsdRecord[][] = [];
     const listener = (open.listener = await startStatsdListener({
       port: 0,
       flushIntervalSeconds: 3600,
@@ -131,7 +140,7 @@ describe('StatsD listener on 127.0.0.1, fed by hot-shots, flushed into DuckDB', 
     expect(h.recentMalformed).toHaveLength(2);
     expect(h.recentMalformed.every((m) => m.reason.length > 0)).toBe(true);
     await listener.flushNow();
-    const points = flushed.flat();
+    const points = flushed.flat().filter((p): p is MetricPointRecord => p.kind === 'metric_point');
     expect(points.find((p) => p.name === 'batch.hits')?.value).toBe(3);
     expect(points.find((p) => p.name === 'ok.one')?.value).toBe(1);
   });
@@ -144,7 +153,7 @@ describe('StatsD listener on 127.0.0.1, fed by hot-shots, flushed into DuckDB', 
       flushIntervalSeconds: 3600,
       flush: (r) => {
         if (fail) throw new Error('store is down');
-        got.push(...r);
+        got.push(...(r as MetricPointRecord[]));
       },
     }));
     await sendRaw(listener.port, 'x.y:1|c');
@@ -163,7 +172,7 @@ describe('StatsD listener on 127.0.0.1, fed by hot-shots, flushed into DuckDB', 
     const listener = (open.listener = await startStatsdListener({
       port: 0,
       flushIntervalSeconds: 0.05,
-      flush: (r) => void got.push(...r),
+      flush: (r) => void got.push(...(r as MetricPointRecord[])),
     }));
     await sendRaw(listener.port, 'tick.count:1|c');
     await until(() => got.length > 0, 'a timed flush');

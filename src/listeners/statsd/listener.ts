@@ -5,7 +5,7 @@
  * and never escapes the socket handler: a client's typo must not stop everyone's metrics.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { StatsdAggregator, type MetricPointRecord } from './aggregate.js';
+import { StatsdAggregator, type StatsdRecord } from './aggregate.js';
 import { parsePacket } from './parse.js';
 
 export interface StatsdListenerOptions {
@@ -14,7 +14,7 @@ export interface StatsdListenerOptions {
   /** Default 8125, the StatsD port; 0 picks a free one. */
   port?: number;
   flushIntervalSeconds?: number;
-  flush: (records: MetricPointRecord[]) => Promise<void> | void;
+  flush: (records: StatsdRecord[]) => Promise<void> | void;
   /** How many recent malformed lines the health keeps (default 10). */
   malformedSamples?: number;
 }
