@@ -75,22 +75,26 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.err(
           `Pitwall on ${server.url} (store: ${store.kind} ${store.location}; reads: ${o.anonymousRead || cfg.server.anonymous_read ? 'anonymous allowed' : 'token required'}; ${server.scheduler.jobs().length} scheduled collectors)\n`,
         );
-        shutdown.register('http server', () => server.close());
         if (cfg.statsd.enabled) {
-          // Registered after the HTTP server and before the store: its close flushes the last
-          // interval into the store, which must still be open.
+          // Writes through the server's store (its read cache learns of them) and asks its enrich
+          // queue; closed before the HTTP server, so its last flush is enriched before the store closes.
           const statsd = await startStatsdListener({
             host: cfg.statsd.host,
             port: cfg.statsd.port,
             flushIntervalSeconds: cfg.statsd.flush_interval_seconds,
             malformedSamples: cfg.statsd.malformed_samples,
             flush: async (records) => {
-              await ingest(store, records);
+              await ingest(server.ctx.store, records);
+              server.ctx.enrich.request();
             },
+          }).catch(async (e: unknown) => {
+            await server.close();
+            throw e;
           });
           shutdown.register('statsd listener', () => statsd.close());
           ctx.err(`serve: StatsD listener on udp ${cfg.statsd.host}:${statsd.port}\n`);
         }
+        shutdown.register('http server', () => server.close());
         const signal = await stopping;
         ctx.err(
           `serve: ${signal}: finishing the requests in flight (up to ${cfg.server.drain_timeout_seconds} s), then stopping\n`,
