@@ -72,14 +72,17 @@ describe('the shell agent end to end', () => {
           shell: string;
         }>('select command, exit_code, duration_ms, user_name, shell from commands order by started_at');
         await store.close();
-        expect(rows.map((r) => [r.command, r.exit_code])).toEqual([
-          ['export GITHUB_TOKEN=[REDACTED]', 0],
-          ['true', 0],
-          ['(exit 3)', 3],
-          ['sleep 0.2', 0],
-        ]);
+        // Compared as a set: this test is about what arrives (test/agent/hooks.test.ts checks start times).
+        expect(rows.map((r) => [r.command, r.exit_code]).sort()).toEqual(
+          [
+            ['export GITHUB_TOKEN=[REDACTED]', 0],
+            ['true', 0],
+            ['(exit 3)', 3],
+            ['sleep 0.2', 0],
+          ].sort(),
+        );
         expect(rows.every((r) => r.user_name === 'pw-dev' && r.shell === 'bash')).toBe(true);
-        expect(rows[3]!.duration_ms).toBeGreaterThanOrEqual(199);
+        expect(rows.find((r) => r.command === 'sleep 0.2')!.duration_ms).toBeGreaterThanOrEqual(199);
         expect(JSON.stringify(rows)).not.toContain(TOKEN.slice(4));
         expect(serve.stderr()).not.toContain(TOKEN.slice(4));
 
