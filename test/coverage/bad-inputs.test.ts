@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open.js';
 import { cli } from '../helpers/cli.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
 
 const GOOD = 'SF:a.js\nDA:1,1\nend_of_record\n';
 const COBERTURA = `<?xml version="1.0" ?>
@@ -36,20 +35,16 @@ describe.each(ENGINES)('bad coverage input on %s', (engine) => {
   let env: NodeJS.ProcessEnv;
   const dir = mkdtempSync(join(tmpdir(), 'pitwall-coverage-bad-'));
   const counts = async () => {
-    const s = await openStore(t.config);
-    try {
-      const [r] = await s.query<{ n: number }>(
-        'select (select count(*) from coverage_reports) + (select count(*) from coverage_files) as n',
-      );
-      return Number(r!.n);
-    } finally {
-      await s.close();
-    }
+    const [r] = await queryOnce<{ n: number }>(
+      t,
+      'select (select count(*) from coverage_reports) + (select count(*) from coverage_files) as n',
+    );
+    return Number(r!.n);
   };
   beforeAll(async () => {
     t = await openTestStore(engine);
     await t.store.close();
-    env = t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : { PITWALL_DB: t.config.duckdbPath };
+    env = storeEnv(t);
     writeFileSync(join(dir, 'good.info'), GOOD);
     writeFileSync(join(dir, 'good.cobertura'), COBERTURA);
     writeFileSync(join(dir, 'good.jacoco'), JACOCO);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open.js';
 import { cli } from '../helpers/cli.js';
 import { TestRepo } from '../helpers/git-repo.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
 import { runC8, writeProject, type C8Summary } from './project.js';
 
 /** Coverage reports written by a real tool (c8 over a tiny project), collected through the CLI. */
@@ -12,18 +11,11 @@ describe.each(ENGINES)('pitwall collect coverage of a c8 run on %s', (engine) =>
   const repo = new TestRepo();
   let head = '';
   let c8: { total: C8Summary; files: Record<string, C8Summary> };
-  const rows = async <T>(sql: string) => {
-    const s = await openStore(t.config);
-    try {
-      return await s.query<T & Record<string, unknown>>(sql);
-    } finally {
-      await s.close();
-    }
-  };
+  const rows = <T>(sql: string) => queryOnce<T & Record<string, unknown>>(t, sql);
   beforeAll(async () => {
     t = await openTestStore(engine);
     await t.store.close();
-    env = t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : { PITWALL_DB: t.config.duckdbPath };
+    env = storeEnv(t);
     repo.git(['remote', 'add', 'origin', 'git@github.com:acme/calc.git']);
     writeProject(repo.dir);
     repo.git(['add', 'lib', 'test.js']);

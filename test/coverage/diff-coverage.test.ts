@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
 import { collectGit, testConfig } from '../helpers/collect-git.js';
 import { TestRepo } from '../helpers/git-repo.js';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
 import { CALC, runC8, TEST } from './project.js';
 
 /** PR 1 adds lines 16-22 of lib/calc.js; its test calls half(4), never half(-1). */
@@ -50,17 +50,10 @@ describe.each(ENGINES)('diff coverage of merged PRs on %s', (engine) => {
   let env: NodeJS.ProcessEnv;
   const repo = new TestRepo();
   const sha: Record<string, string> = {};
-  const read = async <T>(sql: string) => {
-    const s = await openStore(t.config);
-    try {
-      return await s.query<T & Record<string, unknown>>(sql);
-    } finally {
-      await s.close();
-    }
-  };
+  const read = <T>(sql: string) => queryOnce<T & Record<string, unknown>>(t, sql);
   beforeAll(async () => {
     t = await openTestStore(engine);
-    env = t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : { PITWALL_DB: t.config.duckdbPath };
+    env = storeEnv(t);
     repo.git(['remote', 'add', 'origin', 'https://github.com/acme/calc.git']);
     mkdirSync(join(repo.dir, 'lib'));
     repo.write('lib/calc.js', CALC).write('test.js', TEST);

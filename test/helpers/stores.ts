@@ -89,3 +89,18 @@ export async function openTestStore(engine: Engine, settings: PostgresSettings =
     },
   };
 }
+
+/** The environment a CLI process (or `pitwall serve`) needs to open the same store. */
+export function storeEnv(t: TestStore): Record<string, string> {
+  return t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : { PITWALL_DB: t.config.duckdbPath! };
+}
+
+/** One query on the store, opened for it and closed after: while a CLI process holds it between. */
+export async function queryOnce<T extends object>(t: TestStore, sql: string): Promise<T[]> {
+  const s = await openStore(t.config);
+  try {
+    return await s.query<T>(sql);
+  } finally {
+    await s.close();
+  }
+}
