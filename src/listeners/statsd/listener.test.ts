@@ -4,8 +4,8 @@ import StatsDClient, { type ClientOptions, type StatsD } from 'hot-shots';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../../ingest/ingest.js';
 import { openTestStore, type TestStore } from '../../../test/helpers/stores.js';
-import type { MetricPointRecord, StatsdRecord } from './aggregate.js';
-import { startStatsdListener, type StatsdListener } from './listener.js';
+import type { MetricPointRecord } from './aggregate.js';
+import { startStatsdListener, type ListenerRecord, type StatsdListener } from './listener.js';
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -114,7 +114,7 @@ describe('StatsD listener on 127.0.0.1, fed by hot-shots, flushed into DuckDB', 
   });
 
   it('reads several metrics per packet, acknowledges events and checks, and samples malformed lines', async () => {
-    const flushed: StatsdRecord[][] = [];
+    const flushed: ListenerRecord[][] = [];
     const listener = (open.listener = await startStatsdListener({
       port: 0,
       flushIntervalSeconds: 3600,

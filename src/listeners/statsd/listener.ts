@@ -6,7 +6,26 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { StatsdAggregator, type StatsdRecord } from './aggregate.js';
-import { parsePacket } from './parse.js';
+import { parsePacket, type StatsdSample } from './parse.js';
+
+/**
+ * Something that wants each raw sample before aggregation (with every tag, before any guard),
+ * and adds its own records at each flush: the test-environment mapping turns provisioning
+ * timings into spans this way. `observe` must not throw; what `drain` returns is flushed with
+ * the interval's points.
+ */
+export interface SampleObserver {
+  observe(sample: StatsdSample, receivedAtMs: number): void;
+  drain(nowMs: number): ObservedRecord[];
+}
+
+/** An observer's record: any ingest kind but the listener's own (spans, for the provisioning mapping). */
+export interface ObservedRecord {
+  kind: 'span';
+  [field: string]: unknown;
+}
+
+export type ListenerRecord = StatsdRecord | ObservedRecord;
 
 export interface StatsdListenerOptions {
   /** Default 127.0.0.1: reachable from other machines only when the operator says so. */
@@ -14,9 +33,11 @@ export interface StatsdListenerOptions {
   /** Default 8125, the StatsD port; 0 picks a free one. */
   port?: number;
   flushIntervalSeconds?: number;
-  flush: (records: StatsdRecord[]) => Promise<void> | void;
+  flush: (records: ListenerRecord[]) => Promise<void> | void;
   /** How many recent malformed lines the health keeps (default 10). */
   malformedSamples?: number;
+  /** See SampleObserver; their records are flushed with the interval's. */
+  observers?: SampleObserver[];
 }
 
 export interface MalformedSample {
@@ -57,6 +78,7 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
   const intervalSeconds = options.flushIntervalSeconds ?? 10;
   const keep = options.malformedSamples ?? 10;
   const agg = new StatsdAggregator({ intervalSeconds });
+  const observers = options.observers ?? [];
   const h: StatsdHealth = {
     address: host,
     port: 0,
@@ -80,6 +102,7 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
       for (const p of parsePacket(msg.toString('utf8'))) {
         if (p.kind === 'metric') {
           h.metrics++;
+          for (const o of observers) o.observe(p.sample, now);
           agg.add(p.sample, now);
         } else if (p.kind === 'event') h.events++;
         else if (p.kind === 'service_check') h.serviceChecks++;
@@ -118,7 +141,8 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
   let chain: Promise<number> = Promise.resolve(0);
   const flushNow = (): Promise<number> => {
     chain = chain.then(async () => {
-      const records = agg.flush();
+      const records: ListenerRecord[] = agg.flush();
+      for (const o of observers) records.push(...o.drain(Date.now()));
       if (records.length === 0) return 0;
       try {
         await options.flush(records);
