@@ -6,6 +6,7 @@ import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
 import type { Config, PluginSections } from './config/schema.js';
 import type { ConfigContributions } from './config/sections.js';
 import { statsdSettings } from './listeners/statsd/config.js';
+import { testenvSettings } from './listeners/statsd/testenv-config.js';
 import { metricNames } from './metrics/definitions/index.js';
 
 /**
@@ -17,7 +18,7 @@ import { metricNames } from './metrics/definitions/index.js';
  * against them); future registries (listeners, exporters, alert channels) add theirs here.
  */
 /** Sections of plug-ins that are not collectors (the shell agent, the listeners, ...). */
-const pluginSettings = [agentSettings, statsdSettings] as const;
+const pluginSettings = [agentSettings, statsdSettings, testenvSettings] as const;
 
 export const configContributions: ConfigContributions = {
   sections: [...collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])), ...pluginSettings],

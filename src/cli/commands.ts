@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { registerAgent } from './commands/agent.js';
+import { registerAnnotate } from './commands/annotate.js';
+import { registerExport } from './commands/export.js';
+import { registerImpact } from './commands/impact.js';
+import { registerRetention } from './commands/retention.js';
 import { registerCi } from './commands/ci.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCollectors } from './commands/collectors.js';
@@ -33,4 +37,8 @@ export const commands: RegisterCommand[] = [
   registerToken,
   registerAgent,
   registerRun,
+  registerAnnotate,
+  registerImpact,
+  registerExport,
+  registerRetention,
 ];

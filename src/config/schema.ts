@@ -162,6 +162,24 @@ export const coreConfigSchema = z
       .object({ thresholds: z.record(z.string(), thresholdSchema).default({}) })
       .strict()
       .default({ thresholds: {} }),
+    /**
+     * What time is worth, for business impact (`pitwall impact`) and ROI: hours saved are
+     * multiplied by `developer_hour`, in `currency`. Unset: impact is shown in hours only.
+     */
+    costs: z
+      .object({
+        developer_hour: z
+          .number({ error: 'expected an amount per hour, e.g. 100' })
+          .positive('must be more than 0 (or leave it out: impact is then shown in hours)')
+          .nullable()
+          .default(null),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD or EUR')
+          .default('USD'),
+      })
+      .strict()
+      .default({ developer_hour: null, currency: 'USD' }),
   })
   .strict();
 

@@ -12,6 +12,10 @@ import { reportRoutes } from './reports.js';
 import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
+import { impactRoutes } from './impact.js';
+import { listenerRoutes } from './listeners.js';
+import { otlpRoutes } from './otlp.js';
+import { testenvRoutes } from './testenv.js';
 import { defaultAllowedHosts, hostCheck } from './host-check.js';
 import { unknownRoute } from './methods.js';
 
@@ -73,6 +77,10 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   queryRoutes(app, ctx, auth);
   reportRoutes(app, ctx, auth);
   catalogRoutes(app, ctx, auth);
+  otlpRoutes(app, ctx, auth);
+  testenvRoutes(app, ctx, auth);
+  impactRoutes(app, ctx, auth);
+  listenerRoutes(app, ctx, auth);
   staticRoutes(app, ctx.webRoot);
   return app;
 }
