@@ -47,8 +47,11 @@ export const testenvSection = z
       .prefault({}),
     /** A deprovision then a provision of the same branch within this window is a manual re-provision. */
     reprovision_window_minutes: z.number().positive().default(120),
-    /** Case-insensitive regular expression for the CI job whose end makes images available. */
-    image_job_pattern: z.string().min(1).default('(docker|image).*(build|push)|build.*(image|docker)'),
+    /**
+     * Case-insensitive regular expression for the CI job whose end makes the images available
+     * (CI-to-provisioning delay starts there). `build` alone matches the common `build` job.
+     */
+    image_job_pattern: z.string().min(1).default('\\b(build|docker|image)\\b'),
     /** Link to a provisioning's logs; `{id}`, `{repo}`, `{branch}` are filled in. Unset: no link. */
     log_url: z.string().min(1).nullable().default(null),
   })
