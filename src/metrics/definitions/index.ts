@@ -20,7 +20,6 @@ export const definitions: MetricDefinition[] = [
   ...flowDefinitions,
   ...ciDefinitions,
   ...criticalPathDefinitions,
-  ...testenvDefinitions,
   ...testDefinitions,
   ...coverageDefinitions,
   ...localDefinitions,
@@ -29,9 +28,9 @@ export const definitions: MetricDefinition[] = [
   ...githubDefinitions,
 ];
 
-/** The registry for a configuration: config decides production environments, tiers and threshold overrides. */
+/** The registry for a configuration: config decides production environments, tiers, threshold overrides and the test-environment analysis settings. */
 export function registryFor(config: Config): MetricRegistry {
-  const all = [...doraDefinitions(config), ...definitions].map((d) => {
+  const all = [...doraDefinitions(config), ...definitions, ...testenvDefinitions(config.testenv)].map((d) => {
     const override = config.metrics.thresholds[d.name];
     return override ? { ...d, thresholds: override } : d;
   });
@@ -40,5 +39,9 @@ export function registryFor(config: Config): MetricRegistry {
 
 /** Every metric's name. Config changes thresholds and tiers, never names: the defaults list them all. */
 export function metricNames(): string[] {
-  return [...doraDefinitions(coreConfigSchema.parse({}) as Config), ...definitions].map((d) => d.name);
+  return [
+    ...doraDefinitions(coreConfigSchema.parse({}) as Config),
+    ...definitions,
+    ...testenvDefinitions(),
+  ].map((d) => d.name);
 }

@@ -1,18 +1,48 @@
-import { literal } from '../registry/fragments.js';
-import type { MetricDefinition } from '../registry/types.js';
-import { minutesBetween, pct } from './sql.js';
+import { PitwallError } from '../../errors/errors.js';
+import { inWindow, literal } from '../registry/fragments.js';
+import type { MetricDefinition, QueryParts } from '../registry/types.js';
+import { minutesBetween, pct, secondsBetween } from './sql.js';
+import { matchesPattern } from './testenv-pattern.js';
 
 /**
  * Test-environment provisioning, from spans: the root span `testenv.provision` (request to
- * ready) and its phase children (`testenv.checks`, `testenv.kubernetes`, `testenv.wait_ready`).
+ * ready) and its phase children (`testenv.checks`, `testenv.kubernetes`, `testenv.wait_ready`),
+ * `testenv.deprovision` spans (an environment torn down), joined to CI jobs for the delay
+ * between the images being built and provisioning starting (docs/testenv.md, "Analysis").
  */
 const ROOT = literal('testenv.provision');
+const DOWN = literal('testenv.deprovision');
+const KUBE = literal('testenv.kubernetes');
 const GROUPS = ['repo', 'team'] as const;
+
+/** The settings of the `testenv:` section the analysis reads (defaults when a config has none). */
+export interface TestenvAnalysis {
+  reprovision_window_minutes: number;
+  image_job_pattern: string;
+}
+export const TESTENV_DEFAULTS: TestenvAnalysis = {
+  reprovision_window_minutes: 120,
+  image_job_pattern: '\\b(build|docker|image)\\b',
+};
+
+/** A root attribute as text on both engines (JSON false reads 'false'); null when absent. */
+export const attr = (alias: string, key: string) => `(cast(${alias}.attributes as json) ->> ${literal(key)})`;
+
 const provisions = (
   v: string,
   where = 'true',
-) => `select s.started_at as ts, ${v} as v, s.repo, s.team, s.failure_category as failure, s.name as phase
+) => `select s.started_at as ts, ${v} as v, s.repo, s.team, s.failure_category as failure, s.name as phase,
+  ${attr('s', 'ci_tests_complete')} as ci_complete
   from spans s where s.name = ${ROOT} and ${where}`;
+
+const phaseFacts = `select c.started_at as ts, ${minutesBetween('c.started_at', 'c.ended_at')} as v, c.repo, c.team, c.name as phase
+  from spans c join spans r on r.span_id = c.parent_id and r.name = ${ROOT} where c.ended_at is not null`;
+
+/** Successful provisions' lead time, one row each: the facts of the p50/p90/p99 metrics. */
+export const leadTimeFacts = provisions(
+  minutesBetween('s.started_at', 's.ended_at'),
+  `s.status = 'ok' and s.ended_at is not null`,
+);
 
 const leadTime = (p: number, green: number, yellow: number): MetricDefinition => ({
   name: `testenv.provision.duration_p${Math.round(p * 100)}_minutes`,
@@ -25,57 +55,266 @@ const leadTime = (p: number, green: number, yellow: number): MetricDefinition =>
   direction: 'lower_is_better',
   thresholds: { green, yellow },
   groupBy: GROUPS,
-  facts: provisions(
-    minutesBetween('s.started_at', 's.ended_at'),
-    `s.status = 'ok' and s.ended_at is not null`,
-  ),
+  facts: leadTimeFacts,
   aggregate: pct(p),
 });
 
-export const testenvDefinitions: MetricDefinition[] = [
-  leadTime(0.5, 10, 15),
-  leadTime(0.9, 15, 25),
-  leadTime(0.99, 25, 40),
-  {
-    name: 'testenv.provision.success_rate',
+/**
+ * Each provision that follows a teardown of the same branch (key) and repository within the
+ * window, with no other provision between them: a manual re-provision. Automatic updates of a
+ * running environment are not teardowns, so they never pair.
+ */
+function reprovisionFacts(windowMinutes: number): string {
+  if (!(Number.isFinite(windowMinutes) && windowMinutes > 0))
+    throw new PitwallError('internal', `reprovision window ${windowMinutes} is not a positive number`);
+  const seconds = Math.round(windowMinutes * 60);
+  return `select p.started_at as ts, case when exists (
+      select 1 from spans d where d.name = ${DOWN} and d.key = p.key and d.repo is not distinct from p.repo
+        and d.started_at < p.started_at and ${secondsBetween('d.started_at', 'p.started_at')} <= ${seconds}
+        and not exists (select 1 from spans q where q.name = ${ROOT} and q.key = p.key
+          and q.repo is not distinct from p.repo and q.started_at > d.started_at and q.started_at < p.started_at)
+    ) then 1.0 else 0.0 end as v, p.repo, p.team, p.key as branch
+    from spans p where p.name = ${ROOT}`;
+}
+
+/**
+ * Each provision with the CI image build it waited for: the latest successful job matching
+ * `image_job_pattern` in the same repository, of a run on the provision's commit (root
+ * attributes.sha) or, without one, on its branch (key), that ended before the Kubernetes phase
+ * began. `tests_end` is when the rest of that run's jobs (its tests) had all ended.
+ */
+export function ciMatchSql(pattern: string): string {
+  const image = matchesPattern('j.name', pattern);
+  return `with p as (
+    select r.span_id, r.started_at, r.ended_at, r.status, r.repo, r.team, r.key, lower(${attr('r', 'sha')}) as sha,
+      k.started_at as kube_at
+    from spans r join spans k on k.parent_id = r.span_id and k.name = ${KUBE}
+    where r.name = ${ROOT}),
+  img as (
+    select j.repo, j.run_id, j.attempt, j.completed_at, pr.sha, pr.branch
+    from pipeline_jobs j join pipeline_runs pr on pr.repo = j.repo and pr.run_id = j.run_id and pr.attempt = j.attempt
+    where j.conclusion = 'success' and j.completed_at is not null and ${image}),
+  cand as (
+    select p.span_id, p.repo, i.run_id, i.attempt, i.completed_at as image_at,
+      row_number() over (partition by p.span_id order by i.completed_at desc, i.run_id desc, i.attempt desc) as n
+    from p join img i on i.repo = p.repo and i.completed_at <= p.kube_at
+      and ((p.sha is not null and i.sha = p.sha) or (p.sha is null and i.branch = p.key))),
+  best as (
+    select c.span_id, c.image_at, c.run_id, c.attempt, (select max(t.completed_at) from pipeline_jobs t
+        join pipeline_runs tr on tr.repo = t.repo and tr.run_id = t.run_id and tr.attempt = t.attempt
+        where t.repo = c.repo and tr.run_id = c.run_id and tr.attempt = c.attempt and not ${matchesPattern('t.name', pattern)}) as tests_end
+    from cand c where c.n = 1)
+  select p.span_id, p.started_at, p.ended_at, p.status, p.repo, p.team, p.key, p.kube_at,
+    b.image_at, b.run_id, b.tests_end
+  from p left join best b on b.span_id = p.span_id`;
+}
+
+const ciDelay = (p: number, cfg: TestenvAnalysis): MetricDefinition => {
+  const name = p === 0.5 ? 'median' : `p${Math.round(p * 100)}`;
+  return {
+    name: `testenv.ci_delay.${name}_minutes`,
     version: 1,
-    title: 'Provisioning success rate',
-    unit: 'ratio',
-    description: 'Share of provisioning requests that ended ready: success / (success + failed).',
-    why: 'A failed environment costs a developer the whole wait plus the retry.',
-    action: 'Break failures down by category: timeouts mean slow builds, k8s errors mean infrastructure.',
-    direction: 'higher_is_better',
-    thresholds: { green: 0.95, yellow: 0.9 },
-    groupBy: [...GROUPS, 'failure'],
-    facts: provisions(`case when s.status = 'ok' then 1.0 else 0.0 end`, `s.status <> 'unset'`),
-    aggregate: 'avg(v)',
-  },
-  {
-    name: 'testenv.provision.count',
-    version: 1,
-    title: 'Environments provisioned',
-    unit: 'provisions',
-    description: 'Provisioning requests started in the window (successful or not).',
-    why: 'Usage of test environments; justifies the infrastructure behind them.',
-    action: 'Read with the success rate and duration to size capacity.',
-    direction: 'higher_is_better',
-    groupBy: [...GROUPS, 'failure'],
-    facts: provisions('1'),
-    aggregate: 'count(*)',
-  },
-  {
-    name: 'testenv.phase.duration_p50_minutes',
-    version: 1,
-    title: 'Provisioning phase time (median)',
+    title: `CI-to-provisioning delay (${name === 'median' ? 'median' : name})`,
     unit: 'minutes',
-    description:
-      'Median duration of each provisioning phase (CI checks, Kubernetes, waiting for readiness); group by phase.',
-    why: 'Shows which phase to optimise first.',
-    action: 'Attack the phase with the largest median; the CI-checks wait is often avoidable.',
+    description: `${name === 'median' ? 'Median' : `${Math.round(p * 100)}th percentile`} time from the CI job that builds the images (testenv.image_job_pattern) ending to provisioning starting (the Kubernetes phase), for provisions joined to that job by repository and commit or branch.`,
+    why: 'The part of the wait spent after the images were ready: waiting for CI tests or polling, which an environment does not need.',
+    action: 'Provision as soon as the image build job ends instead of waiting for every check; poll often.',
     direction: 'lower_is_better',
-    groupBy: [...GROUPS, 'phase'],
-    facts: `select c.started_at as ts, ${minutesBetween('c.started_at', 'c.ended_at')} as v, c.repo, c.team, c.name as phase
-            from spans c join spans r on r.span_id = c.parent_id and r.name = ${ROOT} where c.ended_at is not null`,
-    aggregate: pct(0.5),
-  },
-];
+    thresholds: p === 0.5 ? { green: 1, yellow: 5 } : { green: 2, yellow: 10 },
+    groupBy: GROUPS,
+    facts: `select m.started_at as ts, ${minutesBetween('m.image_at', 'm.kube_at')} as v, m.repo, m.team, m.key as branch,
+      m.span_id as provision, m.run_id as ci_run from (${ciMatchSql(cfg.image_job_pattern)}) m where m.image_at is not null`,
+    aggregate: pct(p),
+    leftOut: {
+      rows: `select m.started_at as ts, 'no_ci_job' as reason, m.repo, m.team, m.key as branch, m.span_id as provision
+        from (${ciMatchSql(cfg.image_job_pattern)}) m where m.image_at is null`,
+      reasons: {
+        no_ci_job: `no successful CI job matching testenv.image_job_pattern (${cfg.image_job_pattern}) on the provision's commit or branch ended before its Kubernetes phase began`,
+      },
+    },
+  };
+};
+
+/** Failed provisions over all provisions; grouped by `failure`, each category's share of all. */
+function failureRateQuery(p: QueryParts): string {
+  const w = `with w as (select ${p.bucket('ts')} as b, f.* from (${provisions(
+    `case when s.status = 'error' then 1.0 else 0.0 end`,
+    `s.status <> 'unset'`,
+  )}) f where ${inWindow()}${p.where})`;
+  if (p.by !== 'failure')
+    return `${w} select b as bucket, ${p.group(p.by ?? 'null')} as grp, avg(v) as value from w group by 1, 2 order by 1, 2`;
+  return `${w}, n as (select b, count(*) as total from w group by b)
+    select w.b as bucket, cast(coalesce(w.failure, 'unknown') as text) as grp,
+      cast(count(*) as double precision) / max(n.total) as value
+    from w join n on n.b is not distinct from w.b where w.v = 1.0 group by 1, 2 order by 1, 2`;
+}
+
+export function testenvDefinitions(settings?: Partial<TestenvAnalysis>): MetricDefinition[] {
+  const cfg: TestenvAnalysis = { ...TESTENV_DEFAULTS, ...settings };
+  const ci = ciMatchSql(cfg.image_job_pattern);
+  return [
+    leadTime(0.5, 10, 15),
+    leadTime(0.9, 15, 25),
+    leadTime(0.99, 25, 40),
+    {
+      name: 'testenv.provision.success_rate',
+      version: 1,
+      title: 'Provisioning success rate',
+      unit: 'ratio',
+      description: 'Share of provisioning requests that ended ready: success / (success + failed).',
+      why: 'A failed environment costs a developer the whole wait plus the retry.',
+      action: 'Break failures down by category: timeouts mean slow builds, k8s errors mean infrastructure.',
+      direction: 'higher_is_better',
+      thresholds: { green: 0.95, yellow: 0.9 },
+      groupBy: [...GROUPS, 'failure'],
+      facts: provisions(`case when s.status = 'ok' then 1.0 else 0.0 end`, `s.status <> 'unset'`),
+      aggregate: 'avg(v)',
+    },
+    {
+      name: 'testenv.provision.failure_rate',
+      version: 1,
+      title: 'Provisioning failure rate',
+      unit: 'ratio',
+      description:
+        'Share of provisioning requests that failed; grouped by failure, each category’s failures over all provisions (the categories add up to the whole rate).',
+      why: 'Different failures need different fixes: timeouts mean slow builds, k8s errors infrastructure, no_pr_found a wrong branch.',
+      action:
+        'Fix the category with the largest share first; read it per repository to find where it comes from.',
+      direction: 'lower_is_better',
+      thresholds: { green: 0.05, yellow: 0.1 },
+      groupBy: [...GROUPS, 'failure'],
+      explain: provisions(`case when s.status = 'error' then 1.0 else 0.0 end`, `s.status <> 'unset'`),
+      query: failureRateQuery,
+    },
+    {
+      name: 'testenv.provision.count',
+      version: 1,
+      title: 'Environments provisioned',
+      unit: 'provisions',
+      description: 'Provisioning requests started in the window (successful or not).',
+      why: 'Usage of test environments; justifies the infrastructure behind them.',
+      action: 'Read with the success rate and duration to size capacity.',
+      direction: 'higher_is_better',
+      groupBy: [...GROUPS, 'failure', 'ci_complete'],
+      facts: provisions('1'),
+      aggregate: 'count(*)',
+    },
+    {
+      name: 'testenv.provision.per_day',
+      version: 1,
+      title: 'Environments provisioned per day',
+      unit: 'provisions/day',
+      description: 'Provisioning requests per calendar day of the window (successful or not).',
+      why: 'Usage patterns: how much the team leans on test environments.',
+      action: 'Size the cluster for the busy days; a drop can mean developers gave up on them.',
+      direction: 'higher_is_better',
+      groupBy: GROUPS,
+      facts: provisions('1'),
+      aggregate: 'cast(count(*) as double precision) / {period_days}',
+    },
+    {
+      name: 'testenv.provision.per_week',
+      version: 1,
+      title: 'Environments provisioned per week',
+      unit: 'provisions/week',
+      description: 'Provisioning requests per 7 days of the window (successful or not).',
+      why: 'The volume that multiplies any time saved per provision into hours per week.',
+      action: 'Read with the median time: provisions per week × minutes saved = the weekly gain.',
+      direction: 'higher_is_better',
+      groupBy: GROUPS,
+      facts: provisions('1'),
+      aggregate: 'cast(count(*) as double precision) * 7.0 / {period_days}',
+    },
+    {
+      name: 'testenv.reprovision.count',
+      version: 1,
+      title: 'Manual re-provisions',
+      unit: 'provisions',
+      description: `Provisions of a branch that came within testenv.reprovision_window_minutes (${cfg.reprovision_window_minutes} min) after a teardown of the same branch and repository: someone took the environment down by hand and brought it up again. Automatic updates are not counted.`,
+      why: 'A re-provision by hand usually means the environment got stuck or broke: wasted time and frustration.',
+      action:
+        'Look at what the environments had in common before their teardown (repository, failure in the logs).',
+      direction: 'lower_is_better',
+      groupBy: GROUPS,
+      facts: reprovisionFacts(cfg.reprovision_window_minutes),
+      aggregate: 'sum(v)',
+    },
+    {
+      name: 'testenv.reprovision.rate',
+      version: 1,
+      title: 'Manual re-provisioning rate',
+      unit: 'ratio',
+      description: `Share of provisions that were manual re-provisions (a teardown then a provision of the same branch within ${cfg.reprovision_window_minutes} min).`,
+      why: 'A rising rate means environments are less reliable: developers tear them down and try again.',
+      action: 'Find the repositories with the highest rate and look at why their environments are torn down.',
+      direction: 'lower_is_better',
+      thresholds: { green: 0.05, yellow: 0.1 },
+      groupBy: GROUPS,
+      facts: reprovisionFacts(cfg.reprovision_window_minutes),
+      aggregate: 'avg(v)',
+    },
+    ciDelay(0.5, cfg),
+    ciDelay(0.9, cfg),
+    {
+      name: 'testenv.provision.early_share',
+      version: 1,
+      title: 'Early provisioning share',
+      unit: 'ratio',
+      description:
+        'Share of provisions that started before CI tests had completed (attributes.ci_tests_complete = false), among provisions that report it.',
+      why: 'Shows the optimisation at work: an environment provisioned early is ready while the tests still run.',
+      action: 'If it stays low after the change, provisioning is still waiting for tests somewhere.',
+      direction: 'higher_is_better',
+      groupBy: GROUPS,
+      facts: provisions(
+        `case when ${attr('s', 'ci_tests_complete')} = 'false' then 1.0 else 0.0 end`,
+        `${attr('s', 'ci_tests_complete')} in ('true', 'false')`,
+      ),
+      aggregate: 'avg(v)',
+    },
+    {
+      name: 'testenv.parallel.median_minutes',
+      version: 1,
+      title: 'Parallel development time (median)',
+      unit: 'minutes',
+      description:
+        'Median time a ready environment was usable while CI tests still ran: the end of the CI run’s test jobs minus ready, 0 when the tests ended first; successful provisions joined to their CI run.',
+      why: 'Time developers can test in their environment in parallel with CI instead of waiting for it.',
+      action: 'Near 0 means provisioning still waits for tests: start it when the images are built.',
+      direction: 'higher_is_better',
+      groupBy: GROUPS,
+      facts: `select m.started_at as ts, greatest(0.0, ${minutesBetween('m.ended_at', 'm.tests_end')}) as v,
+        m.repo, m.team, m.key as branch, m.span_id as provision, m.run_id as ci_run
+        from (${ci}) m where m.status = 'ok' and m.ended_at is not null and m.tests_end is not null`,
+      aggregate: pct(0.5),
+    },
+    {
+      name: 'testenv.phase.duration_p50_minutes',
+      version: 1,
+      title: 'Provisioning phase time (median)',
+      unit: 'minutes',
+      description:
+        'Median duration of each provisioning phase (CI checks, Kubernetes, waiting for readiness); group by phase.',
+      why: 'Shows which phase to optimise first.',
+      action: 'Attack the phase with the largest median; the CI-checks wait is often avoidable.',
+      direction: 'lower_is_better',
+      groupBy: [...GROUPS, 'phase'],
+      facts: phaseFacts,
+      aggregate: pct(0.5),
+    },
+    {
+      name: 'testenv.phase.duration_p90_minutes',
+      version: 1,
+      title: 'Provisioning phase time (p90)',
+      unit: 'minutes',
+      description: '90th percentile duration of each provisioning phase; group by phase.',
+      why: 'The slow tail of a phase is what makes some waits far longer than the median.',
+      action:
+        'A phase whose p90 is far above its median has an intermittent cause: look at its slowest runs.',
+      direction: 'lower_is_better',
+      groupBy: [...GROUPS, 'phase'],
+      facts: phaseFacts,
+      aggregate: pct(0.9),
+    },
+  ];
+}
