@@ -1,0 +1,60 @@
+import type { Store } from '../../src/store/store.js';
+import { ingest } from '../../src/ingest/ingest.js';
+
+const DAY = 86_400_000;
+export const dayStart = (d: Date) => new Date(Math.floor(d.getTime() / DAY) * DAY);
+
+/**
+ * A small warehouse across several days: metric points of a few series (one tag set with
+ * awkward text), spans with and without an end, commands, and reference rows (repos).
+ * `days` counts back from `end` (exclusive).
+ */
+export async function seedWarehouse(store: Store, end: Date, days = 4, perDay = 120): Promise<void> {
+  const records: unknown[] = [{ kind: 'repo', repo: 'acme/api', team: 'core' }];
+  for (let d = days; d >= 1; d--) {
+    const base = end.getTime() - d * DAY;
+    for (let i = 0; i < perDay; i++) {
+      const at = new Date(base + i * 60_000 + 7).toISOString();
+      records.push({
+        kind: 'metric_point',
+        name: 'ci.queue.depth',
+        occurred_at: at,
+        value: i * 0.5 + d,
+        tags: { runner: i % 2 ? 'linux' : 'mac', note: 'it\'s "quoted", ünïcode' },
+      });
+      records.push({
+        kind: 'metric_point',
+        name: 'ci.builds.count',
+        occurred_at: at,
+        type: 'count',
+        value: i,
+        tags: {},
+      });
+    }
+    for (let i = 0; i < 10; i++)
+      records.push({
+        kind: 'span',
+        span_id: `s-${d}-${i}`,
+        name: 'testenv.provision',
+        repo: 'acme/api',
+        key: `branch-${i}`,
+        started_at: new Date(base + i * 3_600_000).toISOString(),
+        ended_at: i % 3 === 0 ? undefined : new Date(base + i * 3_600_000 + 1000 * (60 + i)).toISOString(),
+        status: i % 4 === 0 ? 'error' : 'ok',
+        attributes: { sha: `abc${i}`, ci_tests_complete: i % 2 === 0 },
+      });
+    for (let i = 0; i < 8; i++)
+      records.push({
+        kind: 'command',
+        id: `c-${d}-${i}`,
+        user_name: 'ada',
+        command: 'npm test',
+        category: i % 2 ? 'test' : 'build',
+        repo: 'acme/api',
+        exit_code: i % 3 === 0 ? 1 : 0,
+        started_at: new Date(base + i * 1_800_000).toISOString(),
+        duration_ms: 100 * (i + 1) + d,
+      });
+  }
+  await ingest(store, records);
+}
