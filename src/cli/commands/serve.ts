@@ -5,6 +5,7 @@ import type { Config } from '../../config/schema.js';
 import { invalidArgument, PitwallError } from '../../errors/errors.js';
 import { ingest, ingestBatches } from '../../ingest/ingest.js';
 import { startStatsdListener } from '../../listeners/statsd/listener.js';
+import { testenvObserver } from '../../listeners/statsd/testenv-events.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/server.js';
 import { Shutdown } from '../../server/shutdown.js';
@@ -83,6 +84,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
             port: cfg.statsd.port,
             flushIntervalSeconds: cfg.statsd.flush_interval_seconds,
             malformedSamples: cfg.statsd.malformed_samples,
+            // The testenv mapping turns provisioning samples into the model's spans (docs/testenv.md).
+            observers: cfg.testenv.statsd.enabled ? [testenvObserver(cfg.testenv.statsd)] : [],
             flush: async (records) => {
               await ingest(server.ctx.store, records);
               server.ctx.enrich.request();

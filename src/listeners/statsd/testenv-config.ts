@@ -42,6 +42,17 @@ export const testenvSection = z
         sha_tags: z.array(z.string().min(1)).default(['sha', 'git_sha', 'commit']),
         repo_tags: z.array(z.string().min(1)).default(['repo', 'repository']),
         team_tags: z.array(z.string().min(1)).default(['team']),
+        /**
+         * Samples of one identity further apart than this belong to different provisionings, and
+         * a provisioning with neither a total nor an outcome after this long is given up.
+         */
+        group_gap_minutes: z.number().positive().max(1440).default(60),
+        /**
+         * After a provisioning's total or outcome arrives, samples of the same identity within
+         * this many seconds still join it, and it is emitted at the first flush this long after
+         * its last sample: a burst split by a flush is never split into two provisionings.
+         */
+        settle_seconds: z.number().min(0).max(600).default(5),
       })
       .strict()
       .prefault({}),
