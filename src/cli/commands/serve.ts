@@ -9,6 +9,7 @@ import { testenvObserver } from '../../listeners/statsd/testenv-events.js';
 import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/server.js';
 import { Shutdown } from '../../server/shutdown.js';
+import { writeListenerHealth } from '../../server/listeners.js';
 import { findWebRoot } from '../../server/static.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/store.js';
@@ -79,23 +80,34 @@ export function registerServe(program: Command, ctx: CliContext): void {
         if (cfg.statsd.enabled) {
           // Writes through the server's store (its read cache learns of them) and asks its enrich
           // queue; closed before the HTTP server, so its last flush is enriched before the store closes.
+          const s = cfg.statsd;
           const statsd = await startStatsdListener({
-            host: cfg.statsd.host,
-            port: cfg.statsd.port,
-            flushIntervalSeconds: cfg.statsd.flush_interval_seconds,
-            malformedSamples: cfg.statsd.malformed_samples,
+            host: s.host,
+            port: s.port,
+            socketPath: s.socket_path,
+            receiveBufferBytes: s.receive_buffer_bytes,
+            flushIntervalSeconds: s.flush_interval_seconds,
+            malformedSamples: s.malformed_samples,
+            lateHorizonSeconds: s.late_horizon_seconds,
+            maxTagSetsPerMetric: s.max_tag_sets_per_metric,
+            tagPolicy: s.tag_policy,
             // The testenv mapping turns provisioning samples into the model's spans (docs/testenv.md).
             observers: cfg.testenv.statsd.enabled ? [testenvObserver(cfg.testenv.statsd)] : [],
             flush: async (records) => {
               await ingest(server.ctx.store, records);
               server.ctx.enrich.request();
             },
+            // Persisted at each flush so `collectors list` and the dashboard (other readers) see it.
+            onHealth: (h) => writeListenerHealth(server.ctx.store, h),
           }).catch(async (e: unknown) => {
             await server.close();
             throw e;
           });
           shutdown.register('statsd listener', () => statsd.close());
-          ctx.err(`serve: StatsD listener on udp ${cfg.statsd.host}:${statsd.port}\n`);
+          const h = statsd.health();
+          ctx.err(
+            `serve: StatsD listener on udp ${s.host}:${statsd.port}${s.socket_path ? ` and unix ${s.socket_path}` : ''} (receive buffer ${h.receiveBufferBytes} bytes)\n`,
+          );
         }
         shutdown.register('http server', () => server.close());
         const signal = await stopping;

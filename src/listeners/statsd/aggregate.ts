@@ -6,6 +6,7 @@
  * count/sum/min/max. A flush turns what was gathered into `metric_point` records.
  */
 import { DDSketch } from '@datadog/sketches-js';
+import type { CardinalityGuard } from './guard.js';
 import type { StatsdSample } from './parse.js';
 
 /** The sketch's stated relative error: p50/p90/p99 are within 1% of the exact value. */
@@ -53,6 +54,8 @@ interface Entry {
   tags: Record<string, string | boolean>;
   bucketMs: number;
   cell: Cell;
+  /** Changed since it was last flushed. */
+  dirty: boolean;
 }
 
 /**
@@ -84,6 +87,17 @@ function tagMap(tags: readonly [string, string][]): Record<string, string | bool
 export interface AggregatorOptions {
   /** Interval length; points are stamped with the start of their interval. */
   intervalSeconds: number;
+  /**
+   * How long a flushed interval stays open to late samples (DogStatsD `|T` timestamps, or a flush
+   * that fell mid-interval). Its cells are kept that long and re-flushed whole when a sample
+   * lands in them, so the store's upsert by (name, interval, tags) holds the interval's total,
+   * never just the late part. A sample older than the horizon is dropped and counted
+   * (`lateDropped`). Unset: every flush emits and forgets everything, and nothing is late (a
+   * one-shot replay of history, such as the demo's).
+   */
+  lateHorizonSeconds?: number;
+  /** Tag policy and cap per metric, applied to series (see guard.ts). */
+  guard?: CardinalityGuard;
 }
 
 export class StatsdAggregator {
@@ -91,12 +105,22 @@ export class StatsdAggregator {
   /** Last gauge value per (name, tags), kept across flushes so `+3` has something to move. */
   private readonly gauges = new Map<string, number>();
   private readonly intervalMs: number;
+  private readonly horizonMs: number | null;
+  private readonly guard: CardinalityGuard | null;
+  /** What the last flush emitted, so a flush the store refused can be forgotten (see forgetLastFlush). */
+  private lastFlushed: string[] = [];
   /** Samples whose name cannot be stored even after normalising (e.g. `...`). */
   unnamed = 0;
+  /** Samples stamped before the lateness horizon: their interval is closed. */
+  lateDropped = 0;
 
   constructor(options: AggregatorOptions) {
     if (!(options.intervalSeconds > 0)) throw new RangeError('intervalSeconds must be positive');
     this.intervalMs = options.intervalSeconds * 1000;
+    const h = options.lateHorizonSeconds;
+    if (h !== undefined && !(h >= 0)) throw new RangeError('lateHorizonSeconds must be >= 0');
+    this.horizonMs = h === undefined ? null : h * 1000;
+    this.guard = options.guard ?? null;
   }
 
   /** Adds one parsed sample; `nowMs` stamps samples that carry no client timestamp. */
@@ -107,8 +131,13 @@ export class StatsdAggregator {
       return;
     }
     const atMs = sample.timestamp !== null ? sample.timestamp * 1000 : nowMs;
+    if (this.horizonMs !== null && atMs < nowMs - this.horizonMs) {
+      this.lateDropped++;
+      return;
+    }
     const bucketMs = Math.floor(atMs / this.intervalMs) * this.intervalMs;
-    const seriesKey = JSON.stringify([name, sample.tags]);
+    const tags = this.guard ? this.guard.apply(name, sample.tags) : sample.tags;
+    const seriesKey = JSON.stringify([name, tags]);
     const key = `${seriesKey}@${bucketMs}`;
     const kind = sample.type === 'ms' || sample.type === 'h' || sample.type === 'd' ? 'sketch' : sample.type;
     let entry = this.entries.get(key);
@@ -117,9 +146,10 @@ export class StatsdAggregator {
       return;
     }
     if (!entry) {
-      entry = { name, tags: tagMap(sample.tags), bucketMs, cell: newCell(kind) };
+      entry = { name, tags: tagMap(tags), bucketMs, cell: newCell(kind), dirty: true };
       this.entries.set(key, entry);
     }
+    entry.dirty = true;
     const cell = entry.cell;
     switch (cell.type) {
       case 'c':
@@ -148,18 +178,26 @@ export class StatsdAggregator {
     }
   }
 
-  /** Series gathered since the last flush. */
+  /** Cells held: those gathered since the last flush, and the flushed ones still open to late samples. */
   get size(): number {
     return this.entries.size;
   }
 
   /**
-   * Everything gathered so far as metric_point records (and a metric_sketch per distribution);
-   * the aggregator starts empty again.
+   * Every cell changed since the last flush as metric_point records (and a metric_sketch per
+   * distribution), each with its interval's whole value so far: a cell flushed before and
+   * changed by a late sample is emitted again, cumulative. Without a horizon the aggregator
+   * then starts empty; with one, it keeps the cells of intervals that can still take samples
+   * (those ending after `nowMs` minus the horizon).
    */
-  flush(): StatsdRecord[] {
+  flush(nowMs: number = Date.now()): StatsdRecord[] {
     const out: StatsdRecord[] = [];
-    for (const { name, tags, bucketMs, cell } of this.entries.values()) {
+    this.lastFlushed = [];
+    for (const [key, entry] of this.entries) {
+      if (!entry.dirty) continue;
+      entry.dirty = false;
+      this.lastFlushed.push(key);
+      const { name, tags, bucketMs, cell } = entry;
       const at = new Date(bucketMs).toISOString();
       const point = (n: string, type: 'gauge' | 'count', value: number) =>
         out.push({ kind: 'metric_point', name: n, occurred_at: at, type, value, tags });
@@ -197,8 +235,23 @@ export class StatsdAggregator {
           break;
       }
     }
-    this.entries.clear();
+    if (this.horizonMs === null) this.entries.clear();
+    else {
+      const closedBefore = nowMs - this.horizonMs;
+      for (const [key, e] of this.entries)
+        if (e.bucketMs + this.intervalMs <= closedBefore) this.entries.delete(key);
+    }
     return out;
+  }
+
+  /**
+   * The store refused the last flush: its cells are dropped (their points are lost and the
+   * listener counts them), so a later sample of the same interval starts from nothing instead of
+   * re-sending what was counted as lost.
+   */
+  forgetLastFlush(): void {
+    for (const key of this.lastFlushed) this.entries.delete(key);
+    this.lastFlushed = [];
   }
 }
 

@@ -1,12 +1,17 @@
 /**
- * The StatsD/DogStatsD UDP listener: packets are parsed, aggregated per flush interval, and every
- * interval the records go to the caller's `flush` (the host decides where they are stored, so
- * this layer never reaches the store). A bad packet or a failing flush is counted in the health
- * and never escapes the socket handler: a client's typo must not stop everyone's metrics.
+ * The StatsD/DogStatsD listener, on UDP and optionally a Unix datagram socket: packets are parsed,
+ * each raw sample shown to the observers, then guarded (tag policy, cap per metric) and
+ * aggregated per flush interval, and every interval the records go to the caller's `flush` (the
+ * host decides where they are stored, so this layer never reaches the store). A bad packet or a
+ * failing flush is counted in the health and never escapes the socket handler: a client's typo
+ * must not stop everyone's metrics.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { PitwallError } from '../../errors/errors.js';
 import { StatsdAggregator, type StatsdRecord } from './aggregate.js';
+import { CardinalityGuard, type MetricGuardCounts, type TagPolicy } from './guard.js';
 import { parsePacket, type StatsdSample } from './parse.js';
+import { bindUnixDgram, type UnixDgramSocket } from './unix-socket.js';
 
 /**
  * Something that wants each raw sample before aggregation (with every tag, before any guard),
@@ -32,8 +37,23 @@ export interface StatsdListenerOptions {
   host?: string;
   /** Default 8125, the StatsD port; 0 picks a free one. */
   port?: number;
+  /** A Unix datagram socket to listen on too (DogStatsD's `unix://` transport); default none. */
+  socketPath?: string | null;
+  /** SO_RCVBUF asked of the kernel for each socket (it may grant less; the health says what). */
+  receiveBufferBytes?: number;
   flushIntervalSeconds?: number;
+  /** See AggregatorOptions.lateHorizonSeconds; default 600. */
+  lateHorizonSeconds?: number;
+  /** Distinct tag sets per metric before new ones fold into `{other: "true"}`; default 1000. */
+  maxTagSetsPerMetric?: number;
+  /** Tag keys dropped or bucketed before the cap; default: drop branch, user, sha and pr. */
+  tagPolicy?: TagPolicy;
   flush: (records: ListenerRecord[]) => Promise<void> | void;
+  /**
+   * Called after every flush with the health as it then is (also when there was nothing to
+   * flush but packets arrived): the host persists it. Its failure is kept in the health.
+   */
+  onHealth?: (health: StatsdHealth) => Promise<void> | void;
   /** How many recent malformed lines the health keeps (default 10). */
   malformedSamples?: number;
   /** See SampleObserver; their records are flushed with the interval's. */
@@ -46,9 +66,15 @@ export interface MalformedSample {
   reason: string;
 }
 
+export const DEFAULT_TAG_POLICY: TagPolicy = { drop: ['branch', 'user', 'sha', 'pr'], bucket: {} };
+
 export interface StatsdHealth {
   address: string;
   port: number;
+  socketPath: string | null;
+  /** SO_RCVBUF the kernel granted the UDP socket (Linux reports twice what was asked, capped). */
+  receiveBufferBytes: number;
+  startedAt: string;
   packets: number;
   metrics: number;
   events: number;
@@ -57,11 +83,20 @@ export interface StatsdHealth {
   recentMalformed: MalformedSample[];
   /** Samples whose name was nothing after normalising (e.g. `...`). */
   unnamed: number;
+  /** Samples stamped before the lateness horizon (their interval was closed), dropped. */
+  lateDropped: number;
+  /** What the cardinality guard dropped, bucketed and folded, per metric it touched. */
+  guard: MetricGuardCounts[];
   flushes: number;
   flushedPoints: number;
   /** Points lost because `flush` failed, and its last error message. */
   failedPoints: number;
   lastFlushError: string | null;
+  /** When a flush last handed records over, and when one last failed. */
+  lastFlushAt: string | null;
+  lastFlushErrorAt: string | null;
+  /** The last failure to persist the health (onHealth), if any. */
+  lastHealthError: string | null;
 }
 
 export interface StatsdListener {
@@ -77,11 +112,22 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const intervalSeconds = options.flushIntervalSeconds ?? 10;
   const keep = options.malformedSamples ?? 10;
-  const agg = new StatsdAggregator({ intervalSeconds });
+  const guard = new CardinalityGuard({
+    maxTagSetsPerMetric: options.maxTagSetsPerMetric ?? 1000,
+    policy: options.tagPolicy ?? DEFAULT_TAG_POLICY,
+  });
+  const agg = new StatsdAggregator({
+    intervalSeconds,
+    lateHorizonSeconds: options.lateHorizonSeconds ?? 600,
+    guard,
+  });
   const observers = options.observers ?? [];
   const h: StatsdHealth = {
     address: host,
     port: 0,
+    socketPath: options.socketPath ?? null,
+    receiveBufferBytes: 0,
+    startedAt: new Date().toISOString(),
     packets: 0,
     metrics: 0,
     events: 0,
@@ -89,10 +135,15 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
     malformed: 0,
     recentMalformed: [],
     unnamed: 0,
+    lateDropped: 0,
+    guard: [],
     flushes: 0,
     flushedPoints: 0,
     failedPoints: 0,
     lastFlushError: null,
+    lastFlushAt: null,
+    lastFlushErrorAt: null,
+    lastHealthError: null,
   };
 
   const onPacket = (msg: Buffer): void => {
@@ -120,40 +171,79 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
     }
   };
 
-  const socket: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  const port = options.port ?? 8125;
+  const socket: Socket = createSocket({
+    type: host.includes(':') ? 'udp6' : 'udp4',
+    ...(options.receiveBufferBytes ? { recvBufferSize: options.receiveBufferBytes } : {}),
+  });
   socket.on('message', onPacket);
   // A socket error after binding (rare for UDP) is kept in the health instead of crashing the host.
   socket.on('error', (e) => {
     h.lastFlushError = `socket: ${e.message}`;
   });
   await new Promise<void>((resolve, reject) => {
-    const fail = (e: Error) =>
-      reject(new Error(`statsd listener could not bind ${host}:${options.port ?? 8125}: ${e.message}`));
+    const fail = (e: NodeJS.ErrnoException) => reject(bindError(host, port, e));
     socket.once('error', fail);
-    socket.bind(options.port ?? 8125, host, () => {
+    socket.bind(port, host, () => {
       socket.off('error', fail);
       resolve();
     });
   });
   h.port = socket.address().port;
+  h.receiveBufferBytes = socket.getRecvBufferSize();
+
+  let unix: UnixDgramSocket | null = null;
+  if (options.socketPath) {
+    try {
+      unix = await bindUnixDgram(options.socketPath, onPacket, options.receiveBufferBytes);
+    } catch (e) {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      throw e;
+    }
+  }
+
+  const health = (): StatsdHealth => ({
+    ...h,
+    unnamed: agg.unnamed,
+    lateDropped: agg.lateDropped,
+    guard: guard.counts(),
+    recentMalformed: [...h.recentMalformed],
+  });
+  let persistedAt = -1;
 
   // Flushes run one after another, so a slow store never sees two batches of one series at once.
   let chain: Promise<number> = Promise.resolve(0);
   const flushNow = (): Promise<number> => {
     chain = chain.then(async () => {
-      const records: ListenerRecord[] = agg.flush();
-      for (const o of observers) records.push(...o.drain(Date.now()));
-      if (records.length === 0) return 0;
-      try {
-        await options.flush(records);
-        h.flushes++;
-        h.flushedPoints += records.length;
-        return records.length;
-      } catch (e) {
-        h.failedPoints += records.length;
-        h.lastFlushError = e instanceof Error ? e.message : String(e);
-        return 0;
+      const now = Date.now();
+      const records: ListenerRecord[] = agg.flush(now);
+      for (const o of observers) records.push(...o.drain(now));
+      let flushed = 0;
+      if (records.length > 0) {
+        try {
+          await options.flush(records);
+          h.flushes++;
+          h.flushedPoints += records.length;
+          h.lastFlushAt = new Date().toISOString();
+          flushed = records.length;
+        } catch (e) {
+          agg.forgetLastFlush();
+          h.failedPoints += records.length;
+          h.lastFlushError = e instanceof Error ? e.message : String(e);
+          h.lastFlushErrorAt = new Date().toISOString();
+        }
       }
+      // Persisted when something happened since the last time, so an idle listener writes nothing.
+      if (options.onHealth && (h.packets !== persistedAt || flushed > 0 || records.length > 0)) {
+        persistedAt = h.packets;
+        try {
+          await options.onHealth(health());
+          h.lastHealthError = null;
+        } catch (e) {
+          h.lastHealthError = e instanceof Error ? e.message : String(e);
+        }
+      }
+      return flushed;
     });
     return chain;
   };
@@ -163,15 +253,33 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
   let closed: Promise<void> | null = null;
   return {
     port: h.port,
-    health: () => ({ ...h, unnamed: agg.unnamed, recentMalformed: [...h.recentMalformed] }),
+    health,
     flushNow,
     close() {
       closed ??= (async () => {
         clearInterval(timer);
         await new Promise<void>((resolve) => socket.close(() => resolve()));
+        unix?.close();
         await flushNow();
       })();
       return closed;
     },
   };
+}
+
+/** Why the UDP port could not be bound, naming the setting and the fix (serve exits 2 with it). */
+function bindError(host: string, port: number, e: NodeJS.ErrnoException): PitwallError {
+  const where = `udp ${host}:${port}`;
+  const fix =
+    e.code === 'EADDRINUSE'
+      ? `another process (often a Datadog agent or another StatsD server) has it: stop it, or set statsd.port to a free port (0 picks one)`
+      : e.code === 'EACCES'
+        ? `ports below 1024 need privileges: set statsd.port to 1024 or above`
+        : e.code === 'EADDRNOTAVAIL'
+          ? `${host} is not an address of this machine: set statsd.host to one (127.0.0.1, or 0.0.0.0 for all)`
+          : `check statsd.host and statsd.port`;
+  return new PitwallError(
+    'invalid_config',
+    `statsd.port: cannot listen on ${where} (${e.code ?? e.message}): ${fix}`,
+  );
 }
