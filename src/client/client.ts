@@ -15,6 +15,7 @@ import type {
   Query,
   ReportResponse,
   Source,
+  TestenvResponse,
 } from './types.js';
 
 /** An error answer from the server: its HTTP status and the envelope's stable code. */
@@ -111,6 +112,7 @@ export class PitwallClient {
   insights = (q?: Query) => this.get<InsightsResponse>('/insights', q);
   headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
   innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
+  testenv = (q?: Query) => this.get<TestenvResponse>('/testenv', q);
   teams = () => this.get<{ teams: { team: string; name: string | null }[] }>('/teams');
   repos = () => this.get<{ repos: { repo: string; team: string | null }[] }>('/repos');
   sources = () => this.get<{ sources: Source[] }>('/sources');

@@ -15,6 +15,7 @@ import type { Headline } from '../report/headline.js';
 import type { Insights } from '../report/insights.js';
 import type { InnerLoopReport } from '../report/inner-loop.js';
 import type { HeatmapCell } from '../report/queue-heatmap.js';
+import type { TestenvReport } from '../report/testenv.js';
 import type { SourceState } from '../collectors/sources.js';
 
 export type Json<T> = T extends Date
@@ -46,6 +47,7 @@ export type CiStagesResponse = Json<CiStages>;
 export type HeadlineResponse = Json<Headline>;
 export type InsightsResponse = Json<Insights>;
 export type InnerLoopResponse = Json<InnerLoopReport>;
+export type TestenvResponse = Json<TestenvReport>;
 export type ExplainResponse = Json<Explanation>;
 export interface FlakyResponse {
   from: string;

@@ -11,6 +11,7 @@ import type {
   MetricInfo,
   MetricSeries,
   Status,
+  TestenvResponse,
 } from '../../client/index.js';
 
 export type { DoraTier, Direction, MetricInfo, MetricSeries, Status };
@@ -24,3 +25,4 @@ export type Headline = HeadlineResponse;
 export type HeadlineInputs = HeadlineResponse['hoursSavedInputs']['current'];
 export type InnerLoop = InnerLoopResponse;
 export type InnerLoopRow = InnerLoopResponse['byCategory'][number];
+export type Testenv = TestenvResponse;
