@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DDSketch } from '@datadog/sketches-js';
 import { metricPoint, metricSketch } from '../../domain/kinds/experience.js';
-import { StatsdAggregator, storedName, type MetricPointRecord, type StatsdRecord } from './aggregate.js';
+import {
+  StatsdAggregator,
+  storedName,
+  type MetricPointRecord,
+  type MetricSketchRecord,
+  type StatsdRecord,
+} from './aggregate.js';
 import { parseLine } from './parse.js';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0, 0);
@@ -138,5 +144,64 @@ describe('StatsD aggregation per flush interval', () => {
       expect((p.kind === 'metric_point' ? metricPoint : metricSketch).safeParse(p).success, p.name).toBe(
         true,
       );
+  });
+});
+
+describe('late samples within the lateness horizon', () => {
+  const line = (l: string) => {
+    const p = parseLine(l);
+    if (p.kind !== 'metric') throw new Error(l);
+    return p.sample;
+  };
+  const ts = (ms: number) => Math.floor(ms / 1000);
+
+  it('re-flushes a flushed interval whole when a late sample lands in it: counters, sets, sketches', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10, lateHorizonSeconds: 600 });
+    agg.add(line(`jobs.done:2|c|T${ts(T0)}`), T0 + 1000);
+    agg.add(line(`jobs.who:a:b|s|T${ts(T0)}`), T0 + 1000);
+    agg.add(line(`jobs.time:100:200|d|T${ts(T0)}`), T0 + 1000);
+    let pts = agg.flush(T0 + 1000);
+    expect(find(pts, 'jobs.done')[0]?.value).toBe(2);
+    // Nothing changed: nothing is flushed again.
+    expect(agg.flush(T0 + 5000)).toEqual([]);
+    const late = T0 + 120_000;
+    agg.add(line(`jobs.done:3|c|T${ts(T0 + 4000)}`), late);
+    agg.add(line(`jobs.who:b:c|s|T${ts(T0 + 4000)}`), late);
+    agg.add(line(`jobs.time:400|d|T${ts(T0 + 4000)}`), late);
+    agg.add(line('jobs.done:1|c'), late);
+    pts = agg.flush(late);
+    const at = '2026-12-02T06:00:00.000Z';
+    expect(find(pts, 'jobs.done').filter((p) => p.occurred_at === at)[0]?.value).toBe(5);
+    expect(find(pts, 'jobs.who')[0]).toMatchObject({ occurred_at: at, value: 3 });
+    expect(find(pts, 'jobs.time.count')[0]).toMatchObject({ occurred_at: at, value: 3 });
+    expect(find(pts, 'jobs.time.max')[0]?.value).toBe(400);
+    const sk = pts.find((p): p is MetricSketchRecord => p.kind === 'metric_sketch');
+    expect(sk).toMatchObject({ occurred_at: at, count: 3, sum: 700, min: 100 });
+    expect(DDSketch.fromProto(Buffer.from(sk!.sketch, 'base64')).count).toBe(3);
+    // The undated sample went to the interval it arrived in.
+    expect(find(pts, 'jobs.done').find((p) => p.occurred_at !== at)).toMatchObject({
+      occurred_at: '2026-12-02T06:02:00.000Z',
+      value: 1,
+    });
+    expect(agg.lateDropped).toBe(0);
+  });
+
+  it('drops and counts samples older than the horizon, and forgets intervals that closed', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10, lateHorizonSeconds: 60 });
+    agg.add(line(`a.b:1|c|T${ts(T0)}`), T0);
+    expect(agg.flush(T0)).toHaveLength(1);
+    expect(agg.size).toBe(1);
+    agg.add(line(`a.b:1|c|T${ts(T0)}`), T0 + 61_000);
+    expect(agg.lateDropped).toBe(1);
+    expect(agg.flush(T0 + 75_000)).toEqual([]);
+    expect(agg.size).toBe(0);
+  });
+
+  it('without a horizon, flushes everything once and takes any timestamp (a replay of history)', () => {
+    const agg = new StatsdAggregator({ intervalSeconds: 10 });
+    agg.add(line(`a.b:1|c|T${ts(T0 - 90 * 86_400_000)}`), T0);
+    expect(agg.flush(T0)).toHaveLength(1);
+    expect(agg.size).toBe(0);
+    expect(agg.lateDropped).toBe(0);
   });
 });
