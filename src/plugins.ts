@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { agentSettings } from './agent/config.js';
 import { collectors } from './collectors/index.js';
 import { composeConfigSchema } from './config/compose.js';
+import { retentionSettings } from './export/retention-config.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
 import type { Config, PluginSections } from './config/schema.js';
 import type { ConfigContributions } from './config/sections.js';
@@ -18,7 +19,7 @@ import { metricNames } from './metrics/definitions/index.js';
  * against them); future registries (listeners, exporters, alert channels) add theirs here.
  */
 /** Sections of plug-ins that are not collectors (the shell agent, the listeners, ...). */
-const pluginSettings = [agentSettings, statsdSettings, testenvSettings] as const;
+const pluginSettings = [agentSettings, statsdSettings, testenvSettings, retentionSettings] as const;
 
 export const configContributions: ConfigContributions = {
   sections: [...collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])), ...pluginSettings],

@@ -1,4 +1,6 @@
 import type { Store } from '../../src/store/store.js';
+import { StatsdAggregator } from '../../src/listeners/statsd/aggregate.js';
+import { parseLine } from '../../src/listeners/statsd/parse.js';
 import { ingest } from '../../src/ingest/ingest.js';
 
 const DAY = 86_400_000;
@@ -57,4 +59,42 @@ export async function seedWarehouse(store: Store, end: Date, days = 4, perDay = 
       });
   }
   await ingest(store, records);
+}
+
+/**
+ * Timings of one StatsD distribution, sent as DogStatsD lines with their own timestamps through
+ * the real parser and aggregator: `perInterval` samples per flush interval, two repositories.
+ * Returns the records the listener would have flushed and every raw value with its time and repo.
+ */
+export function statsdTimings(
+  name: string,
+  from: Date,
+  to: Date,
+  intervalSeconds: number,
+  perInterval: number,
+): { records: unknown[]; raw: { at: number; repo: string; value: number }[] } {
+  const agg = new StatsdAggregator({ intervalSeconds });
+  const raw: { at: number; repo: string; value: number }[] = [];
+  let i = 0;
+  const records: unknown[] = [];
+  for (let t = from.getTime(); t < to.getTime(); t += intervalSeconds * 1000) {
+    for (let k = 0; k < perInterval; k++, i++) {
+      const repo = i % 3 ? 'acme/api' : 'acme/web';
+      // A skewed spread with a long tail, deterministic: exact quantiles are known from `raw`.
+      const value = Math.round(50 + ((i * 7919) % 1000) ** 1.5 / 10) + (repo === 'acme/web' ? 200 : 0);
+      const at = Math.floor((t + k * 997) / 1000);
+      const parsed = parseLine(`${name}:${value}|d|#repo:${repo},env:ci|T${at}`);
+      if (parsed.kind !== 'metric') throw new Error(`fixture line did not parse: ${JSON.stringify(parsed)}`);
+      agg.add(parsed.sample);
+      raw.push({ at: at * 1000, repo, value });
+    }
+    records.push(...agg.flush());
+  }
+  return { records, raw };
+}
+
+/** The exact q-quantile of `values` as DDSketch defines its rank (the value at rank q*(n-1)). */
+export function exactQuantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(q * (s.length - 1))]!;
 }
