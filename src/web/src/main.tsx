@@ -8,6 +8,7 @@ import { Executive } from './pages/Executive.js';
 import { InnerLoop } from './pages/InnerLoop.js';
 import { Platform } from './pages/Platform.js';
 import { Team } from './pages/Team.js';
+import { TestEnv } from './pages/TestEnv.js';
 import './styles.css';
 
 const router = createBrowserRouter([
@@ -18,10 +19,15 @@ const router = createBrowserRouter([
       { path: '/executive', element: <Executive /> },
       { path: '/platform', element: <Platform /> },
       { path: '/inner-loop', element: <InnerLoop /> },
+      { path: '/test-environments', element: <TestEnv /> },
       { path: '/team/:team', element: <Team /> },
       {
         path: '*',
-        element: <p className="error">No such dashboard. Try Executive, Platform, Inner loop or Team.</p>,
+        element: (
+          <p className="error">
+            No such dashboard. Try Executive, Platform, Test environments, Inner loop or Team.
+          </p>
+        ),
       },
     ],
   },

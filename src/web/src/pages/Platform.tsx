@@ -6,11 +6,13 @@ import { SeriesPanel } from '../charts/SeriesPanel.js';
 import { SourcesHealth } from '../charts/SourcesHealth.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { PageTitle } from '../components/PageTitle.js';
+import { Link, useSearchParams } from 'react-router';
 
 const PERCENTILES = ['p50', 'p90', 'p99'];
 
 /** For platform engineers: where pipelines and test environments lose developers' time. */
 export function Platform() {
+  const [search] = useSearchParams();
   return (
     <>
       <PageTitle
@@ -51,7 +53,12 @@ export function Platform() {
         <FlakyTests />
         <SourcesHealth />
       </div>
-      <h2 className="section">Test-environment provisioning</h2>
+      <h2 className="section">
+        Test-environment provisioning{' '}
+        <Link className="link" to={`/test-environments?${search.toString()}`} data-testid="testenv-page-link">
+          all test-environment analytics →
+        </Link>
+      </h2>
       <div className="grid">
         <MetricTile name="testenv.provision.duration_p50_minutes" />
         <MetricTile name="testenv.provision.duration_p90_minutes" />
