@@ -9,6 +9,7 @@ import { scheduledIssues } from '../config/compose.js';
 import type { Config, ScheduledCollector } from '../config/schema.js';
 import { PitwallError } from '../errors/errors.js';
 import { configContributions } from '../plugins.js';
+import { applyRetention, type RetentionResult } from '../export/retention.js';
 import type { Store } from '../store/store.js';
 import type { EnrichQueue } from './enrich-queue.js';
 
@@ -52,6 +53,14 @@ export class Scheduler {
   }
 
   start(): void {
+    // retention: (off unless a table has raw_days) runs on its own schedule, like a job.
+    const r = this.config.retention;
+    if (r.metric_points ?? r.metric_sketches ?? r.spans ?? r.commands)
+      this.crons.push(
+        new Cron(r.schedule, { protect: true, name: 'retention', timezone: 'UTC' }, () =>
+          this.runRetention().then(() => undefined),
+        ),
+      );
     this.config.collectors.forEach((c, i) => {
       const name = jobName(c, i);
       // protect: croner itself never overlaps a job with its previous tick.
@@ -99,6 +108,44 @@ export class Scheduler {
     );
     this.running.set(name, run);
     return run;
+  }
+
+  /**
+   * Rolls up and prunes what `retention:` allows (one replica at a time), then asks the enrich
+   * queue, so derived tables follow the pruned rows. A failure is logged and kept in scheduler_runs.
+   */
+  async runRetention(): Promise<RetentionResult | null> {
+    let result: RetentionResult | null = null;
+    const startedAt = new Date();
+    const outcome = await this.exclusive('retention', async () => {
+      await this.mark('retention', { started_at: startedAt, finished_at: null, last_status: 'running' });
+      try {
+        result = await applyRetention(this.store, this.config.retention);
+        const rows = result.days.reduce((n, d) => n + d.rawRows, 0);
+        this.logger.info({ job: 'retention', days: result.days.length, rows }, 'retention applied');
+        await this.mark('retention', { started_at: startedAt, finished_at: new Date(), last_status: 'ok' });
+        const summary: CollectSummary = {
+          source: 'retention',
+          written: {},
+          total: rows,
+          elapsedMs: Date.now() - startedAt.getTime(),
+          facts: { days: result.days.length },
+        };
+        return { status: 'ran', summary };
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        this.logger.warn({ job: 'retention', error }, 'retention failed');
+        await this.mark('retention', {
+          started_at: startedAt,
+          finished_at: new Date(),
+          last_status: `error: ${error}`,
+        });
+        return { status: 'failed', error };
+      } finally {
+        this.enrich?.request();
+      }
+    });
+    return outcome.status === 'ran' ? result : null;
   }
 
   /** Runs `fn` only if no other replica holds the job's lock (PostgreSQL); else skipped. */

@@ -3,6 +3,7 @@ import { FailureCategories } from '../charts/FailureCategories.js';
 import { FlakyTests } from '../charts/FlakyTests.js';
 import { QueueHeatmap } from '../charts/QueueHeatmap.js';
 import { SeriesPanel } from '../charts/SeriesPanel.js';
+import { IntakeHealth } from '../charts/IntakeHealth.js';
 import { SourcesHealth } from '../charts/SourcesHealth.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { PageTitle } from '../components/PageTitle.js';
@@ -52,6 +53,7 @@ export function Platform() {
         <CriticalPath />
         <FlakyTests />
         <SourcesHealth />
+        <IntakeHealth />
       </div>
       <h2 className="section">
         Test-environment provisioning{' '}
