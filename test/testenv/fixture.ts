@@ -23,11 +23,12 @@
  *   r0 feat-2 sha b0b0b0b: BUILD 10:30, unit 10:40
  *   r2 feat-2 sha b2b2b2b: DOCKER-IMAGE 10:59, rebuild-cache 11:00:30 (not an image job), integration 11:20
  *   r3 feat-2 sha b3b3b3b: Build 11:03, unit 11:10             (after P2's Kubernetes start 11:01)
- *   r6 feat-2 sha b6b6b6b: BUILD 18:50, unit 19:30
+ *   r6 feat-2 sha b6b6b6b: BUILD 18:50, unit 19:30 (stage test), package 19:40 (tests end at 19:30)
  *   r5 feat-3 sha 5555555: BUILD 16:00                          (repo api: P6 is repo web)
  * So the CI delay (image end -> Kubernetes start) is P1 4 (r1), P2 2 (r2), P5 233 (r7), P7 12 (r6);
  * P3, P6, P8, P9 have no image job (left out); P4 never reached Kubernetes.
- * Parallel time (tests end - ready, 0 if before): P1 0, P2 12 (11:20-11:08), P5 0, P7 18.
+ * Parallel time (tests end - ready, 0 if before): P1 0, P2 12 (11:20-11:08), P5 0, P7 18. Tests end:
+ * the run's jobs whose stage or name says test, else all its jobs but the image job.
  */
 
 export const DAY = '2025-01-06';
@@ -100,7 +101,7 @@ function run(
   runId: string,
   branch: string,
   sha: string,
-  jobs: [name: string, end: string, conclusion?: 'success' | 'failure'][],
+  jobs: [name: string, end: string, conclusion?: 'success' | 'failure', stage?: string][],
   repo = API,
 ) {
   const created = plus(at(jobs[0]![1]), -10);
@@ -122,13 +123,14 @@ function run(
       ),
       conclusion: jobs.some((j) => j[2] === 'failure') ? 'failure' : 'success',
     },
-    ...jobs.map(([name, end, conclusion]) => ({
+    ...jobs.map(([name, end, conclusion, stage]) => ({
       kind: 'pipeline_job',
       repo,
       job_id: `${runId}-${name}`,
       run_id: runId,
       workflow: 'ci',
       name,
+      stage: stage ?? null,
       created_at: created,
       started_at: created,
       completed_at: at(end),
@@ -177,7 +179,8 @@ export const records: Record<string, unknown>[] = [
   ]),
   ...run('r6', 'feat-2', 'b6b6b6b', [
     ['build', '18:50'],
-    ['unit', '19:30'],
+    ['unit', '19:30', 'success', 'test'],
+    ['package', '19:40'],
   ]),
   ...run('r5', 'feat-3', '5555555', [['build', '16:00']]),
 ];

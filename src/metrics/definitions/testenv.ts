@@ -14,6 +14,7 @@ const ROOT = literal('testenv.provision');
 const DOWN = literal('testenv.deprovision');
 const KUBE = literal('testenv.kubernetes');
 const GROUPS = ['repo', 'team'] as const;
+const TEST_JOB = `(lower(coalesce(t.stage, '')) like '%test%' or lower(t.name) like '%test%')`;
 
 /** The settings of the `testenv:` section the analysis reads (defaults when a config has none). */
 export interface TestenvAnalysis {
@@ -81,7 +82,8 @@ function reprovisionFacts(windowMinutes: number): string {
  * Each provision with the CI image build it waited for: the latest successful job matching
  * `image_job_pattern` in the same repository, of a run on the provision's commit (root
  * attributes.sha) or, without one, on its branch (key), that ended before the Kubernetes phase
- * began. `tests_end` is when the rest of that run's jobs (its tests) had all ended.
+ * began. `tests_end` is when that run's test jobs had all ended: jobs whose stage or name says
+ * "test" (a GitHub matrix job's stage is its name), else every job of the run but the image's.
  */
 export function ciMatchSql(pattern: string): string {
   const image = matchesPattern('j.name', pattern);
@@ -100,10 +102,11 @@ export function ciMatchSql(pattern: string): string {
     from p join img i on i.repo = p.repo and i.completed_at <= p.kube_at
       and ((p.sha is not null and i.sha = p.sha) or (p.sha is null and i.branch = p.key))),
   best as (
-    select c.span_id, c.image_at, c.run_id, c.attempt, (select max(t.completed_at) from pipeline_jobs t
-        join pipeline_runs tr on tr.repo = t.repo and tr.run_id = t.run_id and tr.attempt = t.attempt
-        where t.repo = c.repo and tr.run_id = c.run_id and tr.attempt = c.attempt and not ${matchesPattern('t.name', pattern)}) as tests_end
-    from cand c where c.n = 1)
+    select c.span_id, c.image_at, c.run_id, c.attempt,
+      coalesce(max(case when ${TEST_JOB} then t.completed_at end), max(t.completed_at)) as tests_end
+    from cand c left join pipeline_jobs t on t.repo = c.repo and t.run_id = c.run_id and t.attempt = c.attempt
+      and not ${matchesPattern('t.name', pattern)}
+    where c.n = 1 group by c.span_id, c.image_at, c.run_id, c.attempt)
   select p.span_id, p.started_at, p.ended_at, p.status, p.repo, p.team, p.key, p.kube_at,
     b.image_at, b.run_id, b.tests_end
   from p left join best b on b.span_id = p.span_id`;
