@@ -36,6 +36,8 @@ export const annotation = z.object({
   repo: optText,
   /** e.g. release, optimisation, incident-review: what sort of dated event this is. */
   category: z.string().default('note'),
+  /** The registry metric the change is expected to move (impact analysis), if any. */
+  metric: optText,
 });
 
 export { optSha };
