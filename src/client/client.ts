@@ -14,6 +14,7 @@ import type {
   MetricSeries,
   Query,
   ReportResponse,
+  Listener,
   Source,
   TestenvResponse,
 } from './types.js';
@@ -116,6 +117,7 @@ export class PitwallClient {
   teams = () => this.get<{ teams: { team: string; name: string | null }[] }>('/teams');
   repos = () => this.get<{ repos: { repo: string; team: string | null }[] }>('/repos');
   sources = () => this.get<{ sources: Source[] }>('/sources');
+  listeners = () => this.get<{ listeners: Listener[] }>('/listeners');
 
   ingest = (records: readonly unknown[]) => this.post<IngestResult>('/ingest', { records });
   deployment = (b: {

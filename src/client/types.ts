@@ -17,6 +17,7 @@ import type { InnerLoopReport } from '../report/inner-loop.js';
 import type { HeatmapCell } from '../report/queue-heatmap.js';
 import type { TestenvReport } from '../report/testenv.js';
 import type { SourceState } from '../collectors/sources.js';
+import type { ListenerState } from '../server/listeners.js';
 
 export type Json<T> = T extends Date
   ? string
@@ -55,6 +56,8 @@ export interface FlakyResponse {
   tests: Json<FlakyTest>[];
 }
 export type Source = Json<Omit<SourceState, 'cursor'>>;
+/** GET /api/v1/listeners: a listener's intake health and its cardinality guard's counts. */
+export type Listener = Json<ListenerState>;
 export type { HeatmapCell, IngestResult, RecordProblem };
 /** Words the API's answers use for a metric's judgement; the dashboards take them from here. */
 export type { DoraTier } from '../metrics/dora/tiers.js';

@@ -1,8 +1,17 @@
+import { createSocket } from 'node:dgram';
+import StatsDClient from 'hot-shots';
+import { pino } from 'pino';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricInfo } from '../../src/client/index.js';
+import { PitwallClient, type MetricInfo } from '../../src/client/index.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { startStatsdListener } from '../../src/listeners/statsd/listener.js';
+import { writeListenerHealth } from '../../src/server/listeners.js';
+import { startServer } from '../../src/server/server.js';
 import { show } from '../../src/web/src/format.js';
 import { launch, screenshot, settled } from './browser.js';
+import { openTestStore } from '../helpers/stores.js';
+import { testConfig } from '../helpers/collect-git.js';
 import { startWebFixture, VIEW, type WebFixture } from './server.js';
 
 const iso = (d: string) => `${d}T00:00:00.000Z`;
@@ -274,5 +283,82 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     await expectRegistryValuesMatch(page, { team });
     await screenshot(page, 'executive-team');
     await page.close();
+  });
+
+  it('platform: the intake panel shows what a real StatsD listener persisted, equal to the API', async () => {
+    // A second real server whose store a real listener wrote its health into (hot-shots, a
+    // guard cap of 2, a dropped branch tag, one malformed line); the page's /listeners read
+    // is sent to it, the rest of the page reads the demo.
+    const t = await openTestStore('duckdb');
+    const intake = await startServer({
+      store: t.store,
+      config: testConfig(),
+      logger: pino({ level: 'silent' }),
+      host: '127.0.0.1',
+      port: 0,
+      anonymousRead: true,
+      webRoot: null,
+      schedule: false,
+    });
+    const listener = await startStatsdListener({
+      port: 0,
+      flushIntervalSeconds: 3600,
+      maxTagSetsPerMetric: 2,
+      flush: (r) => ingest(t.store, r).then(() => undefined),
+      onHealth: (h) => writeListenerHealth(t.store, h),
+    });
+    try {
+      const c = new StatsDClient({ host: '127.0.0.1', port: listener.port, includeDatadogTelemetry: false });
+      for (const repo of ['a', 'b', 'c', 'd', 'e'])
+        c.increment('ci.jobs.started', 1, [`repo:${repo}`, 'branch:x']);
+      await new Promise<void>((r) => c.close(() => r()));
+      const raw = createSocket('udp4');
+      await new Promise<void>((r) => raw.send('bad line|zz', listener.port, '127.0.0.1', () => r()));
+      raw.close();
+      for (let i = 0; i < 200 && listener.health().metrics + listener.health().malformed < 6; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      await listener.flushNow();
+      const api = (await new PitwallClient({ baseUrl: intake.url }).listeners()).listeners;
+      expect(api).toHaveLength(1);
+      expect(api[0]).toMatchObject({ folded: 3, dropped: 5, malformed: 1 });
+
+      const page = await browser.newPage();
+      await page.route('**/api/v1/listeners', async (route) =>
+        route.fulfill({ response: await page.request.fetch(`${intake.url}/api/v1/listeners`) }),
+      );
+      await page.goto(`${fx.url}/platform?from=${VIEW.from}&to=${VIEW.to}`);
+      await settled(page);
+      const panel = page.getByTestId('intake');
+      await expect(panel.getByTestId('intake-folded').textContent()).resolves.toBe(
+        `${api[0]!.folded} folded`,
+      );
+      await expect(panel.getByTestId('intake-dropped').textContent()).resolves.toBe(
+        `${api[0]!.dropped} tags dropped`,
+      );
+      await expect(panel.getByTestId('intake-malformed').textContent()).resolves.toBe(
+        `${api[0]!.malformed} malformed`,
+      );
+      const row = panel.getByTestId('intake-guard').locator('tbody tr');
+      expect(await row.count()).toBe(1);
+      const g = api[0]!.guard[0]!;
+      await expect(row.first().locator('td').allTextContents()).resolves.toEqual([
+        g.metric,
+        String(g.tag_sets),
+        String(g.folded),
+        `${g.dropped} (${g.dropped_keys.join(', ')})`,
+        String(g.bucketed),
+      ]);
+      expect(g).toMatchObject({
+        metric: 'ci.jobs.started',
+        tag_sets: 2,
+        folded: 3,
+        dropped_keys: ['branch'],
+      });
+      await page.close();
+    } finally {
+      await listener.close();
+      await intake.close();
+      await t.cleanup();
+    }
   });
 });
