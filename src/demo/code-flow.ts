@@ -1,8 +1,8 @@
 import type { DemoContext, MainCommit, RepoState } from './context.js';
 import { schedule } from './context.js';
-import { ciRun } from './ci.js';
-import { CI, PR } from './params.js';
-import { testEnvironment } from './provisioning.js';
+import { ciRun, type Push } from './ci.js';
+import { CI, PR, PROVISIONING } from './params.js';
+import { testEnvironment, type HeadCi } from './provisioning.js';
 import { Rng } from './random.js';
 import { mergedPrCoverage } from './coverage.js';
 
@@ -128,8 +128,8 @@ export function openPr(
         comments: i === 0 ? reviewComments : 0,
       });
   });
-  for (const p of visiblePushes)
-    ciRun(ctx, st, {
+  const ci = visiblePushes.map((p) =>
+    ciWithTimes(ctx, st, {
       at: p.at,
       sha: p.sha,
       branch,
@@ -137,13 +137,23 @@ export function openPr(
       prNumber: number,
       actor: author,
       genuine: p.genuine,
-    });
+    }),
+  );
+  // The provisioner waits for the CI of the PR's head at the time it polls.
+  const headCi = (t: number) => ci.filter((c) => c.pushAt <= t).pop() ?? ci[0]!;
   if (!isBot) {
     if (firstReviewAt < end)
       ctx.realised.push(ctx.realised.reviewLatencyHours, st.team.team, (firstReviewAt - readyAt) / H);
     if (merged) ctx.realised.push(ctx.realised.cycleTimeHours, st.team.team, (closeAt - createdAt) / H);
     if (ctx.rng.env.chance(0.6))
-      testEnvironment(ctx, st, branch, readyAt + ctx.rng.env.int(2, 10) * 60_000, closed ? closeAt : null);
+      testEnvironment(
+        ctx,
+        st,
+        branch,
+        readyAt + ctx.rng.env.int(2, 10) * 60_000,
+        closed ? closeAt : null,
+        headCi,
+      );
   }
   if (merged)
     schedule(st, {
@@ -163,6 +173,43 @@ export function openPr(
       },
     });
   if (merged) mergedPrCoverage(ctx, st, { number, mergeSha, mergedAt: closeAt, additions });
+}
+
+/**
+ * A push's CI, and what a provisioner reads of it from the PR's checks: the ends of its jobs,
+ * taken from the records the run emitted (so they are the warehouse's pipeline_jobs).
+ */
+function ciWithTimes(ctx: DemoContext, st: RepoState, push: Push): HeadCi & { pushAt: number } {
+  const jobs: { attempt: number; name: string; test: boolean; ok: boolean; completed: number }[] = [];
+  ciRun(
+    {
+      ...ctx,
+      emit: (r) => {
+        if (r.kind === 'pipeline_job' && r.completed_at)
+          jobs.push({
+            attempt: r.attempt ?? 1,
+            name: r.name,
+            test: r.stage === 'test',
+            ok: r.conclusion === 'success',
+            completed: new Date(r.completed_at).getTime(),
+          });
+        ctx.emit(r);
+      },
+    },
+    st,
+    push,
+  );
+  const image = PROVISIONING.optimisation.imageJob;
+  const first = jobs.filter((j) => j.attempt === 1);
+  const last = (xs: typeof jobs) => (xs.length ? Math.max(...xs.map((j) => j.completed)) : push.at);
+  return {
+    pushAt: push.at,
+    sha: push.sha,
+    buildDoneAt: last(first.filter((j) => j.name === image)),
+    testsDoneAt: last(first.filter((j) => j.test)),
+    runDoneAt: last(first),
+    buildEnds: jobs.filter((j) => j.name === image && j.ok).map((j) => j.completed),
+  };
 }
 
 export function directCommit(ctx: DemoContext, st: RepoState, author: string, at: number): MainCommit {

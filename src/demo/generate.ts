@@ -4,6 +4,7 @@ import { isWeekday } from './context.js';
 import { directCommit, landOnMain, openPr } from './code-flow.js';
 import { bootstrapRepo, productionDeploy, stagingDeploy } from './delivery.js';
 import { developerDay } from './inner-loop.js';
+import { provisioningAnnotation, provisioningDay } from './provisioning.js';
 import { DAY, resolveDemoOptions, type DemoOptions } from './options.js';
 import { buildOrg, testCatalogue } from './org.js';
 import { DEPLOY, PR } from './params.js';
@@ -131,6 +132,7 @@ function* stream(
   });
   for (const st of states) bootstrapRepo(ctx, st);
   annotations(ctx, truth.ci.cache.annotationId);
+  provisioningAnnotation(ctx);
   const byTeam = new Map(org.teams.map((t) => [t.team, states.filter((s) => s.team === t)]));
   yield* drain(false);
 
@@ -176,8 +178,10 @@ function* stream(
       );
     surveyDay(ctx, day);
     metricsDay(ctx, day);
+    provisioningDay(ctx, day + DAY);
     yield* drain(false);
   }
+  provisioningDay(ctx, Infinity);
   yield* drain(true);
 }
 

@@ -111,12 +111,20 @@ export const CI = {
 export const PROVISIONING = {
   /** Chance a human PR gets a test environment once ready. */
   perPrShare: 0.6,
+  /**
+   * Drawn phases (lognormal, phaseSigma). The CI-checks phase is not drawn: it lasts until the
+   * PR head's CI gives the go (see `optimisation`), found by polling every pollSeconds.
+   */
   phases: {
-    'testenv.checks': { medianSeconds: 360 },
     'testenv.kubernetes': { medianSeconds: 240 },
     'testenv.wait_ready': { medianSeconds: 180 },
   },
   phaseSigma: 0.4,
+  /** Kraken polls the PR's checks this often; when they are already green the first poll takes firstPollSeconds. */
+  pollSeconds: 30,
+  firstPollSeconds: [1, 5] as const,
+  /** A timeout_waiting_builds failure gives up after this long in the checks phase. */
+  timeoutMinutes: 30,
   failureRate: 0.12,
   /** Which share of failures each category takes, and the phase that fails for it. */
   failureCategories: {
@@ -128,6 +136,21 @@ export const PROVISIONING = {
   /** Chance that a successful provision is torn down and re-provisioned within 2 h by hand. */
   reprovisionShare: 0.1,
   reprovisionWindowHours: 2,
+  /**
+   * The planted change (the seed's optimisation): provisions requested from this point on wait
+   * only for the image (the CI job `imageJob`) instead of the whole CI run, so the checks phase
+   * drops and most start before CI tests complete (ci_tests_complete false). The kubernetes and
+   * wait-ready phases and the failure rate are drawn the same before and after: planted nulls.
+   * It sits at 40% of the window, not at the CI cache's 60%, so the two changes do not coincide
+   * (the cache change is then a confounder inside the after window, as in real life).
+   */
+  optimisation: {
+    atFraction: 0.4,
+    hourUtc: 10,
+    annotationId: 'demo-testenv-early-provisioning',
+    title: 'Test environments provision as soon as Docker images are built, without waiting for CI tests',
+    imageJob: 'build',
+  },
 } as const;
 export type FailureCategory = keyof typeof PROVISIONING.failureCategories;
 

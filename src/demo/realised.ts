@@ -24,6 +24,20 @@ export interface FailedDeployment {
   restoredAt: string | null;
 }
 
+/** One provisioning as the warehouse holds it (epoch ms), with the CI it waited for. */
+export interface ProvisionRow {
+  startedAt: number;
+  endedAt: number;
+  ok: boolean;
+  phases: { name: string; startedAt: number; ms: number }[];
+  /** The started counter's tag; null when the provisioning failed before it started (checks phase). */
+  ciTestsComplete: boolean | null;
+  /** Kubernetes phase start minus the latest end of a successful `build` job of the head sha before it. */
+  ciDelayMs: number | null;
+  /** Successful ones: ready minus the end of the head's last CI test job (attempt 1); negative = ready first. */
+  readyMinusTestsMs: number | null;
+}
+
 /** Values realised by the draws, accumulated while the records stream; exact by construction. */
 export class Realised {
   readonly counts: Partial<Record<RecordKind, number>> = {};
@@ -48,6 +62,8 @@ export class Realised {
     failures: {} as Record<string, number>,
     reprovisions: 0,
     phaseSeconds: new Map<string, number[]>(),
+    /** One per root `testenv.provision` span, as stored: the before/after truth is computed from these. */
+    rows: [] as ProvisionRow[],
   };
   readonly commandMs = new Map<string, number[]>();
   /** "team question" → [sum, count]. */

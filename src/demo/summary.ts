@@ -1,5 +1,6 @@
 import type { RecordKind } from '../domain/records.js';
 import { DAY } from './options.js';
+import { summariseProvisioning, type ProvisioningTruth } from './provisioning-truth.js';
 import { percentileCont, type FailedDeployment, type Realised } from './realised.js';
 import type { DemoTruth } from './truth.js';
 
@@ -56,14 +57,8 @@ export interface RealisedTruth {
     /** Only with detail: job queue seconds in busy / quiet hours. */
     queueSeconds: { busy: Dist; quiet: Dist } | null;
   };
-  provisioning: {
-    /** Root `testenv.provision` spans, including re-provisions. */
-    provisions: number;
-    failuresByCategory: Record<string, number>;
-    /** deprovision → provision on the same key within 2 h. */
-    reprovisions: number;
-    phaseSeconds: Record<string, Dist>;
-  };
+  /** Provisioning, and the planted optimisation's realised before/after (provisioning-truth.ts). */
+  provisioning: ProvisioningTruth;
   commandDurationMs: Record<string, Dist>;
 }
 
@@ -119,12 +114,7 @@ export function summarise(truth: DemoTruth, r: Realised): RealisedTruth {
       flakyTestIdsObserved: [...r.flakyRealised].sort(),
       queueSeconds: r.detail ? { busy: dist(r.queueSeconds.busy), quiet: dist(r.queueSeconds.quiet) } : null,
     },
-    provisioning: {
-      provisions: r.provisioning.provisions,
-      failuresByCategory: { ...r.provisioning.failures },
-      reprovisions: r.provisioning.reprovisions,
-      phaseSeconds: Object.fromEntries([...r.provisioning.phaseSeconds].map(([k, v]) => [k, dist(v)])),
-    },
+    provisioning: summariseProvisioning(truth, r),
     commandDurationMs: Object.fromEntries([...r.commandMs].map(([k, v]) => [k, dist(v)])),
   };
 }

@@ -55,9 +55,24 @@ export interface DemoTruth {
     /** Share of human PRs whose first push fails a (non-flaky) unit test for real; the next push fixes it. */
     genuineFailurePrShare: number;
   };
-  provisioning: typeof PROVISIONING;
+  provisioning: typeof PROVISIONING & {
+    /**
+     * The planted optimisation: provisions requested at or after `at` wait for the `build` job
+     * (the image) plus at most one poll instead of the whole CI run; an annotation of category
+     * `testenv` with this id and title sits at `at`. Realised before/after values are in
+     * RealisedTruth.provisioning.
+     */
+    optimisation: (typeof PROVISIONING)['optimisation'] & { at: string };
+  };
   innerLoop: typeof INNER_LOOP;
   surveys: { survey: string; questions: string[]; responseRate: number };
+}
+
+/** When the planted provisioning optimisation takes effect (PROVISIONING.optimisation). */
+export function provisioningOptimisedAt(o: DemoOptions): Date {
+  const start = o.end.getTime() - o.days * DAY;
+  const opt = PROVISIONING.optimisation;
+  return new Date(start + Math.floor(o.days * opt.atFraction) * DAY + opt.hourUtc * 3_600_000);
 }
 
 export function cacheEnabledAt(o: DemoOptions): Date {
@@ -116,7 +131,10 @@ export function demoTruth(o: DemoOptions, org: DemoOrg = buildOrg(o)): DemoTruth
       flakyFailureProbability: CI.flakyFailureProbability,
       genuineFailurePrShare: CI.genuineFailurePrShare,
     },
-    provisioning: PROVISIONING,
+    provisioning: {
+      ...PROVISIONING,
+      optimisation: { ...PROVISIONING.optimisation, at: provisioningOptimisedAt(o).toISOString() },
+    },
     innerLoop: INNER_LOOP,
     surveys: {
       survey: 'pulse-YYYY-MM',
