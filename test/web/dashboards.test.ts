@@ -232,6 +232,72 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     await page.close();
   });
 
+  it('test environments: every section renders with the demo’s provisioning, each number equal to the API', async () => {
+    const page = await open(`/test-environments?from=${VIEW.from}&to=${VIEW.to}`);
+    await expect(page.locator('nav a', { hasText: 'Test environments' }).count()).resolves.toBe(1);
+    const shown = await expectRegistryValuesMatch(page);
+    expect(shown.map((s) => s.metric)).toEqual(
+      expect.arrayContaining([
+        'testenv.provision.duration_p99_minutes',
+        'testenv.provision.per_week',
+        'testenv.reprovision.rate',
+        'testenv.ci_delay.median_minutes',
+        'testenv.provision.early_share',
+        'testenv.parallel.median_minutes',
+      ]),
+    );
+    for (const s of ['performance', 'phases', 'volume', 'optimisation', 'repos'])
+      expect(await page.getByTestId(`testenv-section-${s}`).count(), s).toBe(1);
+    const r = await fx.client.testenv(WINDOW);
+    // The demo fills every section: provisions, failures, re-provisions, phases, repositories.
+    expect(r.summary.provisions).toBeGreaterThan(50);
+    expect(r.summary.reprovisions).toBeGreaterThan(0);
+    expect(r.failures.length).toBeGreaterThan(1);
+    expect(r.phases.length).toBeGreaterThan(2);
+    expect(r.byRepo.length).toBeGreaterThan(1);
+    const median = r.weekOverWeek.medianMinutes;
+    if (median === null)
+      expect(await page.getByTestId('testenv-current-median').getAttribute('data-value')).toBe('');
+    else expect(await dataValue(page, 'testenv-current-median')).toBeCloseTo(median, 9);
+    const ok = r.volume.day.reduce((s, d) => s + d.ok, 0);
+    expect(await dataValue(page, 'testenv-distribution-total')).toBe(
+      r.distribution.reduce((s, d) => s + d.count, 0),
+    );
+    expect(await dataValue(page, 'testenv-volume-total')).toBe(r.summary.provisions);
+    await page.getByTestId('testenv-volume-week').click();
+    await expect(page.getByTestId('testenv-volume-total').getAttribute('data-unit')).resolves.toBe('week');
+    expect(await dataValue(page, 'testenv-volume-total')).toBe(r.summary.provisions);
+    expect(ok).toBeGreaterThan(0);
+    const failures = page.getByTestId('testenv-failure-row');
+    expect(await failures.count()).toBe(r.failures.length);
+    await expect(failures.first().getAttribute('data-key')).resolves.toBe(r.failures[0]!.category);
+    expect(await dataValue(page, 'testenv-reprovisions-total')).toBe(r.summary.reprovisions);
+    const slow = page.getByTestId('testenv-slow-row');
+    expect(await slow.count()).toBe(Math.min(10, r.slowest.length));
+    await expect(slow.first().getAttribute('data-key')).resolves.toBe(r.slowest[0]!.id);
+    expect(await dataValue(page, 'testenv-early-count')).toBe(r.early.reduce((s, e) => s + e.early, 0));
+    expect(await page.getByTestId('testenv-impact').count()).toBe(1);
+    const repos = page.getByTestId('testenv-repo-row');
+    expect(await repos.count()).toBe(r.byRepo.length);
+    await expect(repos.first().getAttribute('data-key')).resolves.toBe(r.byRepo[0]!.repo);
+    // The platform page links here, keeping the view's window.
+    const platform = await open(`/platform?from=${VIEW.from}&to=${VIEW.to}`);
+    await expect(platform.getByTestId('testenv-page-link').getAttribute('href')).resolves.toContain(
+      `from=${VIEW.from}`,
+    );
+    await platform.close();
+    // Filtered by one repository, the page's numbers become that repository's.
+    const repo = r.byRepo[0]!.repo;
+    const one = await open(
+      `/test-environments?from=${VIEW.from}&to=${VIEW.to}&repo=${encodeURIComponent(repo)}`,
+    );
+    await expectRegistryValuesMatch(one, { repo });
+    expect(await dataValue(one, 'testenv-volume-total')).toBe(r.byRepo[0]!.provisions);
+    await screenshot(page, 'test-environments');
+    await one.close();
+    await page.close();
+  });
+
   it('team: the test coverage panel shows the team’s line, branch and diff coverage, equal to the API', async () => {
     const team = (await fx.client.teams()).teams[0]!.team;
     const page = await open(`/team/${team}?from=${VIEW.from}&to=${VIEW.to}`);
