@@ -1,4 +1,5 @@
 import type {
+  Annotation,
   CiStagesResponse,
   DoraResponse,
   DxiResponse,
@@ -8,6 +9,7 @@ import type {
   HeadlineResponse,
   HeatmapCell,
   IngestResult,
+  ImpactResponse,
   InnerLoopResponse,
   InsightsResponse,
   MetricInfo,
@@ -143,6 +145,19 @@ export class PitwallClient {
   createToken = (b: { name: string; scopes: ('ingest' | 'read' | 'admin')[] }) =>
     this.post<{ id: string; token: string; scopes: string[] }>('/tokens', b);
 
+  /** Marks a dated change (scope ingest); `title` is what changed. */
+  annotate = (b: {
+    title: string;
+    at?: string;
+    metric?: string;
+    repo?: string;
+    team?: string;
+    category?: string;
+    id?: string;
+  }) => this.post<{ id: string; occurred_at: string }>('/annotations', b);
+  annotations = (q?: Query) => this.get<{ annotations: Annotation[] }>('/annotations', q);
+  /** metric, and annotation (with days) or before/after as START..END; other keys filter (repo=...). */
+  impact = (q: Query) => this.get<ImpactResponse>('/impact', q);
   healthz = () => this.request<{ ok: boolean; store: string }>('GET', '/healthz');
   /** Prometheus text exposition. */
   async prometheus(): Promise<string> {

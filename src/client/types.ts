@@ -4,6 +4,7 @@
  * Type-only imports: nothing from the server is bundled into a browser.
  */
 import type { IngestResult, RecordProblem } from '../ingest/ingest.js';
+import type { AnnotationRow, ImpactReport } from '../report/impact/types.js';
 import type { Explanation } from '../metrics/registry/registry.js';
 import type { MetricDefinition, MetricValue } from '../metrics/registry/types.js';
 import type { FlakyTest } from '../metrics/tests/flaky.js';
@@ -69,3 +70,8 @@ export interface ErrorBody {
 
 /** Window and filters of a read: from/to (ISO), bucket, by, and group-by filters (team=, repo=, ...). */
 export type Query = Record<string, string | number | Date | null | undefined>;
+
+/** GET /api/v1/impact: a metric before and after a change (docs/impact.md). */
+export type ImpactResponse = Json<ImpactReport>;
+/** GET /api/v1/annotations: dated changes, newest first. */
+export type Annotation = Json<AnnotationRow>;
