@@ -6,6 +6,7 @@ import type {
   DoraTier,
   FlakyResponse,
   HeadlineResponse,
+  ImpactResponse,
   InnerLoopResponse,
   InsightsResponse,
   MetricInfo,
@@ -26,3 +27,6 @@ export type HeadlineInputs = HeadlineResponse['hoursSavedInputs']['current'];
 export type InnerLoop = InnerLoopResponse;
 export type InnerLoopRow = InnerLoopResponse['byCategory'][number];
 export type Testenv = TestenvResponse;
+export type { Annotation } from '../../client/index.js';
+export type Impact = ImpactResponse;
+export type ImpactComparison = ImpactResponse['comparisons'][number];

@@ -1,3 +1,4 @@
+import { ImpactPanel } from '../charts/ImpactPanel.js';
 import { SeriesPanel } from '../charts/SeriesPanel.js';
 import { useTestenv } from '../charts/TestenvData.js';
 import { TestenvEarly } from '../charts/TestenvOptimisation.js';
@@ -84,7 +85,9 @@ export function TestEnv() {
         <MetricTile name="testenv.parallel.median_minutes" />
         <TestenvEarly data={data} />
         {/* The before/after comparison of the impact analysis mounts here. */}
-        <div data-testid="testenv-impact" style={{ gridColumn: '1 / -1' }} />
+        <div data-testid="testenv-impact" style={{ gridColumn: '1 / -1' }}>
+          <ImpactPanel metric="testenv.provision.duration_p50_minutes" />
+        </div>
       </div>
       <h2 className="section" data-testid="testenv-section-repos">
         Repository breakdown
