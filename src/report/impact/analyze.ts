@@ -75,7 +75,7 @@ async function windowsOf(
   }
   if (!r.before || !r.after)
     throw invalidArgument(
-      'say what to compare: --annotation ID (windows of --days on each side of its date), or both --before START..END and --after START..END',
+      'say what to compare: --annotation ID (windows of --days on each side of its date), or both --before START..END and --after START..END (in the API: annotation=, days=, before=, after=)',
       { field: r.before ? 'after' : 'before' },
     );
   const w = explicitWindows(r.before, r.after);
@@ -144,7 +144,7 @@ export async function impactAnalysis(
   ] as const)
     if (!facts.length)
       throw invalidArgument(
-        `no events of ${def.name}${filters} in the ${side} window (${w.from.toISOString()} to ${w.to.toISOString()}): widen it (${annotation ? '--days' : `--${side}`}) or check the filters and that data was collected then`,
+        `no events of ${def.name}${filters} in the ${side} window (${w.from.toISOString()} to ${w.to.toISOString()}): widen it (${annotation ? '--days, days=' : `--${side}, ${side}=`}) or check the filters and that data was collected then`,
         { field: annotation ? 'days' : side },
       );
   const kind = kindOf(
