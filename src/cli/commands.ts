@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDora } from './commands/dora.js';
 import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
+import { registerPoints } from './commands/points.js';
 import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -41,4 +42,5 @@ export const commands: RegisterCommand[] = [
   registerImpact,
   registerExport,
   registerRetention,
+  registerPoints,
 ];

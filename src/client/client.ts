@@ -7,6 +7,7 @@ import type {
   ExplainResponse,
   FlakyResponse,
   HeadlineResponse,
+  PointsResponse,
   HeatmapCell,
   IngestResult,
   ImpactResponse,
@@ -114,6 +115,8 @@ export class PitwallClient {
     );
   insights = (q?: Query) => this.get<InsightsResponse>('/insights', q);
   headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
+  /** A series' stats: `name`, and optionally stat, from, to, by, bucket, tag (key:value). */
+  points = (q: Query & { name: string }) => this.get<PointsResponse>('/points', q);
   innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
   testenv = (q?: Query) => this.get<TestenvResponse>('/testenv', q);
   teams = () => this.get<{ teams: { team: string; name: string | null }[] }>('/teams');

@@ -13,6 +13,7 @@ import type { CiStages } from '../report/ci-stages.js';
 import type { DoraSummary } from '../report/dora.js';
 import type { Dxi } from '../report/dxi.js';
 import type { Headline } from '../report/headline.js';
+import type { PointsAnswer } from '../report/points.js';
 import type { Insights } from '../report/insights.js';
 import type { InnerLoopReport } from '../report/inner-loop.js';
 import type { HeatmapCell } from '../report/queue-heatmap.js';
@@ -47,6 +48,8 @@ export type DoraResponse = Json<DoraSummary>;
 export type DxiResponse = Json<Dxi>;
 export type CiStagesResponse = Json<CiStages>;
 export type HeadlineResponse = Json<Headline>;
+/** GET /api/v1/points: a StatsD series' stats and merged-sketch percentiles (docs/retention.md). */
+export type PointsResponse = Json<PointsAnswer>;
 export type InsightsResponse = Json<Insights>;
 export type InnerLoopResponse = Json<InnerLoopReport>;
 export type TestenvResponse = Json<TestenvReport>;

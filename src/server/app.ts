@@ -9,6 +9,7 @@ import { ingestRoutes } from './ingest.js';
 import { PrometheusExporter } from './prometheus.js';
 import { queryRoutes } from './query.js';
 import { reportRoutes } from './reports.js';
+import { pointsRoutes } from './points.js';
 import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
@@ -76,6 +77,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   tokenRoutes(app, ctx, auth);
   queryRoutes(app, ctx, auth);
   reportRoutes(app, ctx, auth);
+  pointsRoutes(app, ctx, auth);
   catalogRoutes(app, ctx, auth);
   otlpRoutes(app, ctx, auth);
   testenvRoutes(app, ctx, auth);
