@@ -23,6 +23,8 @@ export interface ProvisioningTruth {
   /** deprovision → provision on the same key within 2 h. */
   reprovisions: number;
   phaseSeconds: Record<string, Dist>;
+  /** Only with detail: the DogStatsD lines the demo's instrumentation sent, in order. */
+  statsdLines: string[] | null;
   /**
    * The planted optimisation. `before` is [window.from, at), `after` is [at, window.to), each
    * span placed by its own started_at (a metric's facts `ts`): roots for lead time, counts and
@@ -94,6 +96,7 @@ export function summariseProvisioning(truth: DemoTruth, r: Realised): Provisioni
     failuresByCategory: { ...p.failures },
     reprovisions: p.reprovisions,
     phaseSeconds: Object.fromEntries([...p.phaseSeconds].map(([k, v]) => [k, dist(v)])),
+    statsdLines: r.detail ? [...p.statsdLines] : null,
     optimisation: {
       at: truth.provisioning.optimisation.at,
       annotationId: truth.provisioning.optimisation.annotationId,

@@ -57,6 +57,7 @@ function pathOf(ctx: DemoContext): StatsdPath {
 /** Hands DogStatsD lines to the observer and the aggregator as the listener would (received at their |T). */
 function send(ctx: DemoContext, lines: string[]): ProvisionSpan[] {
   const path = pathOf(ctx);
+  if (ctx.realised.detail) ctx.realised.provisioning.statsdLines.push(...lines);
   for (const p of parsePacket(lines.join('\n'))) {
     if (p.kind !== 'metric') throw new Error(`demo StatsD line not a metric: ${JSON.stringify(p)}`);
     const at = p.sample.timestamp! * 1000;

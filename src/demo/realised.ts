@@ -64,6 +64,8 @@ export class Realised {
     phaseSeconds: new Map<string, number[]>(),
     /** One per root `testenv.provision` span, as stored: the before/after truth is computed from these. */
     rows: [] as ProvisionRow[],
+    /** Only with detail: every DogStatsD line the provisioning sent, in order (a test replays them to a real listener). */
+    statsdLines: [] as string[],
   };
   readonly commandMs = new Map<string, number[]>();
   /** "team question" → [sum, count]. */
