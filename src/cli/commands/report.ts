@@ -5,6 +5,8 @@ import { registryFor } from '../../metrics/definitions/index.js';
 import type { Report } from '../../report/build.js';
 import { buildReport } from '../../report/build.js';
 import { formatMarkdown, formatTable } from '../../report/format.js';
+import { testenvReport } from '../../report/testenv.js';
+import { formatTestenvMarkdown, formatTestenvTable } from '../../report/testenv-format.js';
 import {
   config,
   fromOption,
@@ -47,26 +49,37 @@ export function registerReport(program: Command, ctx: CliContext): void {
         token?: string;
       }) => {
         const { from, to } = windowFrom(o);
+        const format = o.json ? 'json' : o.format;
+        // Table and markdown end with the test-environment section; JSON stays the API's report.
+        const withTestenv = format !== 'json' && !o.metric;
         let report: Report;
+        let testenv: TestenvSection | null = null;
         if (o.server) {
           if (o.metric)
             throw invalidArgument('--metric cannot be combined with --server (the API reports every metric)');
-          report = await reportFromServer(o.server, o.token ?? ctx.env.PITWALL_TOKEN ?? null, {
-            from,
-            to,
-            by: o.by,
-          });
+          const token = o.token ?? ctx.env.PITWALL_TOKEN ?? null;
+          report = await reportFromServer(o.server, token, { from, to, by: o.by });
+          if (withTestenv) testenv = await fromServer(o.server, (c) => c.testenv({ from, to }), token);
         } else {
           const cfg = config(ctx, program);
           const registry = registryFor(cfg);
           if (o.metric) for (const m of o.metric) registry.get(m); // unknown names fail before the store opens
-          report = await withStore(cfg, (store) =>
-            buildReport(store, registry, cfg, { from, to, by: o.by ?? null, metrics: o.metric }),
-          );
+          report = await withStore(cfg, async (store) => {
+            const r = await buildReport(store, registry, cfg, {
+              from,
+              to,
+              by: o.by ?? null,
+              metrics: o.metric,
+            });
+            if (withTestenv)
+              testenv = await testenvReport(store, registry, { from, to, logUrl: cfg.testenv.log_url });
+            return r;
+          });
         }
-        const format = o.json ? 'json' : o.format;
         if (format === 'json') printJson(ctx, report);
-        else ctx.out(format === 'markdown' ? formatMarkdown(report) : formatTable(report));
+        else if (format === 'markdown')
+          ctx.out(formatMarkdown(report) + (testenv ? formatTestenvMarkdown(testenv) : ''));
+        else ctx.out(formatTable(report) + (testenv ? formatTestenvTable(testenv) : ''));
       },
     );
 }
@@ -77,10 +90,21 @@ async function reportFromServer(
   token: string | null,
   q: { from: Date; to: Date; by?: string },
 ): Promise<Report> {
+  const r = await fromServer(server, (c) => c.report({ from: q.from, to: q.to, by: q.by }), token);
+  return { ...r, from: new Date(r.from), to: new Date(r.to), previousFrom: new Date(r.previousFrom) };
+}
+
+type TestenvSection = Parameters<typeof formatTestenvTable>[0];
+
+/** One read of a running server, its errors mapped back to the CLI's. */
+async function fromServer<T>(
+  server: string,
+  read: (c: PitwallClient) => Promise<T>,
+  token: string | null,
+): Promise<T> {
   const client = new PitwallClient({ baseUrl: server, token });
   try {
-    const r = await client.report({ from: q.from, to: q.to, by: q.by });
-    return { ...r, from: new Date(r.from), to: new Date(r.to), previousFrom: new Date(r.previousFrom) };
+    return await read(client);
   } catch (e) {
     if (e instanceof PitwallApiError)
       throw new PitwallError(
