@@ -88,6 +88,32 @@ async function windowsOf(
   return { annotation: null, ...w, notes };
 }
 
+const DAY = 86_400_000;
+
+/**
+ * A window whose events start well after it opens (or stop well before it closes) holds less
+ * data than its length says: usually the data's own start or end, so the windows are unequal.
+ */
+function coverage(
+  before: readonly Fact[],
+  after: readonly Fact[],
+  w: { before: Window; after: Window },
+): string[] {
+  const slack = (x: Window) => Math.max(2 * DAY, 0.1 * x.days * DAY);
+  const out: string[] = [];
+  const first = before[0]!.ts.getTime() - w.before.from.getTime();
+  if (first > slack(w.before))
+    out.push(
+      `the before window's first event is ${(first / DAY).toFixed(1)} days after it opens (${before[0]!.ts.toISOString()}): the data may start there, so the windows are not equal; shorten them (--days, days=)`,
+    );
+  const last = w.after.to.getTime() - after[after.length - 1]!.ts.getTime();
+  if (last > slack(w.after))
+    out.push(
+      `the after window's last event is ${(last / DAY).toFixed(1)} days before it closes: the data may end there, so its events per week are understated; shorten the windows (--days, days=)`,
+    );
+  return out;
+}
+
 /** The success-rate sibling of a duration metric (testenv.provision.duration_p50_minutes → testenv.provision.success_rate). */
 function siblingRate(
   registry: MetricRegistry,
@@ -173,7 +199,7 @@ export async function impactAnalysis(
     exclude: annotation?.id ?? null,
     repo: where.repo ?? null,
   });
-  const warnings = [...notes];
+  const warnings = [...notes, ...coverage(fb, fa, windows)];
   if (annotation?.metric && annotation.metric !== def.name)
     warnings.push(`annotation ${annotation.id} names metric ${annotation.metric}, not ${def.name}`);
   if (confounders.annotations.length || confounders.deployments.total)
