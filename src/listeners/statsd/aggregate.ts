@@ -6,7 +6,7 @@
  * count/sum/min/max. A flush turns what was gathered into `metric_point` records.
  */
 import { DDSketch } from '@datadog/sketches-js';
-import type { CardinalityGuard } from './guard.js';
+import type { CardinalityGuard, GuardDecision } from './guard.js';
 import type { StatsdSample } from './parse.js';
 
 /** The sketch's stated relative error: p50/p90/p99 are within 1% of the exact value. */
@@ -100,7 +100,24 @@ export interface AggregatorOptions {
   guard?: CardinalityGuard;
 }
 
+/** What a sample's name and tags resolve to, kept per (raw name, tag array) for the hot path. */
+interface Series {
+  name: string;
+  seriesKey: string;
+  tags: Record<string, string | boolean>;
+  decision: GuardDecision | null;
+}
+const SERIES_CACHE_MAX = 100_000;
+const NO_TAGS: [string, string][] = [];
+
 export class StatsdAggregator {
+  /**
+   * Raw name -> the parser's (shared) tag array -> its series: at 100k lines/s, normalising the
+   * name, guarding and keying the tags once per series instead of once per line is most of the
+   * listener's cost. Cleared when it holds too many, which only costs recomputing.
+   */
+  private readonly series = new Map<string, Map<readonly [string, string][], Series | null>>();
+  private seriesCount = 0;
   private readonly entries = new Map<string, Entry>();
   /** Last gauge value per (name, tags), kept across flushes so `+3` has something to move. */
   private readonly gauges = new Map<string, number>();
@@ -125,8 +142,8 @@ export class StatsdAggregator {
 
   /** Adds one parsed sample; `nowMs` stamps samples that carry no client timestamp. */
   add(sample: StatsdSample, nowMs: number = Date.now()): void {
-    const name = storedName(sample.name);
-    if (!name) {
+    const series = this.seriesOf(sample);
+    if (!series) {
       this.unnamed++;
       return;
     }
@@ -135,9 +152,9 @@ export class StatsdAggregator {
       this.lateDropped++;
       return;
     }
+    if (series.decision) this.guard!.record(series.name, series.decision);
+    const { name, seriesKey } = series;
     const bucketMs = Math.floor(atMs / this.intervalMs) * this.intervalMs;
-    const tags = this.guard ? this.guard.apply(name, sample.tags) : sample.tags;
-    const seriesKey = JSON.stringify([name, tags]);
     const key = `${seriesKey}@${bucketMs}`;
     const kind = sample.type === 'ms' || sample.type === 'h' || sample.type === 'd' ? 'sketch' : sample.type;
     let entry = this.entries.get(key);
@@ -146,7 +163,7 @@ export class StatsdAggregator {
       return;
     }
     if (!entry) {
-      entry = { name, tags: tagMap(tags), bucketMs, cell: newCell(kind), dirty: true };
+      entry = { name, tags: series.tags, bucketMs, cell: newCell(kind), dirty: true };
       this.entries.set(key, entry);
     }
     entry.dirty = true;
@@ -176,6 +193,29 @@ export class StatsdAggregator {
         }
         break;
     }
+  }
+
+  private seriesOf(sample: StatsdSample): Series | null {
+    const tagsKey = sample.tags.length ? sample.tags : NO_TAGS;
+    let byTags = this.series.get(sample.name);
+    const hit = byTags?.get(tagsKey);
+    if (hit !== undefined) return hit;
+    if (this.seriesCount >= SERIES_CACHE_MAX) {
+      this.series.clear();
+      this.seriesCount = 0;
+      byTags = undefined;
+    }
+    if (!byTags) this.series.set(sample.name, (byTags = new Map()));
+    const name = storedName(sample.name);
+    let s: Series | null = null;
+    if (name) {
+      const decision = this.guard ? this.guard.decide(name, sample.tags) : null;
+      const tags = decision ? decision.tags : sample.tags;
+      s = { name, seriesKey: JSON.stringify([name, tags]), tags: tagMap(tags), decision };
+    }
+    byTags.set(tagsKey, s);
+    this.seriesCount++;
+    return s;
   }
 
   /** Cells held: those gathered since the last flush, and the flushed ones still open to late samples. */

@@ -42,6 +42,14 @@ export interface MetricGuardCounts {
   bucketed: number;
 }
 
+export interface GuardDecision {
+  tags: readonly [string, string][];
+  /** The keys dropped (one per tag removed). */
+  dropped: readonly string[];
+  bucketed: number;
+  folded: boolean;
+}
+
 interface MetricState {
   sets: Set<string>;
   folded: number;
@@ -88,29 +96,37 @@ export class CardinalityGuard {
   }
 
   /**
-   * The tags a sample of `metric` is aggregated under (sorted pairs, as the parser gives them).
-   * The admitted sets are remembered for the life of the process, so a metric never holds more
-   * than the cap plus its overflow series.
+   * The tags a sample of `metric` is aggregated under (sorted pairs, as the parser gives them),
+   * counted. The admitted sets are remembered for the life of the process, so a metric never
+   * holds more than the cap plus its overflow series.
    */
   apply(metric: string, tags: readonly [string, string][]): readonly [string, string][] {
-    let st = this.metrics.get(metric);
-    if (!st) {
-      st = { sets: new Set(), folded: 0, dropped: 0, droppedKeys: new Set(), bucketed: 0 };
-      this.metrics.set(metric, st);
-    }
+    const d = this.decide(metric, tags);
+    this.record(metric, d);
+    return d.tags;
+  }
+
+  /**
+   * What the guard does to this tag set of this metric, without counting it. A decision stays
+   * true for the life of the guard (admitted sets stay admitted; once the cap is reached it
+   * stays reached), so a caller may keep it and `record` it for each later sample.
+   */
+  decide(metric: string, tags: readonly [string, string][]): GuardDecision {
+    const st = this.state(metric);
     let out: [string, string][] | null = null;
+    let dropped: string[] | null = null;
+    let bucketed = 0;
     for (let i = 0; i < tags.length; i++) {
       const [k, v] = tags[i]!;
       if (this.drop.has(k)) {
         out ??= tags.slice(0, i) as [string, string][];
-        st.dropped++;
-        st.droppedKeys.add(k);
+        (dropped ??= []).push(k);
         continue;
       }
       const rule = this.rules.get(k);
       if (rule) {
         out ??= tags.slice(0, i) as [string, string][];
-        st.bucketed++;
+        bucketed++;
         out.push([k, rule(v)]);
         continue;
       }
@@ -118,13 +134,31 @@ export class CardinalityGuard {
     }
     const kept: readonly [string, string][] = out ? out.sort(byPair) : tags;
     const key = kept.length === 0 ? '' : JSON.stringify(kept);
-    if (st.sets.has(key)) return kept;
-    if (st.sets.size < this.cap) {
-      st.sets.add(key);
-      return kept;
+    let folded = false;
+    if (!st.sets.has(key)) {
+      if (st.sets.size < this.cap) st.sets.add(key);
+      else folded = true;
     }
-    st.folded++;
-    return OVERFLOW_TAGS;
+    return { tags: folded ? OVERFLOW_TAGS : kept, dropped: dropped ?? [], bucketed, folded };
+  }
+
+  /** Counts one sample under a decision of `decide`. */
+  record(metric: string, d: GuardDecision): void {
+    if (d.dropped.length === 0 && d.bucketed === 0 && !d.folded) return;
+    const st = this.state(metric);
+    st.dropped += d.dropped.length;
+    for (const k of d.dropped) st.droppedKeys.add(k);
+    st.bucketed += d.bucketed;
+    if (d.folded) st.folded++;
+  }
+
+  private state(metric: string): MetricState {
+    let st = this.metrics.get(metric);
+    if (!st) {
+      st = { sets: new Set(), folded: 0, dropped: 0, droppedKeys: new Set(), bucketed: 0 };
+      this.metrics.set(metric, st);
+    }
+    return st;
   }
 
   /** Per metric, the metrics the guard changed something for (dropped, bucketed or folded). */

@@ -50,6 +50,24 @@ export function parseTags(text: string): [string, string][] {
   return out.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
 }
 
+/**
+ * Parsed tags by their text: a client sends the same few tag strings over and over, so each is
+ * parsed and sorted once. The arrays are shared between samples (never mutate a sample's tags),
+ * which also lets the aggregator recognise a tag set by identity. Cleared when full, so a flood
+ * of distinct tags costs memory only up to the bound.
+ */
+const tagCache = new Map<string, [string, string][]>();
+const TAG_CACHE_MAX = 50_000;
+function cachedTags(text: string): [string, string][] {
+  let tags = tagCache.get(text);
+  if (!tags) {
+    if (tagCache.size >= TAG_CACHE_MAX) tagCache.clear();
+    tags = parseTags(text);
+    tagCache.set(text, tags);
+  }
+  return tags;
+}
+
 export function parseLine(input: string): ParsedLine {
   const line = input.trim();
   if (!line) return { kind: 'empty' };
@@ -102,7 +120,7 @@ export function parseLine(input: string): ParsedLine {
         return malformed(line, `sample rate "${f}" is not in (0, 1]`);
       sample.sampleRate = r;
     } else if (f.startsWith('#')) {
-      sample.tags = parseTags(f.slice(1));
+      sample.tags = cachedTags(f.slice(1));
     } else if (f.startsWith('T')) {
       const ts = Number(f.slice(1));
       if (!/^\d+$/.test(f.slice(1)) || !Number.isSafeInteger(ts))
