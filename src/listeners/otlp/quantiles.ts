@@ -56,8 +56,11 @@ export function explicitQuantiles(
   max?: number,
 ): Partial<Record<(typeof QUANTILES)[number][0], number>> {
   const buckets: Bucket[] = counts.map((n, i) => {
-    const lo = i === 0 ? (min ?? Math.min(0, bounds[0] ?? 0)) : bounds[i - 1]!;
-    const hi = i < bounds.length ? bounds[i]! : (max ?? lo);
+    // The exact min and max narrow the buckets that hold them.
+    let lo = i === 0 ? (min ?? Math.min(0, bounds[0] ?? 0)) : bounds[i - 1]!;
+    let hi = i < bounds.length ? bounds[i]! : (max ?? lo);
+    if (min !== undefined) lo = Math.max(lo, min);
+    if (max !== undefined) hi = Math.min(hi, max);
     return { lo: Math.min(lo, hi), hi, n, log: false };
   });
   return quantilesOf(buckets, min, max);
