@@ -1,4 +1,6 @@
 import { StatsdAggregator } from '../listeners/statsd/aggregate.js';
+import { statsdSection } from '../listeners/statsd/config.js';
+import { CardinalityGuard } from '../listeners/statsd/guard.js';
 import { parsePacket } from '../listeners/statsd/parse.js';
 import { testenvSection } from '../listeners/statsd/testenv-config.js';
 import {
@@ -36,8 +38,8 @@ export interface HeadCi {
   buildEnds: number[];
 }
 
-/** The listener's default flush interval: the demo's series are what a default listener stores. */
-const STATSD_INTERVAL_SECONDS = 10;
+/** The listener's defaults (interval, tag policy, cap): the demo's series are what a default `statsd:` stores. */
+const LISTENER = statsdSection.parse({});
 const MAPPING = testenvSection.parse({}).statsd;
 /** Past every demo sample: the observer emits whatever it holds. */
 const FOREVER = Number.MAX_SAFE_INTEGER;
@@ -46,11 +48,19 @@ interface StatsdPath {
   observer: TestenvObserver;
   /** One aggregator per UTC day of the samples' timestamps, flushed once that day is generated. */
   days: Map<number, StatsdAggregator>;
+  /** One guard for all of them, as the listener has one: branch and sha never reach the series. */
+  guard: CardinalityGuard;
 }
 const paths = new WeakMap<Realised, StatsdPath>();
 function pathOf(ctx: DemoContext): StatsdPath {
   let p = paths.get(ctx.realised);
-  if (!p) paths.set(ctx.realised, (p = { observer: testenvObserver(MAPPING), days: new Map() }));
+  if (!p) {
+    const guard = new CardinalityGuard({
+      maxTagSetsPerMetric: LISTENER.max_tag_sets_per_metric,
+      policy: LISTENER.tag_policy,
+    });
+    paths.set(ctx.realised, (p = { observer: testenvObserver(MAPPING), days: new Map(), guard }));
+  }
   return p;
 }
 
@@ -64,7 +74,12 @@ function send(ctx: DemoContext, lines: string[]): ProvisionSpan[] {
     path.observer.observe(p.sample, at);
     const day = Math.floor(at / DAY);
     let agg = path.days.get(day);
-    if (!agg) path.days.set(day, (agg = new StatsdAggregator({ intervalSeconds: STATSD_INTERVAL_SECONDS })));
+    // No lateness horizon: this is a one-shot replay of history, every interval complete when flushed.
+    if (!agg)
+      path.days.set(
+        day,
+        (agg = new StatsdAggregator({ intervalSeconds: LISTENER.flush_interval_seconds, guard: path.guard })),
+      );
     agg.add(p.sample, at);
   }
   const spans = path.observer.drain(FOREVER);

@@ -101,6 +101,10 @@ describe.each(ENGINES)('the demo’s provisioning through the StatsD path on %s'
                       'testenv.provision.down', 'testenv.provision.total_duration.count')
        group by name, tags`,
     );
+    // The default tag policy keeps branch and sha out of the series (the spans keep them).
+    expect(counts.length).toBeGreaterThan(0);
+    for (const c of counts) expect(Object.keys(JSON.parse(c.tags))).not.toContain('branch');
+    for (const c of counts) expect(Object.keys(JSON.parse(c.tags))).not.toContain('sha');
     const sum = (name: string, tag?: [string, string]) =>
       counts
         .filter((c) => c.name === name && (!tag || JSON.parse(c.tags)[tag[0]] === tag[1]))
