@@ -86,6 +86,9 @@ function reprovisionFacts(windowMinutes: number): string {
  * "test" (a GitHub matrix job's stage is its name), else every job of the run but the image's.
  */
 export function ciMatchSql(pattern: string): string {
+  // Two equality joins (by sha, by branch) rather than one join on "sha or branch": each is a
+  // hash join on both engines, where the disjunction would compare every provision with every
+  // image job of its repository.
   const image = matchesPattern('j.name', pattern);
   return `with p as (
     select r.span_id, r.started_at, r.ended_at, r.status, r.repo, r.team, r.key, lower(${attr('r', 'sha')}) as sha,
@@ -96,11 +99,16 @@ export function ciMatchSql(pattern: string): string {
     select j.repo, j.run_id, j.attempt, j.completed_at, pr.sha, pr.branch
     from pipeline_jobs j join pipeline_runs pr on pr.repo = j.repo and pr.run_id = j.run_id and pr.attempt = j.attempt
     where j.conclusion = 'success' and j.completed_at is not null and ${image}),
+  pairs as (
+    select p.span_id, p.repo, i.run_id, i.attempt, i.completed_at as image_at
+    from p join img i on i.repo = p.repo and i.sha = p.sha and i.completed_at <= p.kube_at
+    union all
+    select p.span_id, p.repo, i.run_id, i.attempt, i.completed_at as image_at
+    from p join img i on i.repo = p.repo and i.branch = p.key and i.completed_at <= p.kube_at
+    where p.sha is null),
   cand as (
-    select p.span_id, p.repo, i.run_id, i.attempt, i.completed_at as image_at,
-      row_number() over (partition by p.span_id order by i.completed_at desc, i.run_id desc, i.attempt desc) as n
-    from p join img i on i.repo = p.repo and i.completed_at <= p.kube_at
-      and ((p.sha is not null and i.sha = p.sha) or (p.sha is null and i.branch = p.key))),
+    select x.*, row_number() over (partition by x.span_id order by x.image_at desc, x.run_id desc, x.attempt desc) as n
+    from pairs x),
   best as (
     select c.span_id, c.image_at, c.run_id, c.attempt,
       coalesce(max(case when ${TEST_JOB} then t.completed_at end), max(t.completed_at)) as tests_end
