@@ -56,6 +56,8 @@ interface Entry {
   cell: Cell;
   /** Changed since it was last flushed. */
   dirty: boolean;
+  /** Removed from the aggregator (flushed and forgotten, or closed): a series' shortcut to it is stale. */
+  gone: boolean;
 }
 
 /**
@@ -106,6 +108,8 @@ interface Series {
   seriesKey: string;
   tags: Record<string, string | boolean>;
   decision: GuardDecision | null;
+  /** The entry the last sample of this series went to: most samples go to the same one. */
+  last: Entry | null;
 }
 const SERIES_CACHE_MAX = 100_000;
 const NO_TAGS: [string, string][] = [];
@@ -155,16 +159,22 @@ export class StatsdAggregator {
     if (series.decision) this.guard!.record(series.name, series.decision);
     const { name, seriesKey } = series;
     const bucketMs = Math.floor(atMs / this.intervalMs) * this.intervalMs;
-    const key = `${seriesKey}@${bucketMs}`;
     const kind = sample.type === 'ms' || sample.type === 'h' || sample.type === 'd' ? 'sketch' : sample.type;
-    let entry = this.entries.get(key);
-    if (entry && entry.cell.type !== kind) {
+    const last = series.last;
+    let entry: Entry | undefined;
+    if (last && !last.gone && last.bucketMs === bucketMs) entry = last;
+    else {
+      const key = `${seriesKey}@${bucketMs}`;
+      entry = this.entries.get(key);
+      if (!entry) {
+        entry = { name, tags: series.tags, bucketMs, cell: newCell(kind), dirty: true, gone: false };
+        this.entries.set(key, entry);
+      }
+      series.last = entry;
+    }
+    if (entry.cell.type !== kind) {
       // One name sent as two types in one interval: the first type wins (as the Datadog agent does), the rest is dropped.
       return;
-    }
-    if (!entry) {
-      entry = { name, tags: series.tags, bucketMs, cell: newCell(kind), dirty: true };
-      this.entries.set(key, entry);
     }
     entry.dirty = true;
     const cell = entry.cell;
@@ -211,7 +221,7 @@ export class StatsdAggregator {
     if (name) {
       const decision = this.guard ? this.guard.decide(name, sample.tags) : null;
       const tags = decision ? decision.tags : sample.tags;
-      s = { name, seriesKey: JSON.stringify([name, tags]), tags: tagMap(tags), decision };
+      s = { name, seriesKey: JSON.stringify([name, tags]), tags: tagMap(tags), decision, last: null };
     }
     byTags.set(tagsKey, s);
     this.seriesCount++;
@@ -275,11 +285,16 @@ export class StatsdAggregator {
           break;
       }
     }
-    if (this.horizonMs === null) this.entries.clear();
-    else {
+    if (this.horizonMs === null) {
+      for (const e of this.entries.values()) e.gone = true;
+      this.entries.clear();
+    } else {
       const closedBefore = nowMs - this.horizonMs;
       for (const [key, e] of this.entries)
-        if (e.bucketMs + this.intervalMs <= closedBefore) this.entries.delete(key);
+        if (e.bucketMs + this.intervalMs <= closedBefore) {
+          e.gone = true;
+          this.entries.delete(key);
+        }
     }
     return out;
   }
@@ -290,7 +305,11 @@ export class StatsdAggregator {
    * re-sending what was counted as lost.
    */
   forgetLastFlush(): void {
-    for (const key of this.lastFlushed) this.entries.delete(key);
+    for (const key of this.lastFlushed) {
+      const e = this.entries.get(key);
+      if (e) e.gone = true;
+      this.entries.delete(key);
+    }
     this.lastFlushed = [];
   }
 }
