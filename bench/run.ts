@@ -5,6 +5,7 @@ import { hookLatencyBench } from './hook-latency.js';
 import { innerLoopBench } from './inner-loop.js';
 import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
+import { otlpBench } from './otlp.js';
 import { readersUnderIngestBench } from './readers-under-ingest.js';
 import { redactionBench } from './redaction.js';
 import { runNetworkBench } from './run-network.js';
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'inner-loop': innerLoopBench,
   'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
+  otlp: otlpBench,
   'readers-under-ingest': readersUnderIngestBench,
   redaction: redactionBench,
   'run-network': runNetworkBench,

@@ -194,3 +194,9 @@ export function decodeStatus(bytes: Uint8Array): { code: number; message: string
     message: string;
   };
 }
+
+/** An export request (in the decoded shape) as protobuf bytes: what an exporter sends. */
+export function encodeTraces(req: Record<string, unknown>): Uint8Array {
+  const type = traceService.ExportTraceServiceRequest;
+  return type.encode(type.fromObject(req)).finish();
+}
