@@ -208,7 +208,12 @@ function ciWithTimes(ctx: DemoContext, st: RepoState, push: Push): HeadCi & { pu
     buildDoneAt: last(first.filter((j) => j.name === image)),
     testsDoneAt: last(first.filter((j) => j.test)),
     runDoneAt: last(first),
-    buildEnds: jobs.filter((j) => j.name === image && j.ok).map((j) => j.completed),
+    builds: jobs
+      .filter((j) => j.name === image && j.ok)
+      .map((j) => ({
+        end: j.completed,
+        testsEnd: last(jobs.filter((t) => t.test && t.attempt === j.attempt)),
+      })),
   };
 }
 

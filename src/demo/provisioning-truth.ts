@@ -58,6 +58,12 @@ export interface ProvisioningTruth {
      * before CI tests finished, and −value is the parallel development time.
      */
     readyMinusCiTestsMinutes: Split<Dist>;
+    /**
+     * Parallel development time, minutes: successful provisions joined to an image job (as the
+     * CI delay), the end of that job's run attempt's test jobs minus ready, 0 when the tests
+     * ended first.
+     */
+    parallelDevelopmentMinutes: Split<Dist>;
     /** Roots with ci_tests_complete false among roots that have the attribute (those that started). */
     earlyProvisioning: Split<{ early: number; started: number; share: number | null }>;
   };
@@ -123,6 +129,13 @@ export function summariseProvisioning(truth: DemoTruth, r: Realised): Provisioni
           roots(rows, lo, hi)
             .filter((x) => x.readyMinusTestsMs !== null)
             .map((x) => minutes(x.readyMinusTestsMs!)),
+        ),
+      ),
+      parallelDevelopmentMinutes: split((rows, lo, hi) =>
+        dist(
+          roots(rows, lo, hi)
+            .filter((x) => x.parallelMs !== null)
+            .map((x) => minutes(x.parallelMs!)),
         ),
       ),
       earlyProvisioning: split((rows, lo, hi) => {

@@ -34,8 +34,8 @@ export interface HeadCi {
   /** The last end of a test-stage job (unit, integration, e2e). */
   testsDoneAt: number;
   runDoneAt: number;
-  /** Ends of every successful image job of this sha (any attempt). */
-  buildEnds: number[];
+  /** Every successful image job of this sha (any attempt): its end, and the end of its attempt's test jobs. */
+  builds: { end: number; testsEnd: number }[];
 }
 
 /** The listener's defaults (interval, tag policy, cap): the demo's series are what a default `statsd:` stores. */
@@ -197,7 +197,10 @@ function record(real: Realised, spans: ProvisionSpan[], ci: HeadCi, category: Fa
     .map((s) => ({ name: s.name, startedAt: ms(s.started_at), ms: ms(s.ended_at) - ms(s.started_at) }));
   for (const ph of phases) real.push(p.phaseSeconds, ph.name, ph.ms / 1000);
   const k8s = phases.find((ph) => ph.name === 'testenv.kubernetes');
-  const builds = k8s ? ci.buildEnds.filter((b) => b <= k8s.startedAt) : [];
+  // The image job a CI-delay analysis joins: the latest successful one that ended before kubernetes began.
+  const image = k8s
+    ? ci.builds.filter((b) => b.end <= k8s.startedAt).sort((a, b) => b.end - a.end)[0]
+    : undefined;
   const ok = root.status === 'ok';
   p.provisions++;
   if (category) p.failures[category] = (p.failures[category] ?? 0) + 1;
@@ -208,8 +211,9 @@ function record(real: Realised, spans: ProvisionSpan[], ci: HeadCi, category: Fa
     phases,
     ciTestsComplete:
       typeof root.attributes.ci_tests_complete === 'boolean' ? root.attributes.ci_tests_complete : null,
-    ciDelayMs: k8s && builds.length ? k8s.startedAt - Math.max(...builds) : null,
+    ciDelayMs: k8s && image ? k8s.startedAt - image.end : null,
     readyMinusTestsMs: ok ? ms(root.ended_at) - ci.testsDoneAt : null,
+    parallelMs: ok && image ? Math.max(0, image.testsEnd - ms(root.ended_at)) : null,
   });
 }
 

@@ -36,6 +36,11 @@ export interface ProvisionRow {
   ciDelayMs: number | null;
   /** Successful ones: ready minus the end of the head's last CI test job (attempt 1); negative = ready first. */
   readyMinusTestsMs: number | null;
+  /**
+   * Successful ones joined to an image job (as ciDelayMs): the end of that job's run attempt's
+   * test jobs minus ready, 0 when the tests ended first: the parallel development time.
+   */
+  parallelMs: number | null;
 }
 
 /** Values realised by the draws, accumulated while the records stream; exact by construction. */

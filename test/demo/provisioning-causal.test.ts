@@ -35,7 +35,12 @@ function ciOf(root: Of<'span'>) {
     runDone: ms(r.completed_at),
     buildDone: end(js.filter((j) => j.attempt === 1 && j.name === 'build')),
     testsDone: end(js.filter((j) => j.attempt === 1 && j.stage === 'test')),
-    builds: js.filter((j) => j.name === 'build' && j.conclusion === 'success').map((j) => ms(j.completed_at)),
+    builds: js
+      .filter((j) => j.name === 'build' && j.conclusion === 'success')
+      .map((j) => ({
+        end: ms(j.completed_at),
+        testsEnd: end(js.filter((t) => t.attempt === j.attempt && t.stage === 'test')),
+      })),
   };
 }
 const median = (xs: number[]) => percentileCont(xs, 0.5)!;
@@ -74,19 +79,25 @@ describe('demo provisioning: causal with CI, with a planted optimisation and a p
     const side = (x: number) => (x < at ? 'before' : 'after');
     const lead = { before: [] as number[], after: [] as number[] };
     const delay = { before: [] as number[], after: [] as number[] };
+    const parallel = { before: [] as number[], after: [] as number[] };
     for (const root of roots) {
       const start = ms(root.started_at);
       expect(start).toBeGreaterThanOrEqual(from);
       if (root.status === 'ok') lead[side(start)].push((ms(root.ended_at) - start) / 60_000);
       const k8s = phase(root, 'testenv.kubernetes');
       if (k8s) {
-        const builds = ciOf(root).builds.filter((b) => b <= ms(k8s.started_at));
-        delay[side(start)].push((ms(k8s.started_at) - Math.max(...builds)) / 60_000);
+        const ci = ciOf(root);
+        const image = ci.builds.filter((b) => b.end <= ms(k8s.started_at)).sort((a, b) => b.end - a.end)[0]!;
+        delay[side(start)].push((ms(k8s.started_at) - image.end) / 60_000);
+        if (root.status === 'ok')
+          parallel[side(start)].push(Math.max(0, image.testsEnd - ms(root.ended_at)) / 60_000);
       }
     }
     expect(opt.leadTimeMinutes.before.p50).toBeCloseTo(median(lead.before), 9);
     expect(opt.leadTimeMinutes.after.p50).toBeCloseTo(median(lead.after), 9);
     expect(opt.ciToProvisioningMinutes.before.p50).toBeCloseTo(median(delay.before), 9);
+    expect(opt.parallelDevelopmentMinutes.after.p50).toBeCloseTo(median(parallel.after), 9);
+    expect(opt.parallelDevelopmentMinutes.before.count).toBe(parallel.before.length);
     expect(opt.ciToProvisioningMinutes.after.p50).toBeCloseTo(median(delay.after), 9);
     const phaseMedian = (name: string, s: 'before' | 'after') =>
       median(
