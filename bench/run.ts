@@ -6,10 +6,12 @@ import { innerLoopBench } from './inner-loop.js';
 import { junitMemoryBench } from './junit-memory.js';
 import { loadReportBench } from './load-report.js';
 import { otlpBench } from './otlp.js';
+import { parquetBench } from './parquet.js';
 import { readersUnderIngestBench } from './readers-under-ingest.js';
 import { redactionBench } from './redaction.js';
 import { runNetworkBench } from './run-network.js';
 import { serverBench } from './server.js';
+import { statsdBench } from './statsd.js';
 import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
@@ -22,10 +24,12 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'junit-memory': junitMemoryBench,
   'load-report': loadReportBench,
   otlp: otlpBench,
+  parquet: parquetBench,
   'readers-under-ingest': readersUnderIngestBench,
   redaction: redactionBench,
   'run-network': runNetworkBench,
   server: serverBench,
+  statsd: statsdBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   accessSync,
+  appendFileSync,
   constants,
   createReadStream,
   existsSync,
@@ -9,6 +10,7 @@ import {
   rmdirSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { invalidArgument } from '../errors/errors.js';
@@ -23,7 +25,7 @@ import {
   type PartitionEntry,
   type TableEntry,
 } from './manifest.js';
-import { ParquetWriter } from './parquet-writer.js';
+import { ParquetWriter, csvLine } from './parquet-writer.js';
 
 const DAY = 86_400_000;
 /** Where partitions are written before they are renamed into place (same file system, hidden from readers). */
@@ -156,15 +158,15 @@ function keyParam(t: ExportTable, col: string, i: number): string {
 }
 
 /**
- * The partition's rows in primary-key order, a page per statement: keyset pagination (rows after
- * the last key read), so each statement is bounded and no row is read twice.
+ * The partition's rows in primary-key order as CSV (csvLine), a page per statement: keyset
+ * pagination (rows after the last key read), so each statement is bounded and no row is read twice.
  */
 async function* pages(
   q: Queryable,
   t: ExportTable,
   p: PlannedPartition,
   pageRows: number,
-): AsyncGenerator<ResultRow[]> {
+): AsyncGenerator<{ csv: string; rows: number }> {
   const base: string[] = [];
   const baseParams: SqlValue[] = [];
   if (p.range === 'null') base.push(`${t.partitionBy} is null`);
@@ -172,8 +174,8 @@ async function* pages(
     baseParams.push(p.range.from, p.range.to);
     base.push(`${t.partitionBy} >= $1::timestamp and ${t.partitionBy} < $2::timestamp`);
   }
-  const cols = t.columns.map((c) => c.name).join(', ');
-  const order = t.key.join(', ');
+  const keys = t.key.join(', ');
+  const line = csvLine(t.columns);
   let last: ResultRow | null = null;
   for (;;) {
     const where = [...base];
@@ -191,13 +193,20 @@ async function* pages(
       });
       where.push(`(${ors.join(' or ')})`);
     }
-    const rows = await q.query(
-      `select ${cols} from ${t.name} ${where.length ? `where ${where.join(' and ')}` : ''} order by ${order} limit ${pageRows}`,
+    // One row back: the page's lines joined in key order, its size, and its last key.
+    const [page] = await q.query<ResultRow & { csv: string | null; n: number }>(
+      `with page as (
+         select ${keys}, ${line} as line from ${t.name}
+         ${where.length ? `where ${where.join(' and ')}` : ''} order by ${keys} limit ${pageRows}
+       ), agg as (select string_agg(line, chr(10) order by ${keys}) as csv, count(*) as n from page)
+       select agg.csv, agg.n, ${t.key.map((k) => `l.${k}`).join(', ')}
+       from agg left join (select ${keys} from page order by ${t.key.map((k) => `${k} desc`).join(', ')} limit 1) l on true`,
       params,
     );
-    if (rows.length) yield rows;
-    if (rows.length < pageRows) return;
-    last = rows[rows.length - 1]!;
+    const n = Number(page?.n ?? 0);
+    if (n > 0) yield { csv: page!.csv!, rows: n };
+    if (n < pageRows) return;
+    last = page!;
   }
 }
 
@@ -278,30 +287,24 @@ export async function exportParquet(q: Queryable, o: ParquetExportOptions): Prom
         const fresh = join(scratch, t.name, partitionFolder(p.key) || '_whole');
         mkdirSync(fresh, { recursive: true });
         const files: string[] = [];
-        let file = await writer.begin(t.columns);
+        const spool = join(scratch, 'spool.csv');
         let rows = 0;
+        let spooled = 0;
         const flush = async () => {
           const name = join(fresh, `part-${files.length}.parquet`);
-          await file.finish(name);
+          await writer.write(spool, t.columns, name);
           files.push(name);
+          writeFileSync(spool, '');
+          spooled = 0;
         };
-        try {
-          for await (const page of pages(q, t, p, pageRows)) {
-            for (const row of page) {
-              file.append(row);
-              rows++;
-              if (file.rows >= rowsPerFile) {
-                await flush();
-                file = await writer.begin(t.columns);
-              }
-            }
-          }
-          if (file.rows > 0 || files.length === 0) await flush();
-          else await file.abandon();
-        } catch (e) {
-          await file.abandon().catch(() => undefined);
-          throw e;
+        writeFileSync(spool, '');
+        for await (const page of pages(q, t, p, pageRows)) {
+          appendFileSync(spool, page.csv + '\n');
+          rows += page.rows;
+          spooled += page.rows;
+          if (spooled >= rowsPerFile) await flush();
         }
+        if (spooled > 0 || files.length === 0) await flush();
         const hashes = await Promise.all(files.map(sha256File));
         const sha256 = createHash('sha256').update(hashes.join('\n')).digest('hex');
         const bytes = files.reduce((n, f) => n + statSync(f).size, 0);

@@ -1,11 +1,6 @@
-import {
-  DuckDBInstance,
-  timestampTZValue,
-  type DuckDBAppender,
-  type DuckDBConnection,
-} from '@duckdb/node-api';
-import type { SqlValue } from '../store/store.js';
-import type { ExportColumn, ColumnType } from './catalog.js';
+import { statSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnType, ExportColumn } from './catalog.js';
 
 /** DuckDB's type for each warehouse column type; instants are UTC, so Parquet marks them so. */
 const DUCK_TYPES: Record<ColumnType, string> = {
@@ -18,14 +13,30 @@ const DUCK_TYPES: Record<ColumnType, string> = {
   boolean: 'BOOLEAN',
 };
 
-const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+export const quoteIdent = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * Writes Parquet through an in-memory DuckDB: rows are appended (DuckDB's appender, the fastest
- * way in) to a staging table shaped like the warehouse table, then `COPY ... TO` writes the file.
- * The staging table holds one file's rows at most, so memory is bounded by the caller's file size.
- * Engine-independent: rows arrive as the Store returns them, from DuckDB or PostgreSQL alike.
+ * The SQL (both engines' dialect) that renders one row as a CSV line the writer reads back
+ * exactly: text quoted with doubled quotes (so "" is an empty string and an unquoted empty field
+ * is NULL), instants as `YYYY-MM-DD HH:MM:SS[.ffffff]` UTC text, numbers and booleans as text.
+ * Each engine builds a page of lines natively and hands over one string: the rows never become
+ * JS objects, which cost more than everything else together.
+ */
+export function csvLine(columns: readonly ExportColumn[]): string {
+  return columns
+    .map((c) => {
+      const col = quoteIdent(c.name);
+      const text = c.type === 'text' ? `'"' || replace(${col}, '"', '""') || '"'` : `cast(${col} as text)`;
+      return `coalesce(${text}, '')`;
+    })
+    .join(` || ',' || `);
+}
+
+/**
+ * Writes Parquet through an in-memory DuckDB: `COPY (select ... from read_csv(...)) TO` turns a
+ * spool of CSV lines (csvLine) into one Parquet file, typed as the warehouse table. DuckDB
+ * parses and encodes natively, and only one file's rows are ever on disk in the spool.
  */
 export class ParquetWriter {
   private constructor(
@@ -36,81 +47,34 @@ export class ParquetWriter {
   static async open(opts: { threads?: number; tempDirectory?: string } = {}): Promise<ParquetWriter> {
     const config: Record<string, string> = {};
     if (opts.threads) config.threads = String(opts.threads);
-    // Where a large staging table may spill instead of failing.
+    // Where a large sort or read may spill instead of failing.
     if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
     const instance = await DuckDBInstance.create(':memory:', config);
     return new ParquetWriter(instance, await instance.connect());
   }
 
-  /** A staging table for one file: append rows to it, then `finish` writes the file. */
-  async begin(columns: readonly ExportColumn[]): Promise<ParquetFile> {
-    await this.conn.run(
-      `create or replace table staging (${columns.map((c) => `${quote(c.name)} ${DUCK_TYPES[c.type]}`).join(', ')})`,
-    );
-    return new ParquetFile(this.conn, columns, await this.conn.createAppender('staging'));
+  /** The spool's rows, in its order, as `parquet` (snappy: every Parquet reader has it). */
+  async write(spool: string, columns: readonly ExportColumn[], parquet: string): Promise<void> {
+    const select =
+      statSync(spool).size === 0
+        ? // No rows: a typed, empty file still tells readers the table's schema.
+          `select ${columns.map((c) => `cast(null as ${DUCK_TYPES[c.type]}) as ${quoteIdent(c.name)}`).join(', ')} where false`
+        : `select ${columns
+            .map((c) =>
+              c.type === 'timestamp'
+                ? `cast(${quoteIdent(c.name)} as TIMESTAMPTZ) as ${quoteIdent(c.name)}`
+                : quoteIdent(c.name),
+            )
+            .join(', ')} from read_csv(${literal(spool)}, columns = {${columns
+            .map((c) => `${literal(c.name)}: '${c.type === 'timestamp' ? 'TIMESTAMP' : DUCK_TYPES[c.type]}'`)
+            .join(
+              ', ',
+            )}}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false)`;
+    await this.conn.run(`copy (${select}) to ${literal(parquet)} (format parquet, compression snappy)`);
   }
 
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
-  }
-}
-
-export class ParquetFile {
-  rows = 0;
-  constructor(
-    private readonly conn: DuckDBConnection,
-    private readonly columns: readonly ExportColumn[],
-    private readonly appender: DuckDBAppender,
-  ) {}
-
-  append(row: Readonly<Record<string, SqlValue>>): void {
-    const ap = this.appender;
-    for (const c of this.columns) {
-      const v = row[c.name];
-      if (v === null || v === undefined) {
-        ap.appendNull();
-        continue;
-      }
-      switch (c.type) {
-        case 'timestamp':
-          ap.appendTimestampTZ(
-            timestampTZValue(BigInt((v instanceof Date ? v : new Date(String(v))).getTime()) * 1000n),
-          );
-          break;
-        case 'double':
-          ap.appendDouble(Number(v));
-          break;
-        case 'integer':
-          ap.appendInteger(Number(v));
-          break;
-        case 'bigint':
-          ap.appendBigInt(BigInt(Math.trunc(Number(v))));
-          break;
-        case 'boolean':
-          ap.appendBoolean(Boolean(v));
-          break;
-        default:
-          ap.appendVarchar(v instanceof Date ? v.toISOString() : String(v));
-      }
-    }
-    ap.endRow();
-    this.rows++;
-  }
-
-  /** Writes the appended rows, in the order appended, to `path` (snappy: every Parquet reader has it). */
-  async finish(path: string): Promise<void> {
-    this.appender.closeSync();
-    await this.conn.run(`copy staging to ${literal(path)} (format parquet, compression snappy)`);
-    await this.conn.run('drop table staging');
-  }
-
-  /** Drops what was appended, writing nothing. */
-  async abandon(): Promise<void> {
-    try {
-      this.appender.closeSync();
-    } finally {
-      await this.conn.run('drop table if exists staging');
-    }
   }
 }

@@ -21,8 +21,8 @@ export async function seedWarehouse(store: Store, end: Date, days = 4, perDay = 
         kind: 'metric_point',
         name: 'ci.queue.depth',
         occurred_at: at,
-        value: i * 0.5 + d,
-        tags: { runner: i % 2 ? 'linux' : 'mac', note: 'it\'s "quoted", ünïcode' },
+        value: (i * Math.PI) / 7 + d * 1e-9,
+        tags: { runner: i % 2 ? 'linux' : 'mac', note: 'it\'s "quoted", ünïcode, a comma,\nand a new line' },
       });
       records.push({
         kind: 'metric_point',
@@ -50,7 +50,7 @@ export async function seedWarehouse(store: Store, end: Date, days = 4, perDay = 
         kind: 'command',
         id: `c-${d}-${i}`,
         user_name: 'ada',
-        command: 'npm test',
+        command: i === 1 ? 'echo "a,b"\nls \'x\' \\ ""' : 'npm test',
         category: i % 2 ? 'test' : 'build',
         repo: 'acme/api',
         exit_code: i % 3 === 0 ? 1 : 0,
