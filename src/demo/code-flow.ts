@@ -145,12 +145,13 @@ export function openPr(
     if (firstReviewAt < end)
       ctx.realised.push(ctx.realised.reviewLatencyHours, st.team.team, (firstReviewAt - readyAt) / H);
     if (merged) ctx.realised.push(ctx.realised.cycleTimeHours, st.team.team, (closeAt - createdAt) / H);
+    // Most developers ask for an environment within minutes of the PR being ready, while its CI runs.
     if (ctx.rng.env.chance(0.6))
       testEnvironment(
         ctx,
         st,
         branch,
-        readyAt + ctx.rng.env.int(2, 10) * 60_000,
+        readyAt + ctx.rng.env.int(1, 5) * 60_000,
         closed ? closeAt : null,
         headCi,
       );
