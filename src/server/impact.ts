@@ -41,6 +41,7 @@ const annotationBody = z
 
 const annotationsQuery = z.object({
   metric: text.optional(),
+  category: text.optional(),
   from: instant.optional(),
   to: instant.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -106,6 +107,7 @@ export function impactRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
     if (q.metric) metricOf(ctx.registry, q.metric);
     const annotations = await listAnnotations(readerOf(c, ctx), {
       metric: q.metric ?? null,
+      category: q.category ?? null,
       from: q.from ?? null,
       to: q.to ?? null,
       limit: q.limit ?? 50,

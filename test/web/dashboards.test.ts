@@ -298,6 +298,29 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     await page.close();
   });
 
+  it('test environments: the impact panel shows the demo optimisation before and after, equal to the API', async () => {
+    const page = await open(`/test-environments?from=${VIEW.from}&to=${VIEW.to}`);
+    const metric = 'testenv.provision.duration_p50_minutes';
+    const { annotations } = await fx.client.annotations({ category: 'testenv', to: WINDOW.to });
+    const a = annotations[0]!;
+    const c = (await fx.client.impact({ metric, annotation: a.id })).comparisons[0]!;
+    const row = page.getByTestId('testenv-impact').getByTestId(`impact-row-${a.id}`);
+    expect(await row.count()).toBe(1);
+    const cell = async (id: string) => Number(await row.getByTestId(id).getAttribute('data-value'));
+    expect(await cell('impact-before')).toBeCloseTo(c.before.median.value!, 9);
+    expect(await cell('impact-after')).toBeCloseTo(c.after.median.value!, 9);
+    expect(await cell('impact-change')).toBeCloseTo(c.change.median.percent.value!, 9);
+    expect(await cell('impact-p')).toBeCloseTo(c.rankTest.pValue!, 12);
+    expect(await cell('impact-hours')).toBeCloseTo(c.business!.hoursPerYear.value!, 9);
+    await expect(row.getByTestId('impact-before').textContent()).resolves.toContain(
+      show(c.before.median.value, 'minutes').text,
+    );
+    // The demo's optimisation is real: faster, and significant.
+    expect(c.change.median.absolute.value!).toBeLessThan(0);
+    expect(c.rankTest.pValue!).toBeLessThan(0.01);
+    await page.close();
+  });
+
   it('team: the test coverage panel shows the team’s line, branch and diff coverage, equal to the API', async () => {
     const team = (await fx.client.teams()).teams[0]!.team;
     const page = await open(`/team/${team}?from=${VIEW.from}&to=${VIEW.to}`);

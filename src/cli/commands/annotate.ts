@@ -18,7 +18,7 @@ interface AnnotateFlags {
   metric?: string;
   repo?: string;
   team?: string;
-  category: string;
+  category?: string;
   id?: string;
   list?: boolean;
   from?: string;
@@ -48,7 +48,10 @@ export function registerAnnotate(program: Command, ctx: CliContext): void {
       '--id <id>',
       'your own id (default: derived from the text and time, so a retry records nothing twice)',
     )
-    .option('--list', 'list annotations instead (newest first; --metric, --from, --to narrow them)')
+    .option(
+      '--list',
+      'list annotations instead (newest first; --metric, --category, --from, --to narrow them)',
+    )
     .option('--from <date>', 'with --list: from this date')
     .option('--to <date>', 'with --list: before this date')
     .option('--limit <n>', 'with --list: at most this many', '50')
@@ -66,6 +69,7 @@ export function registerAnnotate(program: Command, ctx: CliContext): void {
         const rows = await withStore(cfg, (store) =>
           listAnnotations(store, {
             metric: o.metric ?? null,
+            category: o.category ?? null,
             from: parseDateOption('from', o.from) ?? null,
             to: parseDateOption('to', o.to) ?? null,
             limit,
@@ -89,7 +93,7 @@ export function registerAnnotate(program: Command, ctx: CliContext): void {
         metric: o.metric ?? null,
         repo: o.repo ?? null,
         team: o.team ?? null,
-        category: o.category,
+        category: o.category ?? 'note',
         id: o.id,
       });
       await withWritableStore(cfg, async (store) => {

@@ -45,16 +45,26 @@ export async function findAnnotation(store: Queryable, id: string): Promise<Anno
   return row;
 }
 
-/** Annotations, newest first: those naming one metric, and in [from, to), when given. */
+/** Annotations, newest first: those naming one metric, of one category, in [from, to), when given. */
 export async function listAnnotations(
   store: Queryable,
-  q: { metric?: string | null; from?: Date | null; to?: Date | null; limit?: number },
+  q: {
+    metric?: string | null;
+    category?: string | null;
+    from?: Date | null;
+    to?: Date | null;
+    limit?: number;
+  },
 ): Promise<AnnotationRow[]> {
   const where: string[] = [];
   const params: (string | Date | number)[] = [];
   if (q.metric) {
     params.push(q.metric);
     where.push(`metric = $${params.length}`);
+  }
+  if (q.category) {
+    params.push(q.category);
+    where.push(`category = $${params.length}`);
   }
   if (q.from) {
     params.push(q.from);

@@ -54,15 +54,33 @@ function Cells({ c, unit }: { c: ImpactComparison; unit: string }) {
  * medians with their intervals, the rank test's p-value, and hours and money saved a year.
  * Every number is the API's; annotate a change with `pitwall annotate --metric` to list it here.
  */
-export function ImpactPanel({ metric, limit = 3 }: { metric: string; limit?: number }) {
+export function ImpactPanel({
+  metric,
+  category,
+  limit = 3,
+}: {
+  metric: string;
+  /** Also the annotations of this category (changes recorded without naming the metric). */
+  category?: string;
+  limit?: number;
+}) {
   const [f] = useFilters();
   const info = useMetricInfo(metric);
   const unit = info?.unit ?? '';
   const scope = { repo: f.repo ?? undefined, team: f.team ?? undefined };
   const { data, error } = useLoad(
-    `impact|${metric}|${f.to}|${f.repo}|${f.team}`,
+    `impact|${metric}|${category}|${f.to}|${f.repo}|${f.team}`,
     async (): Promise<Row[]> => {
-      const { annotations } = await api.annotations({ metric, to: iso(f.to), limit });
+      const lists = await Promise.all([
+        api.annotations({ metric, to: iso(f.to), limit }),
+        ...(category ? [api.annotations({ category, to: iso(f.to), limit })] : []),
+      ]);
+      // Newest first, each once, as the API orders them (by date, then id).
+      const byId = new Map<string, Annotation>();
+      for (const a of lists.flatMap((l) => l.annotations)) byId.set(a.id, a);
+      const annotations = [...byId.values()]
+        .sort((a, b) => b.occurred_at.localeCompare(a.occurred_at) || a.id.localeCompare(b.id))
+        .slice(0, limit);
       return Promise.all(
         annotations.map((annotation) =>
           api.impact({ metric, annotation: annotation.id, ...scope }).then(
@@ -93,8 +111,7 @@ export function ImpactPanel({ metric, limit = 3 }: { metric: string; limit?: num
       {error && <p className="error">{error}</p>}
       {data && !data.length && (
         <p className="muted" data-testid="impact-empty">
-          No annotation names this metric yet: mark a change with pitwall annotate "TEXT" --at DATE --metric{' '}
-          {metric}.
+          No annotated change yet: mark one with pitwall annotate "TEXT" --at DATE --metric {metric}.
         </p>
       )}
       {data && data.length > 0 && (
@@ -125,7 +142,7 @@ export function ImpactPanel({ metric, limit = 3 }: { metric: string; limit?: num
                 {r.impact?.comparisons[0] ? (
                   <Cells c={r.impact.comparisons[0]} unit={unit} />
                 ) : (
-                  <td colSpan={6} className="error" data-testid="impact-error">
+                  <td colSpan={6} className="muted" data-testid="impact-error">
                     {r.error ?? 'no comparison'}
                   </td>
                 )}

@@ -86,7 +86,7 @@ export function TestEnv() {
         <TestenvEarly data={data} />
         {/* The before/after comparison of the impact analysis mounts here. */}
         <div data-testid="testenv-impact" style={{ gridColumn: '1 / -1' }}>
-          <ImpactPanel metric="testenv.provision.duration_p50_minutes" />
+          <ImpactPanel metric="testenv.provision.duration_p50_minutes" category="testenv" />
         </div>
       </div>
       <h2 className="section" data-testid="testenv-section-repos">
