@@ -2,6 +2,7 @@ import * as semconv from '@opentelemetry/semantic-conventions/incubating';
 import { describe, expect, it } from 'vitest';
 import { recordKinds } from '../../src/domain/records.js';
 import { CICD } from '../../src/listeners/otlp/cicd.js';
+import { quantileLabel } from '../../src/listeners/otlp/metrics.js';
 import { metricName } from '../../src/listeners/otlp/names.js';
 import { explicitQuantiles, exponentialQuantiles } from '../../src/listeners/otlp/quantiles.js';
 import { mapTraces, OtlpMappingError } from '../../src/listeners/otlp/spans.js';
@@ -23,6 +24,19 @@ describe('OTLP metric names', () => {
     const name = metricName(raw);
     expect(name).toBe(want);
     if (name) expect(recordKinds.metric_point.schema.shape.name.safeParse(name).success).toBe(true);
+  });
+});
+
+describe('summary quantiles', () => {
+  it('names each quantile as a metric name part', () => {
+    expect([0, 0.5, 0.9, 0.95, 0.999, 1].map(quantileLabel)).toEqual([
+      'min',
+      'p50',
+      'p90',
+      'p95',
+      'p99_9',
+      'max',
+    ]);
   });
 });
 

@@ -123,14 +123,7 @@ export function mapMetrics(req: ExportMetricsRequest): Mapped {
             put('count', 'gauge', count(p.count));
             put('sum', 'gauge', p.sum);
             for (const qv of p.quantileValues ?? []) {
-              const q = qv.quantile ?? 0;
-              const label =
-                q <= 0
-                  ? 'min'
-                  : q >= 1
-                    ? 'max'
-                    : `p${Math.round(q * 1000) % 10 ? (q * 100).toFixed(1).replace('.', '_') : Math.round(q * 100)}`;
-              put(label, 'gauge', qv.value);
+              put(quantileLabel(qv.quantile ?? 0), 'gauge', qv.value);
             }
           }
         } else
@@ -138,6 +131,14 @@ export function mapMetrics(req: ExportMetricsRequest): Mapped {
       }
   }
   return { records, rejected, warnings: [...reasons] };
+}
+
+/** A summary's quantile as a name part: 0.5 -> p50, 0.999 -> p99_9, 0 -> min, 1 -> max. */
+export function quantileLabel(q: number): string {
+  if (q <= 0) return 'min';
+  if (q >= 1) return 'max';
+  const pct = Math.round(q * 1000) / 10;
+  return `p${String(pct).replace('.', '_')}`;
 }
 
 function numberOf(d: number | null | undefined, i: Int64): number | null {
