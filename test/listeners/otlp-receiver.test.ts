@@ -353,6 +353,17 @@ describe.each(ENGINES)(
       expect(notGzip.status).toBe(400);
       expect((await notGzip.json()).message).toMatch(/not valid gzip/);
 
+      // A small gzip that unpacks past the body limit (5 MB) is refused before it is decoded.
+      const bomb = await post('traces', gzipSync(Buffer.alloc(6 * 1024 * 1024)), {
+        ...auth(),
+        'content-type': 'application/x-protobuf',
+        'content-encoding': 'gzip',
+      });
+      expect(bomb.status).toBe(413);
+      expect(decodeStatus(new Uint8Array(await bomb.arrayBuffer())).message).toMatch(
+        /gunzipped body is over/,
+      );
+
       const wrongType = await post('traces', otlpJson('aaaaaaaaaaaaaaaa'), {
         ...auth(),
         'content-type': 'text/plain',
