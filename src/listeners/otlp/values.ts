@@ -48,12 +48,25 @@ export function attributes(kvs: KeyValue[] | null | undefined): Attributes {
 
 /** Unix nanoseconds to an ISO instant (millisecond precision, as the stores keep time); 0 = unset. */
 export function instantOf(nanos: Int64): string | null {
-  if (nanos === null || nanos === undefined) return null;
-  const s = typeof nanos === 'number' ? BigInt(Math.trunc(nanos)).toString() : nanos.toString();
-  if (!/^\d+$/.test(s) || /^0+$/.test(s)) return null;
-  const ms = s.length > 6 ? Number(s.slice(0, -6)) : 0;
+  const ms = millisOf(nanos);
+  if (ms === null || ms <= 0) return null;
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/**
+ * Nanoseconds to whole milliseconds, exactly: a double cannot hold today's nanosecond instants
+ * (about 1.8e18), so the Long's two halves go through BigInt (its toString is far slower).
+ */
+function millisOf(nanos: Int64): number | null {
+  if (nanos === null || nanos === undefined) return null;
+  if (typeof nanos === 'number') return Math.floor(nanos / 1e6);
+  if (typeof nanos === 'object' && 'low' in nanos && 'high' in nanos) {
+    const { low, high } = nanos as { low: number; high: number };
+    return Number(((BigInt(high >>> 0) << 32n) | BigInt(low >>> 0)) / 1_000_000n);
+  }
+  const s = nanos.toString();
+  return /^\d+$/.test(s) ? Number(BigInt(s) / 1_000_000n) : null;
 }
 
 /** Ids as lowercase hex; an all-zero or missing id is none. */
