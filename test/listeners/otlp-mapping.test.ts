@@ -6,7 +6,8 @@ import { quantileLabel } from '../../src/listeners/otlp/metrics.js';
 import { metricName } from '../../src/listeners/otlp/names.js';
 import { explicitQuantiles, exponentialQuantiles } from '../../src/listeners/otlp/quantiles.js';
 import { mapTraces, OtlpMappingError } from '../../src/listeners/otlp/spans.js';
-import { decodeTraces } from '../../src/listeners/otlp/wire.js';
+import { instantOf } from '../../src/listeners/otlp/values.js';
+import { decodeTraces, encodeTraces } from '../../src/listeners/otlp/wire.js';
 
 const ns = (iso: string) => String(BigInt(Date.parse(iso)) * 1_000_000n);
 const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
@@ -24,6 +25,30 @@ describe('OTLP metric names', () => {
     const name = metricName(raw);
     expect(name).toBe(want);
     if (name) expect(recordKinds.metric_point.schema.shape.name.safeParse(name).success).toBe(true);
+  });
+});
+
+describe('span times', () => {
+  it('truncates nanoseconds to the millisecond exactly, as decoded from protobuf', () => {
+    const req = decodeTraces(
+      encodeTraces({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [{ startTimeUnixNano: '1762041600249999999', endTimeUnixNano: '1762041600250000000' }],
+              },
+            ],
+          },
+        ],
+      }),
+      'protobuf',
+    );
+    const span = req.resourceSpans![0]!.scopeSpans![0]!.spans![0]!;
+    expect(instantOf(span.startTimeUnixNano)).toBe('2025-11-02T00:00:00.249Z');
+    expect(instantOf(span.endTimeUnixNano)).toBe('2025-11-02T00:00:00.250Z');
+    expect(instantOf('0')).toBeNull();
+    expect(instantOf(null)).toBeNull();
   });
 });
 
