@@ -11,6 +11,7 @@ import { readersUnderIngestBench } from './readers-under-ingest.js';
 import { redactionBench } from './redaction.js';
 import { runNetworkBench } from './run-network.js';
 import { serverBench } from './server.js';
+import { statsdBench } from './statsd.js';
 import type { BenchResult } from './harness.js';
 
 /** `npm run bench [name...]`: runs every benchmark (or those named) and prints their figures. */
@@ -28,6 +29,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   redaction: redactionBench,
   'run-network': runNetworkBench,
   server: serverBench,
+  statsd: statsdBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -32,6 +32,7 @@ const HEALTH_COLUMNS = [
   'recent_malformed',
   'unnamed',
   'late_dropped',
+  'queue_dropped',
   'flushes',
   'flushed_points',
   'failed_points',
@@ -83,6 +84,7 @@ export async function writeListenerHealth(
     recent_malformed: JSON.stringify(h.recentMalformed),
     unnamed: h.unnamed,
     late_dropped: h.lateDropped,
+    queue_dropped: h.queueDropped,
     flushes: h.flushes,
     flushed_points: h.flushedPoints,
     failed_points: h.failedPoints,
@@ -166,6 +168,7 @@ export interface ListenerState {
   recent_malformed: { at: string; line: string; reason: string }[];
   unnamed: number;
   late_dropped: number;
+  queue_dropped: number;
   flushes: number;
   flushed_points: number;
   failed_points: number;
@@ -226,6 +229,7 @@ export async function readListeners(q: Queryable): Promise<ListenerState[]> {
       recent_malformed: JSON.parse(String(r.recent_malformed)) as ListenerState['recent_malformed'],
       unnamed: n(r.unnamed),
       late_dropped: n(r.late_dropped),
+      queue_dropped: n(r.queue_dropped),
       flushes: n(r.flushes),
       flushed_points: n(r.flushed_points),
       failed_points: n(r.failed_points),

@@ -6,11 +6,11 @@
  * failing flush is counted in the health and never escapes the socket handler: a client's typo
  * must not stop everyone's metrics.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { PitwallError } from '../../errors/errors.js';
 import { StatsdAggregator, type StatsdRecord } from './aggregate.js';
 import { CardinalityGuard, type MetricGuardCounts, type TagPolicy } from './guard.js';
 import { parsePacket, type StatsdSample } from './parse.js';
+import { startUdpReceiver } from './udp-receiver.js';
 import { bindUnixDgram, type UnixDgramSocket } from './unix-socket.js';
 
 /**
@@ -85,6 +85,8 @@ export interface StatsdHealth {
   unnamed: number;
   /** Samples stamped before the lateness horizon (their interval was closed), dropped. */
   lateDropped: number;
+  /** Datagrams dropped because the listener fell more than 64 MiB of packets behind its socket. */
+  queueDropped: number;
   /** What the cardinality guard dropped, bucketed and folded, per metric it touched. */
   guard: MetricGuardCounts[];
   flushes: number;
@@ -136,6 +138,7 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
     recentMalformed: [],
     unnamed: 0,
     lateDropped: 0,
+    queueDropped: 0,
     guard: [],
     flushes: 0,
     flushedPoints: 0,
@@ -172,32 +175,29 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
   };
 
   const port = options.port ?? 8125;
-  const socket: Socket = createSocket({
-    type: host.includes(':') ? 'udp6' : 'udp4',
-    ...(options.receiveBufferBytes ? { recvBufferSize: options.receiveBufferBytes } : {}),
+  // Read in a worker thread so a busy main thread (a flush, HTTP, enrichment) never leaves
+  // datagrams to overflow the kernel's buffer (udp-receiver.ts).
+  const udp = await startUdpReceiver({
+    host,
+    port,
+    receiveBufferBytes: options.receiveBufferBytes,
+    onPacket,
+    // A socket error after binding (rare for UDP) is kept in the health instead of crashing the host.
+    onSocketError: (message) => {
+      h.lastFlushError = `socket: ${message}`;
+    },
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw bindError(host, port, e);
   });
-  socket.on('message', onPacket);
-  // A socket error after binding (rare for UDP) is kept in the health instead of crashing the host.
-  socket.on('error', (e) => {
-    h.lastFlushError = `socket: ${e.message}`;
-  });
-  await new Promise<void>((resolve, reject) => {
-    const fail = (e: NodeJS.ErrnoException) => reject(bindError(host, port, e));
-    socket.once('error', fail);
-    socket.bind(port, host, () => {
-      socket.off('error', fail);
-      resolve();
-    });
-  });
-  h.port = socket.address().port;
-  h.receiveBufferBytes = socket.getRecvBufferSize();
+  h.port = udp.port;
+  h.receiveBufferBytes = udp.receiveBufferBytes;
 
   let unix: UnixDgramSocket | null = null;
   if (options.socketPath) {
     try {
       unix = await bindUnixDgram(options.socketPath, onPacket, options.receiveBufferBytes);
     } catch (e) {
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      await udp.close();
       throw e;
     }
   }
@@ -206,6 +206,7 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
     ...h,
     unnamed: agg.unnamed,
     lateDropped: agg.lateDropped,
+    queueDropped: udp.queueDropped(),
     guard: guard.counts(),
     recentMalformed: [...h.recentMalformed],
   });
@@ -258,7 +259,7 @@ export async function startStatsdListener(options: StatsdListenerOptions): Promi
     close() {
       closed ??= (async () => {
         clearInterval(timer);
-        await new Promise<void>((resolve) => socket.close(() => resolve()));
+        await udp.close();
         unix?.close();
         await flushNow();
       })();

@@ -20,6 +20,8 @@ create table listener_health (
   recent_malformed text not null,
   unnamed bigint not null,
   late_dropped bigint not null,
+  -- datagrams dropped because the listener fell too far behind its socket
+  queue_dropped bigint not null,
   flushes bigint not null,
   flushed_points bigint not null,
   failed_points bigint not null,
