@@ -79,6 +79,11 @@ describe.each(ENGINES)('pitwall annotate and pitwall impact on %s', (engine) => 
     ).toEqual([id]);
     const text = await run(['annotate', '--list']);
     expect(text.stdout).toContain('Kubernetes node pool upgraded');
+    expect(text.stdout).toContain('Provision as soon as images are built');
+    const infra = await run(['annotate', '--list', '--category', 'infrastructure', '--json']);
+    expect(
+      (JSON.parse(infra.stdout) as { annotations: { title: string }[] }).annotations.map((a) => a.title),
+    ).toEqual(['Kubernetes node pool upgraded']);
   });
 
   it('impact --annotation: JSON, markdown and table tell the same numbers, money in the configured currency', async () => {

@@ -41,8 +41,7 @@ export function registerAnnotate(program: Command, ctx: CliContext): void {
     .option('--team <team>', 'the team it concerns (default: all)')
     .option(
       '--category <category>',
-      'what sort of change: optimisation, release, incident-review, ...',
-      'note',
+      'what sort of change: optimisation, release, incident-review, ... (default note; with --list: only these)',
     )
     .option(
       '--id <id>',
