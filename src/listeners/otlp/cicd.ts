@@ -122,7 +122,12 @@ export function cicdRecords(views: readonly SpanView[]): {
   }
 
   const children = new Map<string, SpanView[]>();
-  for (const v of views) if (v.parentId) children.set(v.parentId, [...(children.get(v.parentId) ?? []), v]);
+  for (const v of views) {
+    if (!v.parentId) continue;
+    const kids = children.get(v.parentId);
+    if (kids) kids.push(v);
+    else children.set(v.parentId, [v]);
+  }
 
   for (const v of views) {
     if (!isTaskLike(v) || ancestor(v, isTaskLike)) continue;
