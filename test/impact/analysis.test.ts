@@ -143,7 +143,7 @@ describe.each(ENGINES)('impact analysis on %s', (engine) => {
     expect(r.confounders.deployments.byService).toEqual([
       { service: 'api', environment: 'production', before: 0, after: 1 },
     ]);
-    expect(r.warnings.some((w) => /1 annotations, 1 deployments/.test(w))).toBe(true);
+    expect(r.warnings.some((w) => /1 annotation, 1 deployment\)/.test(w))).toBe(true);
     // Another repository's comparison does not list acme/api's deployment; the org-wide note stays.
     const other = await run(LEAD, { repo: SEASONAL });
     expect(other.confounders.deployments.total).toBe(0);

@@ -89,6 +89,7 @@ async function windowsOf(
 }
 
 const DAY = 86_400_000;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * A window whose events start well after it opens (or stop well before it closes) holds less
@@ -99,7 +100,8 @@ function coverage(
   after: readonly Fact[],
   w: { before: Window; after: Window },
 ): string[] {
-  const slack = (x: Window) => Math.max(2 * DAY, 0.1 * x.days * DAY);
+  // A weekend (Friday evening to Monday morning) is no gap in the data: allow 4 days, or 15%.
+  const slack = (x: Window) => Math.max(4 * DAY, 0.15 * x.days * DAY);
   const out: string[] = [];
   const first = before[0]!.ts.getTime() - w.before.from.getTime();
   if (first > slack(w.before))
@@ -204,7 +206,7 @@ export async function impactAnalysis(
     warnings.push(`annotation ${annotation.id} names metric ${annotation.metric}, not ${def.name}`);
   if (confounders.annotations.length || confounders.deployments.total)
     warnings.push(
-      `other changes fall inside the windows (${confounders.annotations.length} annotations, ${confounders.deployments.total} deployments): check them before crediting the change`,
+      `other changes fall inside the windows (${plural(confounders.annotations.length, 'annotation')}, ${plural(confounders.deployments.total, 'deployment')}): check them before crediting the change`,
     );
   return {
     metric: { name: def.name, title: def.title, unit: def.unit, direction: def.direction, kind },

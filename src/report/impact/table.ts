@@ -83,7 +83,7 @@ export function impactTable(r: ImpactReport): string {
   for (const c of r.comparisons) out.push(comparisonText(r, c), '');
   const conf = r.confounders;
   out.push(
-    `possible confounders: ${conf.annotations.length} other annotations, ${conf.deployments.total} deployments (${conf.deployments.before} before, ${conf.deployments.after} after)`,
+    `possible confounders: other annotations ${conf.annotations.length}, deployments ${conf.deployments.total} (${conf.deployments.before} before, ${conf.deployments.after} after)`,
   );
   for (const a of conf.annotations)
     out.push(`  ${a.window}: ${f.instant(a.occurred_at)} ${a.id} ${a.title} (${a.category})`);
