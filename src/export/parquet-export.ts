@@ -25,7 +25,7 @@ import {
   type PartitionEntry,
   type TableEntry,
 } from './manifest.js';
-import { ParquetWriter, csvLine } from './parquet-writer.js';
+import { ParquetWriter, csvLine, quoteIdent } from './parquet-writer.js';
 
 const DAY = 86_400_000;
 /** Where partitions are written before they are renamed into place (same file system, hidden from readers). */
@@ -46,6 +46,8 @@ export interface ParquetExportOptions {
   /** Rows read from the store per statement, and rows per Parquet file (bounds memory). */
   pageRows?: number;
   rowsPerFile?: number;
+  /** Read rows as CSV pages even from a DuckDB store (the path every other engine takes). */
+  pagesOnly?: boolean;
 }
 
 export interface TableExport {
@@ -210,6 +212,30 @@ async function* pages(
   }
 }
 
+/** One partition, in key order, written by the DuckDB store's own COPY; returns its row count. */
+async function directCopy(q: Queryable, t: ExportTable, p: PlannedPartition, file: string): Promise<number> {
+  const params: SqlValue[] = [];
+  let where = '';
+  if (p.range === 'null') where = `where ${t.partitionBy} is null`;
+  else if (p.range !== 'all') {
+    params.push(p.range.from, p.range.to);
+    where = `where ${t.partitionBy} >= $1::timestamp and ${t.partitionBy} < $2::timestamp`;
+  }
+  // Instants as TIMESTAMPTZ, as the writer types them: the same Parquet whichever path wrote it.
+  const cols = t.columns
+    .map((c) =>
+      c.type === 'timestamp'
+        ? `cast(${quoteIdent(c.name)} as timestamptz) as ${quoteIdent(c.name)}`
+        : quoteIdent(c.name),
+    )
+    .join(', ');
+  const [r] = await q.query<{ Count?: number; count?: number }>(
+    `copy (select ${cols} from ${t.name} ${where} order by ${t.key.join(', ')}) to '${file.replace(/'/g, "''")}' (format parquet, compression snappy)`,
+    params,
+  );
+  return Number(r?.Count ?? r?.count ?? 0);
+}
+
 function sha256File(path: string): Promise<string> {
   return new Promise((ok, fail) => {
     const h = createHash('sha256');
@@ -253,6 +279,9 @@ export async function exportParquet(q: Queryable, o: ParquetExportOptions): Prom
   const manifest: Manifest = readManifest(dir);
   const scratch = join(dir, TEMP_DIR, `${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(scratch, { recursive: true });
+  // A DuckDB store can write Parquet itself (the same COPY the writer would run); any other
+  // engine's rows come over as CSV pages into the in-memory DuckDB writer.
+  const direct = !o.pagesOnly && 'kind' in q && (q as { kind?: unknown }).kind === 'duckdb';
   const writer = await ParquetWriter.open({ threads: 2, tempDirectory: join(scratch, 'spill') });
   const summary: ParquetExportSummary = { dir, tables: [] };
   try {
@@ -287,24 +316,31 @@ export async function exportParquet(q: Queryable, o: ParquetExportOptions): Prom
         const fresh = join(scratch, t.name, partitionFolder(p.key) || '_whole');
         mkdirSync(fresh, { recursive: true });
         const files: string[] = [];
-        const spool = join(scratch, 'spool.csv');
         let rows = 0;
-        let spooled = 0;
-        const flush = async () => {
-          const name = join(fresh, `part-${files.length}.parquet`);
-          await writer.write(spool, t.columns, name);
+        if (direct) {
+          // The DuckDB store writes the partition itself: DuckDB's own COPY, no rows in between.
+          const name = join(fresh, 'part-0.parquet');
+          rows = await directCopy(q, t, p, name);
           files.push(name);
+        } else {
+          const spool = join(scratch, 'spool.csv');
+          let spooled = 0;
+          const flush = async () => {
+            const name = join(fresh, `part-${files.length}.parquet`);
+            await writer.write(spool, t.columns, name);
+            files.push(name);
+            writeFileSync(spool, '');
+            spooled = 0;
+          };
           writeFileSync(spool, '');
-          spooled = 0;
-        };
-        writeFileSync(spool, '');
-        for await (const page of pages(q, t, p, pageRows)) {
-          appendFileSync(spool, page.csv + '\n');
-          rows += page.rows;
-          spooled += page.rows;
-          if (spooled >= rowsPerFile) await flush();
+          for await (const page of pages(q, t, p, pageRows)) {
+            appendFileSync(spool, page.csv + '\n');
+            rows += page.rows;
+            spooled += page.rows;
+            if (spooled >= rowsPerFile) await flush();
+          }
+          if (spooled > 0 || files.length === 0) await flush();
         }
-        if (spooled > 0 || files.length === 0) await flush();
         const hashes = await Promise.all(files.map(sha256File));
         const sha256 = createHash('sha256').update(hashes.join('\n')).digest('hex');
         const bytes = files.reduce((n, f) => n + statSync(f).size, 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,7 +8,7 @@ import { exportParquet } from '../../src/export/parquet-export.js';
 import { MANIFEST_FILE, readManifest } from '../../src/export/manifest.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
+import type { SqlValue, Store } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
 import { ENGINES, openTestStore, storeEnv, type TestStore } from '../helpers/stores.js';
 import { dayStart, seedWarehouse } from './fixtures.js';
@@ -203,6 +203,65 @@ for (const engine of ENGINES) {
       expect(readManifest(dir).tables.metric_points!.partitions[day(today)]!.complete).toBe(false);
       const fourth = await exportParquet(ts.store, { dir, tables: ['metric_points'] });
       expect(fourth.tables[0]).toMatchObject({ written: 0, unchanged: 1, skipped: 4 });
+      const want = await storeRows(ts.store, 'metric_points');
+      expect(
+        normRows(await duckdbRead(dir, 'metric_points', true), want.columns, KEYS.metric_points!),
+      ).toEqual(want.rows);
+    });
+
+    it('a failure mid-export leaves each partition whole, old or new, and a manifest true to the files', async () => {
+      // New rows in two past days, so the run has two partitions to rewrite.
+      await ingest(ts.store, [
+        {
+          kind: 'metric_point',
+          name: 'ci.queue.depth',
+          occurred_at: new Date(end.getTime() - 4 * DAY + 1000).toISOString(),
+          value: 1,
+          tags: { x: 'a' },
+        },
+        {
+          kind: 'metric_point',
+          name: 'ci.queue.depth',
+          occurred_at: new Date(end.getTime() - 2 * DAY + 1000).toISOString(),
+          value: 2,
+          tags: { x: 'b' },
+        },
+      ]);
+      const before = snapshot(dir);
+      const manifest = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
+      let writes = 0;
+      // The store, failing the second partition's read (what a dropped connection looks like).
+      const failing = Object.assign(Object.create(ts.store) as Store, {
+        query: (sql: string, params?: readonly SqlValue[]) => {
+          if ((/^copy \(/.test(sql) || sql.includes('string_agg')) && ++writes === 2)
+            return Promise.reject(new Error('connection lost (injected)'));
+          return ts.store.query(sql, params);
+        },
+      });
+      await expect(exportParquet(failing, { dir, tables: ['metric_points'] })).rejects.toThrow(/injected/);
+      const after = snapshot(dir);
+      // The first rewritten partition is whole and new; the failed one is the old one, untouched.
+      const changed = Object.keys(after).filter((f) => before[f] !== after[f]);
+      expect(changed.map((f) => f.split('/')[1])).toEqual([
+        `date=${new Date(end.getTime() - 4 * DAY).toISOString().slice(0, 10)}`,
+      ]);
+      expect(
+        Object.keys(after).filter((f) =>
+          f.includes(new Date(end.getTime() - 2 * DAY).toISOString().slice(0, 10)),
+        ),
+      ).toEqual(
+        Object.keys(before).filter((f) =>
+          f.includes(new Date(end.getTime() - 2 * DAY).toISOString().slice(0, 10)),
+        ),
+      );
+      expect(existsSync(join(dir, '.pitwall-tmp'))).toBe(false);
+      // The manifest names exactly the files on disk.
+      const m = readManifest(dir);
+      for (const [day, p] of Object.entries(m.tables.metric_points!.partitions))
+        expect(readdirSync(join(dir, 'metric_points', `date=${day}`)).sort()).toEqual([...p.files].sort());
+      expect(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).not.toBe(manifest);
+      // The next run finishes the job: the warehouse and the export agree again.
+      await exportParquet(ts.store, { dir, tables: ['metric_points'] });
       const want = await storeRows(ts.store, 'metric_points');
       expect(
         normRows(await duckdbRead(dir, 'metric_points', true), want.columns, KEYS.metric_points!),
