@@ -56,16 +56,16 @@ function significanceLines(r: ImpactReport, c: Comparison): string[] {
   const conf = `${Math.round(r.method.confidence * 100)}%`;
   const med = c.change.median.absolute;
   const lines = [
-    `- Rank test (Mann-Whitney U, as Kruskal-Wallis on two groups): p = ${f.pValue(c.rankTest.pValue)}, ${c.rankTest.significant ? 'significant' : 'not significant'} at ${f.value((1 - r.method.confidence) * 100, 0)}%; ${c.before.n} events before, ${c.after.n} after`,
+    `- Rank test (Mann-Whitney U, as Kruskal-Wallis on two groups): ${f.pIs(c.rankTest.pValue)}, ${c.rankTest.significant ? 'significant' : 'not significant'} at ${f.value((1 - r.method.confidence) * 100, 0)}%; ${c.before.n} events before, ${c.after.n} after`,
     `- Median change: ${f.value(med.value)} ${u(r)} (${conf} interval ${f.value(med.low)} to ${f.value(med.high)}; bootstrap, ${r.method.resamples} resamples)`,
   ];
   const p = c.proportion;
   if (p && r.metric.kind !== 'ratio')
     lines.push(
-      `- ${p.label[0]!.toUpperCase()}${p.label.slice(1)} (${p.metric}): ${f.rate(p.before.rate)} → ${f.rate(p.after.rate)} (${f.value(p.changePoints)} points, p = ${f.pValue(p.test.pValue)})`,
+      `- ${p.label[0]!.toUpperCase()}${p.label.slice(1)} (${p.metric}): ${f.rate(p.before.rate)} → ${f.rate(p.after.rate)} (${f.value(p.changePoints)} points, ${f.pIs(p.test.pValue)})`,
     );
   if (p && r.metric.kind === 'ratio')
-    lines.push(`- Two-proportion test (chi-square on the 2x2 table): p = ${f.pValue(p.test.pValue)}`);
+    lines.push(`- Two-proportion test (chi-square on the 2x2 table): ${f.pIs(p.test.pValue)}`);
   const w = c.weekdays;
   const adj = w.adjusted;
   lines.push(
@@ -123,7 +123,7 @@ export function impactMarkdown(r: ImpactReport): string {
     );
   else
     out.push(
-      `${r.metric.kind === 'duration' ? 'Developers waited a median of' : `${r.metric.title} had a median of`} ${f.value(first.before.median.value)} ${u(r)} (P90 ${f.value(first.before.p90.value)} ${u(r)}) over ${first.before.n} events before the change${r.metric.kind === 'duration' ? ` (${r.metric.title.toLowerCase()})` : ''}.`,
+      `${r.metric.kind === 'duration' ? 'Developers waited a median of' : `${r.metric.title} had a median of`} ${f.value(first.before.median.value)} ${u(r)} (P90 ${f.value(first.before.p90.value)} ${u(r)}) over ${first.before.n} events before the change.`,
     );
   out.push('', '### The Solution');
   out.push(

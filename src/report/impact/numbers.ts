@@ -21,6 +21,10 @@ export const interval = (e: Estimate, digits = 1): string =>
 export const pValue = (p: number | null): string =>
   p === null ? 'n/a' : p < 0.0001 ? '< 0.0001' : p.toFixed(4);
 
+/** "p = 0.0123", or "p < 0.0001". */
+export const pIs = (p: number | null): string =>
+  p !== null && p < 0.0001 ? 'p < 0.0001' : `p = ${pValue(p)}`;
+
 export const rate = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥' };

@@ -27,12 +27,12 @@ function comparisonText(r: ImpactReport, c: Comparison): string {
     ]);
   out.push(t.toString());
   out.push(
-    `rank test (Mann-Whitney U as Kruskal-Wallis): p = ${f.pValue(c.rankTest.pValue)} (${c.rankTest.significant ? 'significant' : 'not significant'})`,
+    `rank test (Mann-Whitney U as Kruskal-Wallis): ${f.pIs(c.rankTest.pValue)} (${c.rankTest.significant ? 'significant' : 'not significant'})`,
   );
   const p = c.proportion;
   if (p)
     out.push(
-      `${p.label} (${p.metric}): ${f.rate(p.before.rate)} of ${p.before.events} → ${f.rate(p.after.rate)} of ${p.after.events} (${f.value(p.changePoints)} points), chi-square p = ${f.pValue(p.test.pValue)}`,
+      `${p.label} (${p.metric}): ${f.rate(p.before.rate)} of ${p.before.events} → ${f.rate(p.after.rate)} of ${p.after.events} (${f.value(p.changePoints)} points), chi-square ${f.pIs(p.test.pValue)}`,
     );
   const w = table(['weekday', 'n before', 'median before', 'n after', 'median after', 'change', 'p']);
   for (const d of c.weekdays.rows)
