@@ -117,11 +117,25 @@ export function impactRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
 
   app.get('/api/v1/impact', read, async (c) => {
     const q = queryOf(c, impactQuery);
+    const before = q.before === undefined ? null : parseRange('before', q.before);
+    const after = q.after === undefined ? null : parseRange('after', q.after);
+    // Each window is a read of the server's like any other: held to server.max_window_days.
+    const max = ctx.config.server.max_window_days;
+    for (const [field, days] of [
+      ['days', q.days],
+      ['before', before?.days],
+      ['after', after?.days],
+    ] as const)
+      if (days !== undefined && days > max)
+        throw invalidArgument(
+          `${field}: a window of ${Math.ceil(days)} days is more than server.max_window_days (${max}): ask for a shorter one or raise server.max_window_days`,
+          { field, setting: 'server.max_window_days', max_window_days: max },
+        );
     const report = await impactAnalysis(readerOf(c, ctx), ctx.registry, ctx.config.costs, {
       metric: q.metric,
       annotation: q.annotation ?? null,
-      before: q.before === undefined ? null : parseRange('before', q.before),
-      after: q.after === undefined ? null : parseRange('after', q.after),
+      before,
+      after,
       days: q.days,
       by: q.by ?? null,
       where: filters(c.req.query()),

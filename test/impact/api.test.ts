@@ -116,6 +116,7 @@ describe.each(ENGINES)('annotations and impact over HTTP with the typed client o
     [{ metric: LEAD, annotation: 'x', branch: 'main' }, /cannot be filtered by "branch"/],
     [{ metric: LEAD, annotation: 'x', resamples: 5 }, /resamples: 5 is not a whole number from 100/],
     [{ metric: LEAD }, /--annotation ID/],
+    [{ metric: LEAD, annotation: 'x', days: 100_000 }, /more than server\.max_window_days/],
   ])('GET /api/v1/impact %j is 400 naming the fix', async (q, message) => {
     const e = await failure(reader.impact(q));
     expect(e.status).toBe(400);
