@@ -69,13 +69,17 @@ function reprovisionFacts(windowMinutes: number): string {
   if (!(Number.isFinite(windowMinutes) && windowMinutes > 0))
     throw new PitwallError('internal', `reprovision window ${windowMinutes} is not a positive number`);
   const seconds = Math.round(windowMinutes * 60);
-  return `select p.started_at as ts, case when exists (
-      select 1 from spans d where d.name = ${DOWN} and d.key = p.key and d.repo is not distinct from p.repo
-        and d.started_at < p.started_at and ${secondsBetween('d.started_at', 'p.started_at')} <= ${seconds}
-        and not exists (select 1 from spans q where q.name = ${ROOT} and q.key = p.key
-          and q.repo is not distinct from p.repo and q.started_at > d.started_at and q.started_at < p.started_at)
-    ) then 1.0 else 0.0 end as v, p.repo, p.team, p.key as branch
-    from spans p where p.name = ${ROOT}`;
+  // The event just before each provision on its branch and repository, teardowns ordered first
+  // at the same instant: a teardown there means no provision came between them. One window
+  // pass, where a correlated lookup per provision was quadratic on PostgreSQL.
+  const order = `partition by s.repo, s.key order by s.started_at, case when s.name = ${DOWN} then 0 else 1 end, s.span_id`;
+  return `select e.started_at as ts, case when e.key is not null and e.prev_name = ${DOWN} and e.prev_at < e.started_at
+      and ${secondsBetween('e.prev_at', 'e.started_at')} <= ${seconds} then 1.0 else 0.0 end as v,
+      e.repo, e.team, e.key as branch
+    from (select s.name, s.started_at, s.repo, s.team, s.key,
+        lag(s.name) over (${order}) as prev_name, lag(s.started_at) over (${order}) as prev_at
+      from spans s where s.name in (${ROOT}, ${DOWN})) e
+    where e.name = ${ROOT}`;
 }
 
 /**
