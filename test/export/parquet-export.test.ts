@@ -268,6 +268,39 @@ for (const engine of ENGINES) {
       ).toEqual(want.rows);
     });
 
+    it('rows with no event time go to the null partition, which readers see as a null date', async () => {
+      const other = mkdtempSync(join(tmpdir(), 'pitwall-parquet-null-'));
+      try {
+        const job = {
+          kind: 'pipeline_job',
+          repo: 'acme/api',
+          run_id: 'r1',
+          workflow: 'ci',
+          name: 'build',
+          conclusion: 'success',
+        };
+        await ingest(ts.store, [
+          { ...job, job_id: 'j1', created_at: new Date(end.getTime() - DAY + 5000).toISOString() },
+          { ...job, job_id: 'j2' },
+        ]);
+        const s = await exportParquet(ts.store, { dir: other, tables: ['pipeline_jobs'] });
+        expect(s.tables[0]).toMatchObject({ partitionBy: 'created_at', written: 2, rows: 2 });
+        expect(readdirSync(join(other, 'pipeline_jobs')).sort()).toEqual([
+          `date=${new Date(end.getTime() - DAY).toISOString().slice(0, 10)}`,
+          'date=__HIVE_DEFAULT_PARTITION__',
+        ]);
+        const back = await duckdbRead(other, 'pipeline_jobs', true);
+        expect(back.map((r) => [r.job_id, r.date === null]).sort()).toEqual([
+          ['j1', false],
+          ['j2', true],
+        ]);
+        const viaHy = await hyparquetRead(other, 'pipeline_jobs');
+        expect(viaHy.rows.map((r) => r.job_id).sort()).toEqual(['j1', 'j2']);
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    });
+
     it('--from/--to-date write only the days they meet; no scratch folder is left', async () => {
       const other = mkdtempSync(join(tmpdir(), 'pitwall-parquet-window-'));
       try {
