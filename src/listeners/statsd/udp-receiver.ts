@@ -142,7 +142,11 @@ export function startUdpReceiver(o: {
           break;
       }
     });
-    worker.on('error', (e) => reject(e));
+    // Before listening, a failure to start; after, the intake has stopped: say so in the health.
+    worker.on('error', (e) => {
+      reject(e);
+      o.onSocketError(`receiver thread failed: ${e.message}`);
+    });
   });
 }
 

@@ -34,6 +34,9 @@ export function IntakeHealth() {
             {l.socket_path ? ` + ${l.socket_path}` : ''} · {n(l.packets)} packets · {n(l.metrics)} metrics ·{' '}
             <span data-testid="intake-malformed">{n(l.malformed)} malformed</span> ·{' '}
             <span data-testid="intake-late">{n(l.late_dropped)} late dropped</span> ·{' '}
+            {l.queue_dropped > 0 && (
+              <span className="error-text">{n(l.queue_dropped)} datagrams dropped behind · </span>
+            )}
             <span data-testid="intake-folded">{n(l.folded)} folded</span> ·{' '}
             <span data-testid="intake-dropped">{n(l.dropped)} tags dropped</span>
           </p>
