@@ -9,8 +9,8 @@ import type {
   HeadlineResponse,
   PointsResponse,
   HeatmapCell,
-  IngestResult,
   ImpactResponse,
+  IngestResult,
   InnerLoopResponse,
   InsightsResponse,
   MetricInfo,
@@ -147,7 +147,6 @@ export class PitwallClient {
     this.post<{ id: string; resolved_at: string }>(`/incidents/${encodeURIComponent(id)}/resolve`, b);
   createToken = (b: { name: string; scopes: ('ingest' | 'read' | 'admin')[] }) =>
     this.post<{ id: string; token: string; scopes: string[] }>('/tokens', b);
-
   /** Marks a dated change (scope ingest); `title` is what changed. */
   annotate = (b: {
     title: string;
@@ -161,6 +160,7 @@ export class PitwallClient {
   annotations = (q?: Query) => this.get<{ annotations: Annotation[] }>('/annotations', q);
   /** metric, and annotation (with days) or before/after as START..END; other keys filter (repo=...). */
   impact = (q: Query) => this.get<ImpactResponse>('/impact', q);
+
   healthz = () => this.request<{ ok: boolean; store: string }>('GET', '/healthz');
   /** Prometheus text exposition. */
   async prometheus(): Promise<string> {
