@@ -1,8 +1,10 @@
 /**
  * The Unix datagram socket (DogStatsD's `unix://` transport, `statsd.socket_path`). Node's dgram
- * has no AF_UNIX, so this goes through node-unix-socket, an optional dependency that ships
- * prebuilt binaries (nothing is compiled at install). Where it cannot load, a configured socket
- * fails at start with the setting named, and UDP alone is unaffected.
+ * has no AF_UNIX, so this goes through node-unix-socket, which ships prebuilt binaries (nothing
+ * is compiled at install). It is not in package.json: its binaries for some platforms are not on
+ * every registry, so it cannot be locked for all; users who want the socket add it (the message
+ * below says how). Where it cannot load, a configured socket fails at start with the setting
+ * named, and UDP alone is unaffected.
  */
 import { lstatSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -64,7 +66,7 @@ export async function bindUnixDgram(
   if (Dgram instanceof Error)
     throw new PitwallError(
       'invalid_config',
-      `${setting(path)} is set, but Unix datagram sockets need the optional package node-unix-socket, which did not load (${Dgram.message.split('\n')[0]}): install it (npm install node-unix-socket; it ships binaries for Linux and macOS on x64 and arm64), or set statsd.socket_path: null and send over UDP`,
+      `${setting(path)} is set, but Unix datagram sockets need the optional package node-unix-socket, which did not load (${Dgram.message.split('\n')[0]}): install it (npm install node-unix-socket), or set statsd.socket_path: null and send over UDP`,
     );
   const stat = lstatSync(path, { throwIfNoEntry: false });
   if (stat && !stat.isSocket())
