@@ -4,16 +4,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import lognormalFactory from '@stdlib/random-base-lognormal';
 import normalFactory from '@stdlib/random-base-normal';
-
-/** 32-bit FNV-1a: turns a label into a seed so each part of the demo draws from its own stream. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1a } from '../domain/fnv1a.js';
 
 /**
  * A seeded random source. Independent streams per concern (`fork`) keep one part of the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CardinalityGuard, fnv1a, OVERFLOW_TAGS } from './guard.js';
+import { fnv1a } from '../../domain/fnv1a.js';
+import { CardinalityGuard, OVERFLOW_TAGS } from './guard.js';
 import { parseTags } from './parse.js';
 
 const policy = { drop: ['branch', 'user', 'sha', 'pr'], bucket: {} };

@@ -9,6 +9,7 @@
  *
  * It applies to series only: observers (the test-environment mapping) see each raw sample first.
  */
+import { fnv1a } from '../../domain/fnv1a.js';
 
 export type BucketRule = { buckets: number } | { pattern: string; replace: string };
 
@@ -56,16 +57,6 @@ interface MetricState {
   dropped: number;
   droppedKeys: Set<string>;
   bucketed: number;
-}
-
-/** FNV-1a, 32 bits: stable across processes and versions, so a value keeps its bucket. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 function compileRule(rule: BucketRule): (value: string) => string {

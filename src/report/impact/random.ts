@@ -1,16 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-
-/** 32-bit FNV-1a of a label: each group's resampling gets its own stream from one seed. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1a } from '../../domain/fnv1a.js';
 
 /**
  * The seeded source of the bootstrap: the same seed and data give the same intervals on every
@@ -18,6 +9,7 @@ function fnv1a(text: string): number {
  */
 export class SeededRandom {
   private readonly g: RandomGenerator;
+  /** Each group's resampling gets its own stream from one seed, through its label. */
   constructor(seed: number, label = '') {
     this.g = xoroshiro128plus(fnv1a(`${seed}:${label}`) | 0);
   }
