@@ -12,7 +12,8 @@ export interface SourceState {
   records: number;
 }
 
-const COLUMNS = [
+/** The columns of `sources`, in the order every writer of the table uses. */
+export const SOURCE_COLUMNS = [
   'id',
   'kind',
   'cursor',
@@ -24,9 +25,10 @@ const COLUMNS = [
 ] as const;
 
 export async function readSource(store: Queryable, id: string): Promise<SourceState | null> {
-  const rows = await store.query<SourceState>(`select ${COLUMNS.join(', ')} from sources where id = $1`, [
-    id,
-  ]);
+  const rows = await store.query<SourceState>(
+    `select ${SOURCE_COLUMNS.join(', ')} from sources where id = $1`,
+    [id],
+  );
   const row = rows[0];
   return row ? { ...row, records: Number(row.records) } : null;
 }
@@ -36,9 +38,9 @@ export async function writeSource(store: Store, s: SourceState): Promise<void> {
   await store.upsert([
     {
       table: 'sources',
-      columns: COLUMNS,
+      columns: SOURCE_COLUMNS,
       key: ['id'],
-      rows: [COLUMNS.map((c) => s[c])],
+      rows: [SOURCE_COLUMNS.map((c) => s[c])],
     },
   ]);
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { StatsdHealth } from '../listeners/statsd/listener.js';
+import { SOURCE_COLUMNS } from '../collectors/sources.js';
 import type { Queryable, SqlValue, Store } from '../store/store.js';
 import { readAccess, type AuthOptions } from './auth.js';
 import type { AppEnv, ServerContext } from './context.js';
@@ -46,16 +47,6 @@ const GUARD_COLUMNS = [
   'dropped',
   'dropped_keys',
   'bucketed',
-] as const;
-const SOURCE_COLUMNS = [
-  'id',
-  'kind',
-  'cursor',
-  'last_run_at',
-  'last_success_at',
-  'last_error',
-  'last_error_at',
-  'records',
 ] as const;
 
 const at = (iso: string | null) => (iso ? new Date(iso) : null);
