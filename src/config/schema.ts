@@ -177,9 +177,30 @@ export const coreConfigSchema = z
           .string()
           .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD or EUR')
           .default('USD'),
+        /** What the platform costs a year (people, licences, infrastructure), for ROI and break-even. */
+        platform_investment_per_year: z
+          .number({ error: 'expected an amount per year, e.g. 480000' })
+          .positive('must be more than 0 (or leave it out: ROI then shows value without break-even)')
+          .nullable()
+          .default(null),
       })
       .strict()
-      .default({ developer_hour: null, currency: 'USD' }),
+      .default({ developer_hour: null, currency: 'USD', platform_investment_per_year: null }),
+    /**
+     * k-anonymity: an aggregate over fewer than `min_group_size` people (respondents, authors,
+     * developers) is withheld, with the reason, on every surface (API, dashboards, exports,
+     * /metrics, reports). Never below 3: smaller groups let a reader infer one person's answer.
+     */
+    privacy: z
+      .object({
+        min_group_size: z
+          .number({ error: 'expected a whole number of people, e.g. 5' })
+          .int('expected a whole number of people, e.g. 5')
+          .min(3, 'must be at least 3: smaller groups expose individuals (the default is 5)')
+          .default(5),
+      })
+      .strict()
+      .default({ min_group_size: 5 }),
   })
   .strict();
 

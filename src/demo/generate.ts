@@ -12,7 +12,9 @@ import { Realised } from './realised.js';
 import { Rng } from './random.js';
 import { summarise, type RealisedTruth } from './summary.js';
 import { cacheEnabledAt, demoTruth, type DemoTruth } from './truth.js';
-import { annotations, metricsDay, surveyDay } from './surveys.js';
+import { annotations, metricsDay } from './cache.js';
+import { feedbackDay } from './feedback.js';
+import { surveyDay } from './surveys.js';
 
 export interface DemoRun {
   options: DemoOptions;
@@ -177,6 +179,7 @@ function* stream(
         day,
       );
     surveyDay(ctx, day);
+    feedbackDay(ctx, day);
     metricsDay(ctx, day);
     provisioningDay(ctx, day + DAY);
     yield* drain(false);

@@ -1,20 +1,6 @@
 import type { DemoContext } from './context.js';
 import { SURVEY } from './params.js';
 
-const DAY = 86_400_000;
-const FEEDBACK = {
-  praise: {
-    ci: 'CI got noticeably faster',
-    review: 'Reviews come back quickly',
-    tooling: 'The new CLI is great',
-  },
-  friction: {
-    ci: 'Flaky e2e tests block merges',
-    environments: 'Test environments take too long',
-    docs: 'Onboarding docs are out of date',
-  },
-} as const;
-
 /**
  * Monthly pulse survey, sent on the 1st of each month in the window; each developer answers
  * with probability SURVEY.responseRate within the first five days. Scores are rounded
@@ -56,58 +42,4 @@ export function surveyDay(ctx: DemoContext, dayStart: number): void {
       });
     }
   }
-  for (const team of ctx.org.teams)
-    for (let k = 0; k < 3; k++) {
-      const sentiment = rng.pick(['praise', 'friction'] as const);
-      const entries = Object.entries(FEEDBACK[sentiment]);
-      const [category, text] = rng.pick(entries);
-      const at = dayStart + rng.int(0, 10 * 24 * 3600) * 1000;
-      if (at < ctx.end)
-        ctx.emit({
-          kind: 'feedback',
-          id: `fb-${survey}-${team.team}-${k}`,
-          occurred_at: new Date(at),
-          author: rng.pick(team.members),
-          team: team.team,
-          category,
-          sentiment,
-          text,
-        });
-    }
-}
-
-/** The daily org-wide cache hit-rate gauge: low before the cache annotation, high after. */
-export function metricsDay(ctx: DemoContext, dayStart: number): void {
-  const noon = dayStart + DAY / 2;
-  const base = noon >= ctx.cacheAt ? 0.8 : 0.05;
-  ctx.emit({
-    kind: 'metric_point',
-    name: 'ci.cache.hit_rate',
-    occurred_at: new Date(noon),
-    type: 'gauge',
-    value: Math.round((base + ctx.rng.dx.float() * 0.1) * 1000) / 1000,
-    tags: { scope: 'org' },
-  });
-}
-
-export function annotations(ctx: DemoContext, annotationId: string): void {
-  ctx.emit({
-    kind: 'annotation',
-    id: annotationId,
-    occurred_at: new Date(ctx.cacheAt),
-    title: 'CI cache enabled',
-    category: 'optimisation',
-  });
-  ctx.emit({
-    kind: 'experiment',
-    id: 'exp-ci-cache',
-    name: 'CI dependency cache',
-    hypothesis: 'Caching dependencies cuts CI job durations by 25%',
-    metric: 'ci.runs.duration_p50_minutes',
-    started_at: new Date(ctx.cacheAt),
-    ended_at: null,
-    cohort: 'all repositories',
-    status: 'rolled_out',
-    participants: ctx.org.developers.length,
-  });
 }

@@ -34,7 +34,7 @@ export function registryFor(config: Config): MetricRegistry {
     const override = config.metrics.thresholds[d.name];
     return override ? { ...d, thresholds: override } : d;
   });
-  return new MetricRegistry(all);
+  return new MetricRegistry(all, { minGroupSize: config.privacy.min_group_size });
 }
 
 /** Every metric's name. Config changes thresholds and tiers, never names: the defaults list them all. */

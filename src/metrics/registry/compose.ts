@@ -44,8 +44,9 @@ export function composeQuery(
     '{period_days}',
     unit || split ? `max(${periodDays('ts')})` : periodDays('ts'),
   );
+  const people = def.personal && def.person ? `, count(distinct ${def.person}) as people` : '';
   const sql = `with f as (${def.facts})
-select ${bucket('ts')} as bucket, ${group(groupCol)} as grp, ${agg} as value
+select ${bucket('ts')} as bucket, ${group(groupCol)} as grp, ${agg} as value${people}
 from f where ${inWindow()}${where}
 group by 1, 2 order by 1, 2`;
   return { sql, params };

@@ -3,6 +3,7 @@ import type { Queryable } from '../../store/store.js';
 import { composeQuery } from './compose.js';
 import { filterSql, inWindow } from './fragments.js';
 import { firstRows, sortValues } from './order.js';
+import { DEFAULT_MIN_GROUP_SIZE, withheldReason } from './privacy.js';
 import { BUCKETS } from './types.js';
 import type { MetricDefinition, MetricRequest, MetricValue, Status, Thresholds } from './types.js';
 
@@ -11,12 +12,17 @@ const NAME = /^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$/;
 /** The named metric definitions every presenter (CLI, API, dashboards, exporters) reads. */
 export class MetricRegistry {
   private readonly defs = new Map<string, MetricDefinition>();
+  /** `privacy.min_group_size`: values of metrics about people over fewer are withheld. */
+  readonly minGroupSize: number;
 
-  constructor(definitions: readonly MetricDefinition[]) {
+  constructor(definitions: readonly MetricDefinition[], opts: { minGroupSize?: number } = {}) {
+    this.minGroupSize = opts.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
     for (const d of definitions) {
       if (!NAME.test(d.name))
         throw new PitwallError('internal', `metric name ${d.name} is not {service}.{category}.{metric}`);
       if (this.defs.has(d.name)) throw new PitwallError('internal', `metric ${d.name} is defined twice`);
+      if (d.personal && !d.person && !('query' in d))
+        throw new PitwallError('internal', `metric ${d.name} is personal but names no person column`);
       this.defs.set(d.name, d);
     }
   }
@@ -45,7 +51,7 @@ export class MetricRegistry {
     const rows = await store.query<Row>(sql, [req.from, req.to, ...params]);
     if (!rows.length && !req.bucket && !req.by && countsToZero(def))
       return [{ bucket: null, group: null, value: 0 }];
-    return sortValues(rows.map(toValue));
+    return sortValues(rows.map((r) => this.toValue(def, r)));
   }
 
   /**
@@ -68,7 +74,7 @@ export class MetricRegistry {
     }
     const { sql, params } = composeQuery(def, { ...req, from: req.previousFrom }, req.from);
     const read = await store.query<Row>(sql, [req.previousFrom, req.to, ...params]);
-    const rows = sortValues(read.map(toValue));
+    const rows = sortValues(read.map((r) => this.toValue(def, r)));
     const pick = (cur: boolean) => {
       const mine = rows
         .filter((r) => (r.bucket!.getTime() === req.from.getTime()) === cur)
@@ -76,6 +82,16 @@ export class MetricRegistry {
       return !mine.length && !req.by && countsToZero(def) ? [{ bucket: null, group: null, value: 0 }] : mine;
     };
     return { current: pick(true), previous: pick(false) };
+  }
+
+  /** One row as a value; a personal metric withholds a value over too few people. */
+  private toValue(def: MetricDefinition, r: Row): MetricValue {
+    const value = r.value === null || Number.isNaN(r.value) ? null : r.value;
+    const base = { bucket: r.bucket, group: r.grp, value };
+    if (!def.personal) return base;
+    const people = Number(r.people ?? 0);
+    const withheld = withheldReason(people, this.minGroupSize);
+    return withheld ? { ...base, value: null, people, withheld } : { ...base, people };
   }
 
   private check(name: string, req: MetricRequest): MetricDefinition {
@@ -99,12 +115,7 @@ export class MetricRegistry {
   }
 }
 
-type Row = { bucket: Date | null; grp: string | null; value: number | null };
-const toValue = (r: Row): MetricValue => ({
-  bucket: r.bucket,
-  group: r.grp,
-  value: r.value === null || Number.isNaN(r.value) ? null : r.value,
-});
+type Row = { bucket: Date | null; grp: string | null; value: number | null; people?: number | bigint | null };
 /** A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null). */
 const countsToZero = (def: MetricDefinition) =>
   'aggregate' in def && /^(cast\()?(count|sum)\(/.test(def.aggregate);

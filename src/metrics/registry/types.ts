@@ -43,6 +43,19 @@ export interface MetricBase {
    * values are the keys of `reasons` (reason → the rule, in words).
    */
   leftOut?: { rows: string; reasons: Record<string, string> };
+  /**
+   * The facts column naming the person behind each row (a respondent, an author, a developer):
+   * lets an experiment split a metric by a cohort of people. A query metric has none.
+   */
+  person?: string;
+  /**
+   * The values describe people's answers or behaviour (surveys, feedback, local commands,
+   * activity per developer), so the registry counts distinct `person`s per value and withholds
+   * (value null, `withheld` says why) any value over fewer than `privacy.min_group_size` of
+   * them, on every surface that reads the registry. Needs `person`. Delivery metrics about work
+   * items (PRs, runs, deployments) are not personal: a one-person repository still sees them.
+   */
+  personal?: boolean;
 }
 
 export interface FactsMetric extends MetricBase {
@@ -88,4 +101,8 @@ export interface MetricValue {
   bucket: Date | null;
   group: string | null;
   value: number | null;
+  /** Personal metrics: how many distinct people the value is over. */
+  people?: number;
+  /** Why the value is null on purpose: fewer people than `privacy.min_group_size`. */
+  withheld?: string;
 }
