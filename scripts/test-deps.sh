@@ -3,9 +3,8 @@
 # Vitest: Chromium (the browser tests drive Debian's through playwright-core, which never
 # downloads a browser), a PostgreSQL server (every query also runs on it), and zsh and fish (the
 # shell-hook tests drive real bash, zsh and fish). As root with apt-get, installs Debian's
-# `chromium`, `postgresql`, `zsh` and `fish` when missing (and adds node-unix-socket, below);
-# otherwise stops at once
-# and names the one command to run. scripts/postgres-up.sh then starts the cluster.
+# `chromium`, `postgresql`, `zsh` and `fish` when missing; otherwise stops at once and names the
+# one command to run. scripts/postgres-up.sh then starts the cluster.
 set -euo pipefail
 
 say() { echo "test setup: $*" >&2; }
@@ -23,17 +22,6 @@ fi
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 
-# The StatsD listener's Unix datagram socket loads node-unix-socket, which users add themselves
-# (npm install node-unix-socket): its platform binaries are not all on the registry, so it cannot
-# be locked for every platform and stays out of package.json. The suite adds it, leaving
-# package.json and the lock alone, so that socket is tested.
-if [ ! -d node_modules/node-unix-socket ]; then
-  if ! npm install --no-save --no-audit --no-fund node-unix-socket@0.2.7 >/dev/null 2>&1; then
-    say "could not add node-unix-socket (the Unix datagram socket tests need it). Run:"
-    echo "  npm install --no-save node-unix-socket@0.2.7 && npm test" >&2
-    exit 1
-  fi
-fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
