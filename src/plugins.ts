@@ -9,6 +9,7 @@ import type { ConfigContributions } from './config/sections.js';
 import { statsdSettings } from './listeners/statsd/config.js';
 import { testenvSettings } from './listeners/statsd/testenv-config.js';
 import { metricNames } from './metrics/definitions/index.js';
+import { correlationsSettings } from './report/correlations-config.js';
 
 /**
  * Where the plug-in registries meet the config: the one module above both. config/ sits below
@@ -19,7 +20,13 @@ import { metricNames } from './metrics/definitions/index.js';
  * against them); future registries (listeners, exporters, alert channels) add theirs here.
  */
 /** Sections of plug-ins that are not collectors (the shell agent, the listeners, ...). */
-const pluginSettings = [agentSettings, statsdSettings, testenvSettings, retentionSettings] as const;
+const pluginSettings = [
+  agentSettings,
+  statsdSettings,
+  testenvSettings,
+  retentionSettings,
+  correlationsSettings,
+] as const;
 
 export const configContributions: ConfigContributions = {
   sections: [...collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])), ...pluginSettings],
