@@ -9,6 +9,7 @@ import type { ConfigContributions } from './config/sections.js';
 import { statsdSettings } from './listeners/statsd/config.js';
 import { testenvSettings } from './listeners/statsd/testenv-config.js';
 import { metricNames } from './metrics/definitions/index.js';
+import { spaceSettings } from './report/space-config.js';
 import { correlationsSettings } from './report/correlations-config.js';
 
 /**
@@ -26,6 +27,7 @@ const pluginSettings = [
   testenvSettings,
   retentionSettings,
   correlationsSettings,
+  spaceSettings,
 ] as const;
 
 export const configContributions: ConfigContributions = {

@@ -11,6 +11,7 @@ import { githubDefinitions } from './github.js';
 import { dxDefinitions } from './dx.js';
 import { localDefinitions } from './local.js';
 import { prDefinitions } from './prs.js';
+import { spaceDefinitions } from './space.js';
 import { testenvDefinitions } from './testenv.js';
 import { testDefinitions } from './tests.js';
 
@@ -26,6 +27,7 @@ export const definitions: MetricDefinition[] = [
   ...dxDefinitions,
   ...gitDefinitions,
   ...githubDefinitions,
+  ...spaceDefinitions,
 ];
 
 /** The registry for a configuration: config decides production environments, tiers, threshold overrides and the test-environment analysis settings. */
