@@ -19,6 +19,7 @@ import type {
   ReportResponse,
   Listener,
   Source,
+  SpaceResponse,
   TestenvResponse,
 } from './types.js';
 
@@ -119,6 +120,8 @@ export class PitwallClient {
   points = (q: Query & { name: string }) => this.get<PointsResponse>('/points', q);
   innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
   testenv = (q?: Query) => this.get<TestenvResponse>('/testenv', q);
+  /** SPACE: from, to, team (docs/space.md). */
+  space = (q?: Query) => this.get<SpaceResponse>('/space', q);
   teams = () => this.get<{ teams: { team: string; name: string | null }[] }>('/teams');
   repos = () => this.get<{ repos: { repo: string; team: string | null }[] }>('/repos');
   sources = () => this.get<{ sources: Source[] }>('/sources');

@@ -18,6 +18,7 @@ import type { Insights } from '../report/insights.js';
 import type { InnerLoopReport } from '../report/inner-loop.js';
 import type { HeatmapCell } from '../report/queue-heatmap.js';
 import type { TestenvReport } from '../report/testenv.js';
+import type { SpaceReport } from '../report/space.js';
 import type { SourceState } from '../collectors/sources.js';
 import type { ListenerState } from '../server/listeners.js';
 
@@ -53,6 +54,8 @@ export type PointsResponse = Json<PointsAnswer>;
 export type InsightsResponse = Json<Insights>;
 export type InnerLoopResponse = Json<InnerLoopReport>;
 export type TestenvResponse = Json<TestenvReport>;
+/** GET /api/v1/space: the SPACE deep dive and executive panel (docs/space.md). */
+export type SpaceResponse = Json<SpaceReport>;
 export type ExplainResponse = Json<Explanation>;
 export interface FlakyResponse {
   from: string;

@@ -17,6 +17,7 @@ import { impactRoutes } from './impact.js';
 import { listenerRoutes } from './listeners.js';
 import { otlpRoutes } from './otlp.js';
 import { testenvRoutes } from './testenv.js';
+import { spaceRoutes } from './space.js';
 import { defaultAllowedHosts, hostCheck } from './host-check.js';
 import { unknownRoute } from './methods.js';
 
@@ -82,6 +83,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   otlpRoutes(app, ctx, auth);
   testenvRoutes(app, ctx, auth);
   impactRoutes(app, ctx, auth);
+  spaceRoutes(app, ctx, auth);
   listenerRoutes(app, ctx, auth);
   staticRoutes(app, ctx.webRoot);
   return app;
