@@ -41,8 +41,16 @@ export function printExplanations(
 ): void {
   if (json.json) return printJson(ctx, json.single ? explained[0] : explained);
   for (const e of explained) {
-    const shown = e.total > e.rows.length ? ` (first ${e.rows.length})` : '';
-    ctx.out(`${e.metric}: ${e.total} row${e.total === 1 ? '' : 's'}${shown}\n`);
+    if (e.withheld) {
+      // A personal metric: its rows are people's answers, never printed (see docs/privacy.md).
+      const counted =
+        e.total === null ? '' : `${e.total} row${e.total === 1 ? '' : 's'} from ${e.people} people; `;
+      ctx.out(`${e.metric}: ${counted}${e.withheld}\n`);
+      continue;
+    }
+    const total = e.total ?? 0;
+    const shown = total > e.rows.length ? ` (first ${e.rows.length})` : '';
+    ctx.out(`${e.metric}: ${total} row${total === 1 ? '' : 's'}${shown}\n`);
     if (e.rows.length) ctx.out(rowsTable(e.rows));
     if (e.left_out?.total) printLeftOut(ctx, e.left_out);
   }

@@ -33,7 +33,11 @@ export type Json<T> = T extends Date
 export type MetricInfo = Pick<
   MetricDefinition,
   'name' | 'version' | 'title' | 'unit' | 'description' | 'why' | 'action' | 'direction' | 'groupBy'
-> & { thresholds: MetricDefinition['thresholds'] | null };
+> & {
+  thresholds: MetricDefinition['thresholds'] | null;
+  /** Values describe people: withheld below privacy.min_group_size people (docs/privacy.md). */
+  personal: boolean;
+};
 
 export interface MetricSeries {
   metric: string;

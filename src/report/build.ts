@@ -3,7 +3,7 @@ import { invalidArgument } from '../errors/errors.js';
 import { doraTiers, overallTier, tierOf, type DoraKey, type DoraTier } from '../metrics/dora/tiers.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import { statusOf } from '../metrics/registry/registry.js';
-import type { MetricDefinition, Status } from '../metrics/registry/types.js';
+import type { MetricDefinition, MetricValue, Status } from '../metrics/registry/types.js';
 import type { Queryable } from '../store/store.js';
 import { notBeforeYear1 } from '../domain/time.js';
 
@@ -21,6 +21,10 @@ export interface ReportLine {
   target: number | null;
   status: Status;
   tier: DoraTier | null;
+  /** Personal metrics: the distinct people behind the value. */
+  people?: number;
+  /** Why value is null on purpose (fewer people than privacy.min_group_size): shown in its place. */
+  withheld?: string;
 }
 
 export interface Report {
@@ -85,8 +89,9 @@ export async function buildReport(
         by: groupBy,
       });
       const prevBy = new Map(prev.map((r) => [r.group, r.value]));
-      const rows = cur.length ? cur : [{ bucket: null, group: null, value: null }];
+      const rows: MetricValue[] = cur.length ? cur : [{ bucket: null, group: null, value: null }];
       return rows.map((r): ReportLine => {
+        // A withheld previous value is null too, so no change is computed against it.
         const previous = prevBy.get(r.group) ?? null;
         const doraKey = DORA_KEYS[def.name];
         return {
@@ -101,6 +106,8 @@ export async function buildReport(
           target: def.thresholds?.green ?? null,
           status: statusOf(r.value, def.direction, def.thresholds),
           tier: doraKey ? tierOf(doraKey, r.value, tiers) : null,
+          ...(r.people === undefined ? {} : { people: r.people }),
+          ...(r.withheld ? { withheld: r.withheld } : {}),
         };
       });
     }),

@@ -18,7 +18,8 @@ export interface DxiTerm {
   term: keyof typeof DXI_WEIGHTS;
   weight: number;
   score: number | null;
-  inputs: { metric: string; value: number | null }[];
+  /** `withheld`: the input is personal (a survey) and over too few people; the term is then null. */
+  inputs: { metric: string; value: number | null; withheld?: string }[];
 }
 
 export interface Dxi {
@@ -42,12 +43,16 @@ export async function computeDxi(
   registry: MetricRegistry,
   req: { from: Date; to: Date },
 ): Promise<Dxi> {
-  const entries = await Promise.all(
+  const read = await Promise.all(
     Object.entries(INPUTS).map(
-      async ([k, metric]) => [k, (await registry.compute(store, metric, req))[0]?.value ?? null] as const,
+      async ([k, metric]) => [k, (await registry.compute(store, metric, req))[0]] as const,
     ),
   );
-  const v = Object.fromEntries(entries) as Record<keyof typeof INPUTS, number | null>;
+  const v = Object.fromEntries(read.map(([k, r]) => [k, r?.value ?? null])) as Record<
+    keyof typeof INPUTS,
+    number | null
+  >;
+  const withheld = Object.fromEntries(read.filter(([, r]) => r?.withheld).map(([k, r]) => [k, r!.withheld]));
   const both = (a: number | null, b: number | null, f: (a: number, b: number) => number) =>
     a === null || b === null ? null : f(a, b);
   const terms: DxiTerm[] = [
@@ -70,7 +75,13 @@ export async function computeDxi(
       term: 'satisfaction',
       weight: DXI_WEIGHTS.satisfaction,
       score: v.satisfaction === null ? null : Math.min(1, Math.max(0, (v.satisfaction - 1) / 4)),
-      inputs: [{ metric: INPUTS.satisfaction, value: v.satisfaction }],
+      inputs: [
+        {
+          metric: INPUTS.satisfaction,
+          value: v.satisfaction,
+          ...(withheld.satisfaction ? { withheld: withheld.satisfaction } : {}),
+        },
+      ],
     },
     {
       term: 'efficiency',

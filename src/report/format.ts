@@ -29,10 +29,13 @@ function changeText(l: ReportLine): string {
   return `${sign}${formatNumber(l.change, l.unit)} ${TREND[l.trend]}`.trim();
 }
 
+/** A withheld value reads as the reason's first words ("withheld: fewer than 5 people"), never a number. */
+export const withheldShort = (reason: string) => reason.split(' (')[0]!;
+
 function cells(l: ReportLine, grouped: boolean): string[] {
   const c = [
     l.metric,
-    formatNumber(l.value, l.unit),
+    l.withheld ? withheldShort(l.withheld) : formatNumber(l.value, l.unit),
     l.unit === 'ratio' ? '' : l.unit,
     l.target === null ? '—' : formatNumber(l.target, l.unit),
     STATUS[l.status],
@@ -60,7 +63,7 @@ export function formatTable(r: Report): string {
     style: { head: [], border: [], compact: true },
   });
   for (const l of r.lines) t.push(cells(l, grouped));
-  return `${header(r)}\n${t.toString()}\n`;
+  return `${header(r)}\n${t.toString()}\n${footnote(r)}`;
 }
 
 export function formatMarkdown(r: Report): string {
@@ -75,5 +78,12 @@ export function formatMarkdown(r: Report): string {
     `|${head.map(() => '---').join('|')}|`,
     ...rows,
     '',
+    ...(footnote(r) ? [footnote(r), ''] : []),
   ].join('\n');
+}
+
+/** The privacy rule in full, once, under a table that withheld a value. */
+function footnote(r: Report): string {
+  const reason = r.lines.find((l) => l.withheld)?.withheld;
+  return reason ? `${r.lines.filter((l) => l.withheld).length} value(s) ${reason}\n` : '';
 }

@@ -15,7 +15,8 @@ import { notBeforeYear1 } from '../domain/time.js';
  */
 export interface HeadlineInputs {
   ciWaitHours: number;
-  localWaitHours: number;
+  /** Null when withheld (fewer people ran local commands than privacy.min_group_size). */
+  localWaitHours: number | null;
   provisioningWaitHours: number;
   totalHours: number;
 }
@@ -29,6 +30,11 @@ export interface Headline {
   /** Active developers in the window (git.contributors.active), or null with no commits. */
   developers: number | null;
   hoursSavedPerDeveloper: number | null;
+  /**
+   * Local wait is about people (local.commands.wait_hours is personal): withheld in either
+   * window, it is left out of both totals, so the two still compare, and this says why.
+   */
+  localWithheld: string | null;
 }
 
 const SOURCES = {
@@ -56,7 +62,7 @@ async function inputs(
   store: Queryable,
   registry: MetricRegistry,
   w: { from: Date; to: Date },
-): Promise<HeadlineInputs> {
+): Promise<HeadlineInputs & { withheld: string | null }> {
   const [ci, provisioning, local] = await Promise.all([
     sumFacts(store, registry, SOURCES.ci.metric, w),
     sumFacts(store, registry, SOURCES.provisioning.metric, w),
@@ -64,12 +70,14 @@ async function inputs(
   ]);
   const ciWaitHours = ci * SOURCES.ci.toHours;
   const provisioningWaitHours = provisioning * SOURCES.provisioning.toHours;
-  const localWaitHours = local[0]?.value ?? 0;
+  const withheld = local[0]?.withheld ?? null;
+  const localWaitHours = withheld ? null : (local[0]?.value ?? 0);
   return {
     ciWaitHours,
     localWaitHours,
     provisioningWaitHours,
-    totalHours: ciWaitHours + localWaitHours + provisioningWaitHours,
+    totalHours: ciWaitHours + (localWaitHours ?? 0) + provisioningWaitHours,
+    withheld,
   };
 }
 
@@ -80,11 +88,15 @@ export async function buildHeadline(
 ): Promise<Headline> {
   if (!(req.from < req.to)) throw invalidArgument('from must be before to', { field: 'from' });
   const previousFrom = notBeforeYear1(new Date(req.from.getTime() - (req.to.getTime() - req.from.getTime())));
-  const [current, previous, devs] = await Promise.all([
+  const [cur, prev, devs] = await Promise.all([
     inputs(store, registry, req),
     inputs(store, registry, { from: previousFrom, to: req.from }),
     registry.compute(store, 'git.contributors.active', req),
   ]);
+  const localWithheld = cur.withheld ?? prev.withheld;
+  const part = ({ withheld: _, ...i }: typeof cur): HeadlineInputs =>
+    localWithheld ? { ...i, localWaitHours: null, totalHours: i.ciWaitHours + i.provisioningWaitHours } : i;
+  const [current, previous] = [part(cur), part(prev)];
   const hoursSaved = previous.totalHours - current.totalHours;
   const developers = devs[0]?.value ?? null;
   return {
@@ -95,5 +107,6 @@ export async function buildHeadline(
     hoursSavedInputs: { current, previous },
     developers,
     hoursSavedPerDeveloper: developers ? hoursSaved / developers : null,
+    localWithheld,
   };
 }

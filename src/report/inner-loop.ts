@@ -1,6 +1,7 @@
 import { invalidArgument } from '../errors/errors.js';
 import { CHECK_CATEGORIES, commandFacts } from '../metrics/definitions/local.js';
 import { filterSql, inWindow, truncTo } from '../metrics/registry/fragments.js';
+import { DEFAULT_MIN_GROUP_SIZE, withheldReason } from '../metrics/registry/privacy.js';
 import type { Queryable, SqlValue } from '../store/store.js';
 
 /**
@@ -11,13 +12,14 @@ import type { Queryable, SqlValue } from '../store/store.js';
  * the registry's metric for the same scope. Runs per day and hours per week are per calendar
  * day of the window, as the metrics' {period_days}.
  *
- * k-anonymity: any aggregate over fewer than `minPeople` distinct people (default 5) is
- * withheld, its numbers null and the reason given, so a small group never singles anyone out.
- * Nothing is ever grouped by person. `pitwall agent stats` passes minPeople 1: it is the
- * developer's own data on their own machine.
+ * k-anonymity: any aggregate over fewer than `minPeople` distinct people is withheld, its
+ * numbers null and the reason given (privacy.ts's one wording), so a small group never singles
+ * anyone out. Callers pass `privacy.min_group_size` (the server does); the default is its
+ * default. Nothing is ever grouped by person. `pitwall agent stats` passes minPeople 1: it is
+ * the developer's own data on their own machine.
  */
 
-export const MIN_PEOPLE = 5;
+export const MIN_PEOPLE = DEFAULT_MIN_GROUP_SIZE;
 const DAY_MS = 86_400_000;
 
 export interface InnerLoopRequest {
@@ -115,9 +117,6 @@ export interface InnerLoopReport {
   diskFree: { hosts: number; medianBytes: number | null; withheld: string | null } | null;
 }
 
-export const withheldReason = (min: number) =>
-  `withheld: fewer than ${min} people ran these commands (aggregates over fewer than ${min} people are not shown, so no one is singled out)`;
-
 interface GroupRow {
   k1: string | null;
   k2: string | null;
@@ -153,7 +152,6 @@ const INSTALL = `category = 'install' and network_ms is not null`;
 
 /** Same rows as the local.* metrics, plus who ran them (distinct counts only) and the exit code. */
 const FACTS = commandFacts('c.duration_ms / 1000.0', 'true', {
-  person: true,
   extra: 'c.exit_code, c.network_ms, c.duration_ms as d',
 });
 
@@ -172,21 +170,21 @@ export async function innerLoop(store: Queryable, req: InnerLoopRequest): Promis
   const filter = filterSql(scope, 3);
   const params: SqlValue[] = [req.from, req.to, ...filter.params];
   const days = (req.to.getTime() - req.from.getTime()) / DAY_MS;
-  const reason = withheldReason(minPeople);
+  const reason = withheldReason(0, minPeople)!;
   const scoped = `with f as (${FACTS}) select * from f where ${inWindow()}${filter.sql}`;
   // One statement, one pass over the rows: every grouping the report shows is a grouping set,
   // told apart by grouping(category, repo, program, wk) (a bit set per column left out).
   const [rows, caches] = await Promise.all([
     store.query<SetRow>(
       `select grouping(category, repo, program, wk) as g, category, repo, program, wk,
-       count(distinct person) as people, count(*) as runs,
+       count(distinct user_name) as people, count(*) as runs,
        percentile_cont(0.5) within group (order by v) as p50,
        percentile_cont(0.9) within group (order by v) as p90,
        sum(v) as seconds, sum(case when exit_code <> 0 then 1 else 0 end) as failures,
-       count(distinct case when ${CHECK} then person end) as check_people,
+       count(distinct case when ${CHECK} then user_name end) as check_people,
        sum(case when ${CHECK} then 1 else 0 end) as check_n,
        sum(case when ${CHECK} and exit_code = 0 then 1 else 0 end) as check_ok,
-       count(distinct case when ${INSTALL} then person end) as install_people,
+       count(distinct case when ${INSTALL} then user_name end) as install_people,
        sum(case when ${INSTALL} then 1 else 0 end) as install_n,
        sum(case when ${INSTALL} then network_ms end) as install_net,
        sum(case when ${INSTALL} then d end) as install_total
@@ -375,7 +373,7 @@ async function cacheSamples(
       ? new Set(
           (
             await store.query<{ host: string | null }>(
-              `select distinct c.host from commands c where c.host is not null and c.user_name in (select person from (${scoped}) s)`,
+              `select distinct c.host from commands c where c.host is not null and c.user_name in (select user_name from (${scoped}) s)`,
               params,
             )
           ).map((h) => h.host),

@@ -7,6 +7,7 @@ export const LABEL_GROUPS = ['team', 'repo', 'service', 'workflow'] as const;
 /** Series per metric at most (the ungrouped value plus the largest groups). */
 export const MAX_SERIES_PER_METRIC = 50;
 const WINDOW_MS = 30 * 86_400_000;
+export const WITHHELD_GAUGE = 'pitwall_privacy_withheld_series';
 
 export const promName = (metric: string) => `pitwall_${metric.replaceAll('.', '_')}`;
 
@@ -40,26 +41,44 @@ export class PrometheusExporter {
     const to = this.clock();
     const from = new Date(to.getTime() - WINDOW_MS);
     const prom = new Registry();
+    const k = this.registry.minGroupSize;
+    // A series over fewer than k people is left out, never exported as a number; this gauge
+    // says how many were, per metric, so a missing series reads as withheld, not as no data.
+    const withheld = new Gauge({
+      name: WITHHELD_GAUGE,
+      help: `Series of personal metrics left out of this page: over fewer than ${k} people (privacy.min_group_size)`,
+      labelNames: ['metric'],
+      registers: [prom],
+    });
     for (const def of this.registry.list()) {
       const groups = LABEL_GROUPS.filter((g) => def.groupBy.includes(g));
       const gauge = new Gauge({
         name: promName(def.name),
-        help: `${def.title} (${def.unit}), last 30 days`,
+        help: `${def.title} (${def.unit}), last 30 days${
+          def.personal
+            ? `; personal: series over fewer than ${k} people are withheld (see ${WITHHELD_GAUGE})`
+            : ''
+        }`,
         labelNames: [...groups],
         registers: [prom],
       });
+      let left = 0;
       const [overall] = await this.registry.compute(this.store, def.name, { from, to });
+      if (overall?.withheld) left++;
       if (overall?.value !== null && overall?.value !== undefined) gauge.set(overall.value);
       let room = MAX_SERIES_PER_METRIC - 1;
       for (const g of groups) {
         if (room <= 0) break;
-        const rows = (await this.registry.compute(this.store, def.name, { from, to, by: g }))
+        const all = await this.registry.compute(this.store, def.name, { from, to, by: g });
+        left += all.filter((r) => r.group !== null && r.withheld).length;
+        const rows = all
           .filter((r) => r.group !== null && r.value !== null)
           .sort((a, b) => Math.abs(b.value!) - Math.abs(a.value!))
           .slice(0, room);
         for (const r of rows) gauge.set({ [g]: r.group! }, r.value!);
         room -= rows.length;
       }
+      if (def.personal) withheld.set({ metric: def.name }, left);
     }
     return prom.metrics();
   }

@@ -24,6 +24,7 @@ export function queryRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOpt
         direction: d.direction,
         thresholds: d.thresholds ?? null,
         groupBy: d.groupBy,
+        personal: d.personal ?? false,
       })),
     }),
   );

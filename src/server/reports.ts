@@ -82,7 +82,15 @@ export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
       throw invalidArgument(`the inner loop is filtered by team and repo only, not "${extra}"`, {
         field: extra,
       });
-    return c.json(await innerLoop(store, { from, to, team: team ?? null, repo: repo ?? null }));
+    return c.json(
+      await innerLoop(store, {
+        from,
+        to,
+        team: team ?? null,
+        repo: repo ?? null,
+        minPeople: config.privacy.min_group_size,
+      }),
+    );
   });
   app.get('/api/v1/headline', read, async (c) => {
     const { store, from, to } = await win(c);

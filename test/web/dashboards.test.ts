@@ -159,7 +159,7 @@ describe('web dashboards on the demo organisation (real server, real store, Chro
     const explained = await fx.client.explain(metric, { ...WINDOW, by: 'team', group: first, limit: 200 });
     expect(explained.total).toBeGreaterThan(0);
     await expect(page.getByTestId('explain-total').textContent()).resolves.toBe(String(explained.total));
-    expect(await drawer.locator('tbody tr').count()).toBe(Math.min(200, explained.total));
+    expect(await drawer.locator('tbody tr').count()).toBe(Math.min(200, explained.total!));
     await screenshot(page, 'team-rows-behind');
     await page.getByTestId('explain-close').click();
 

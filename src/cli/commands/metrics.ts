@@ -12,12 +12,26 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
     .description('list every metric with its unit, direction, target and allowed group-bys')
     .option('--json', 'print JSON (with descriptions, rationale and actions)')
     .action((o: { json?: boolean }) => {
-      const defs = registryFor(config(ctx, program)).list();
+      const registry = registryFor(config(ctx, program));
+      const defs = registry.list();
+      const k = registry.minGroupSize;
       if (o.json) {
         printJson(
           ctx,
           defs.map(
-            ({ name, version, title, unit, description, why, action, direction, thresholds, groupBy }) => ({
+            ({
+              name,
+              version,
+              title,
+              unit,
+              description,
+              why,
+              action,
+              direction,
+              thresholds,
+              groupBy,
+              personal,
+            }) => ({
               name,
               version,
               title,
@@ -28,6 +42,7 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
               direction,
               thresholds: thresholds ?? null,
               groupBy,
+              personal: personal ?? false,
             }),
           ),
         );
@@ -47,7 +62,7 @@ export function registerMetrics(program: Command, ctx: CliContext): void {
           d.thresholds?.green ?? '—',
           d.thresholds?.yellow ?? '—',
           d.groupBy.join(', '),
-          d.description,
+          d.personal ? `${d.description} [personal: withheld below ${k} people]` : d.description,
         ]);
       ctx.out(`${t.toString()}\n${defs.length} metrics\n`);
     });

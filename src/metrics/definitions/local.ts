@@ -7,15 +7,19 @@ const GROUPS = ['category', 'repo', 'team', 'command', 'program'] as const;
 
 /**
  * The rows behind every local metric and the inner-loop report: one per command, with its
- * category, repository, the team of the person who ran it (people.login = user_name) and the
- * normalised `program` (command-program.ts). `person` adds user_name for the report's
- * distinct-people counts (k-anonymity); metrics leave it out so no explain lists who ran what.
+ * category, repository, the team of the person who ran it (people.login = user_name), who ran
+ * it (user_name: only ever counted, distinct, for k-anonymity) and the normalised `program`
+ * (command-program.ts). Every local metric is personal: a value over fewer than
+ * privacy.min_group_size people is withheld, and explain lists no row (see docs/privacy.md).
  */
-export const commandFacts = (v: string, where = 'true', opts: { extra?: string; person?: boolean } = {}) =>
-  `select c.started_at as ts, ${v} as v, c.category, c.repo, p.team, c.command, c.program${
+export const commandFacts = (v: string, where = 'true', opts: { extra?: string } = {}) =>
+  `select c.started_at as ts, ${v} as v, c.category, c.repo, p.team, c.command, c.program, c.user_name${
     opts.extra ? `, ${opts.extra}` : ''
-  }${opts.person ? ', c.user_name as person' : ''}
+  }
   from ${commandsWithProgram('c')} left join people p on p.login = c.user_name where ${where}`;
+
+/** Every local metric: the person behind a row is who ran the command. */
+const PERSONAL = { person: 'user_name', personal: true } as const;
 
 /** Categories whose success says whether the change works: local test and build runs. */
 export const CHECK_CATEGORIES = `('test', 'build')`;
@@ -34,6 +38,7 @@ export const localDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 30, yellow: 120 },
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('c.duration_ms / 1000.0'),
     aggregate: median,
   },
@@ -50,6 +55,7 @@ export const localDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 60, yellow: 300 },
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('c.duration_ms / 1000.0'),
     aggregate: pct(0.9),
   },
@@ -64,6 +70,7 @@ export const localDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 0.1, yellow: 0.25 },
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('case when c.exit_code <> 0 then 1.0 else 0.0 end'),
     aggregate: 'avg(v)',
   },
@@ -79,6 +86,7 @@ export const localDefinitions: MetricDefinition[] = [
     direction: 'higher_is_better',
     thresholds: { green: 0.9, yellow: 0.75 },
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts(
       'case when c.exit_code = 0 then 1.0 else 0.0 end',
       `c.category in ${CHECK_CATEGORIES}`,
@@ -95,6 +103,7 @@ export const localDefinitions: MetricDefinition[] = [
     action: 'Multiply by your hourly cost to size the value of faster tooling.',
     direction: 'lower_is_better',
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('c.duration_ms / 3600000.0'),
     aggregate: 'sum(v)',
   },
@@ -108,6 +117,7 @@ export const localDefinitions: MetricDefinition[] = [
     action: 'Group by program to find the command worth speeding up first (see the chokepoints).',
     direction: 'lower_is_better',
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('c.duration_ms / 3600000.0'),
     aggregate: 'sum(v) * 7.0 / {period_days}',
   },
@@ -121,6 +131,7 @@ export const localDefinitions: MetricDefinition[] = [
     action: 'A frequent slow command is the best target; a frequent failing one may need a watch mode.',
     direction: 'lower_is_better',
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('1'),
     aggregate: 'cast(count(*) as double precision) / {period_days}',
   },
@@ -137,6 +148,7 @@ export const localDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 0.3, yellow: 0.6 },
     groupBy: GROUPS,
+    ...PERSONAL,
     facts: commandFacts('c.network_ms', `c.category = 'install' and c.network_ms is not null`, {
       extra: 'c.duration_ms as d',
     }),

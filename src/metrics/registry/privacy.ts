@@ -11,3 +11,10 @@ export function withheldReason(people: number, minGroupSize: number): string | n
     ? `withheld: fewer than ${minGroupSize} people (privacy.min_group_size), so no one's answers can be inferred`
     : null;
 }
+
+/**
+ * Explain never lists the rows of a personal metric: each row is one person's answer or one
+ * command they ran, which is exactly what k-anonymity protects. Counts are shown at k or more.
+ */
+export const PERSONAL_ROWS_REASON =
+  "rows not listed: each is one person's answer or behaviour (personal metric); only aggregates over enough people are shown";

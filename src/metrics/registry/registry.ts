@@ -1,9 +1,9 @@
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
-import type { Queryable } from '../../store/store.js';
+import type { Queryable, SqlValue } from '../../store/store.js';
 import { composeQuery } from './compose.js';
 import { filterSql, inWindow } from './fragments.js';
 import { firstRows, sortValues } from './order.js';
-import { DEFAULT_MIN_GROUP_SIZE, withheldReason } from './privacy.js';
+import { DEFAULT_MIN_GROUP_SIZE, PERSONAL_ROWS_REASON, withheldReason } from './privacy.js';
 import { BUCKETS } from './types.js';
 import type { MetricDefinition, MetricRequest, MetricValue, Status, Thresholds } from './types.js';
 
@@ -21,8 +21,7 @@ export class MetricRegistry {
       if (!NAME.test(d.name))
         throw new PitwallError('internal', `metric name ${d.name} is not {service}.{category}.{metric}`);
       if (this.defs.has(d.name)) throw new PitwallError('internal', `metric ${d.name} is defined twice`);
-      if (d.personal && !d.person && !('query' in d))
-        throw new PitwallError('internal', `metric ${d.name} is personal but names no person column`);
+      if (d.personal) checkPersonal(d);
       this.defs.set(d.name, d);
     }
   }
@@ -49,8 +48,7 @@ export class MetricRegistry {
     const def = this.check(name, req);
     const { sql, params } = composeQuery(def, req);
     const rows = await store.query<Row>(sql, [req.from, req.to, ...params]);
-    if (!rows.length && !req.bucket && !req.by && countsToZero(def))
-      return [{ bucket: null, group: null, value: 0 }];
+    if (!rows.length && !req.bucket && !req.by && countsToZero(def)) return [this.zero(def)];
     return sortValues(rows.map((r) => this.toValue(def, r)));
   }
 
@@ -79,7 +77,7 @@ export class MetricRegistry {
       const mine = rows
         .filter((r) => (r.bucket!.getTime() === req.from.getTime()) === cur)
         .map((r) => ({ ...r, bucket: null }));
-      return !mine.length && !req.by && countsToZero(def) ? [{ bucket: null, group: null, value: 0 }] : mine;
+      return !mine.length && !req.by && countsToZero(def) ? [this.zero(def)] : mine;
     };
     return { current: pick(true), previous: pick(false) };
   }
@@ -89,9 +87,23 @@ export class MetricRegistry {
     const value = r.value === null || Number.isNaN(r.value) ? null : r.value;
     const base = { bucket: r.bucket, group: r.grp, value };
     if (!def.personal) return base;
-    const people = Number(r.people ?? 0);
+    // A personal query metric that yields no `people` would otherwise read as 0 people and hide
+    // every value without saying why it is broken: fail loudly instead.
+    if (r.people === undefined)
+      throw new PitwallError('internal', `personal metric ${def.name} returned no people column`);
+    return this.withPeople(base, Number(r.people ?? 0));
+  }
+
+  /** `value` over `people` distinct people: shown from `minGroupSize` on, withheld below it. */
+  withPeople(v: MetricValue, people: number): MetricValue {
     const withheld = withheldReason(people, this.minGroupSize);
-    return withheld ? { ...base, value: null, people, withheld } : { ...base, people };
+    return withheld ? { ...v, value: null, people, withheld } : { ...v, people };
+  }
+
+  /** A count over no rows: 0, except that a personal metric's nothing is over 0 people, so withheld. */
+  private zero(def: MetricDefinition): MetricValue {
+    const v = { bucket: null, group: null, value: 0 };
+    return def.personal ? this.withPeople(v, 0) : v;
   }
 
   private check(name: string, req: MetricRequest): MetricDefinition {
@@ -116,6 +128,30 @@ export class MetricRegistry {
 }
 
 type Row = { bucket: Date | null; grp: string | null; value: number | null; people?: number | bigint | null };
+
+/**
+ * A personal facts metric names its person column; a personal query metric yields a `people`
+ * column (distinct persons behind each bucket and group), checked here on the SQL it writes
+ * for every bucket and group-by, and again on every row it returns.
+ */
+function checkPersonal(d: MetricDefinition): void {
+  if (!('query' in d)) {
+    if (!d.person)
+      throw new PitwallError('internal', `metric ${d.name} is personal but names no person column`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(d.person))
+      throw new PitwallError('internal', `metric ${d.name}: person "${d.person}" is not a column name`);
+    return;
+  }
+  for (const by of [null, ...d.groupBy])
+    for (const bucket of [null, ...BUCKETS]) {
+      const { sql } = composeQuery(d, { from: new Date(0), to: new Date(1), by, bucket });
+      if (!/\bas\s+people\b/i.test(sql))
+        throw new PitwallError(
+          'internal',
+          `personal query metric ${d.name} must yield a people column (count(distinct <person>) as people)${by ? ` when grouped by ${by}` : ''}`,
+        );
+    }
+}
 /** A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null). */
 const countsToZero = (def: MetricDefinition) =>
   'aggregate' in def && /^(cast\()?(count|sum)\(/.test(def.aggregate);
@@ -131,10 +167,14 @@ export interface ExplainRequest {
 
 export interface Explanation {
   metric: string;
-  /** Rows in the window, oldest first, up to `limit`. */
+  /** Rows in the window, oldest first, up to `limit`. Never any for a personal metric. */
   rows: Record<string, unknown>[];
-  /** How many rows there are in all. */
-  total: number;
+  /** How many rows there are in all; null for a personal metric over too few people. */
+  total: number | null;
+  /** Personal metrics: the distinct people behind the rows. */
+  people?: number;
+  /** Personal metrics: why no row is listed (and, below `privacy.min_group_size`, no count). */
+  withheld?: string;
   /** For a metric that leaves rows out on purpose: how many, why, and the first of them. */
   left_out?: LeftOut;
 }
@@ -169,6 +209,7 @@ export async function explainMetric(
   const rowsOf = (facts: string) => `with f as (${facts}) select * from f where ${inWindow()}${filter.sql}`;
   const limit = Math.max(1, Math.floor(req.limit ?? 100));
   const base = rowsOf(sql);
+  if (def.personal) return explainPersonal(store, registry, def, base, params);
   const [{ n } = { n: 0 }] = await store.query<{ n: number }>(
     `select count(*) as n from (${base}) x`,
     params,
@@ -189,6 +230,33 @@ export async function explainMetric(
     rows: await firstRows(store, out, params, limit, outTotal),
   };
   return { metric: name, rows, total: n, left_out };
+}
+
+/**
+ * A personal metric's explanation: how many rows and people, never the rows themselves (each
+ * is one person's answer); below `privacy.min_group_size` people not even the row count.
+ */
+async function explainPersonal(
+  store: Queryable,
+  registry: MetricRegistry,
+  def: MetricDefinition,
+  base: string,
+  params: SqlValue[],
+): Promise<Explanation> {
+  if (!def.person) return { metric: def.name, rows: [], total: null, withheld: PERSONAL_ROWS_REASON };
+  const [c] = await store.query<{ n: number; people: number }>(
+    `select count(*) as n, count(distinct ${def.person}) as people from (${base}) x`,
+    params,
+  );
+  const people = Number(c?.people ?? 0);
+  const small = withheldReason(people, registry.minGroupSize);
+  return {
+    metric: def.name,
+    rows: [],
+    total: small ? null : Number(c?.n ?? 0),
+    people,
+    withheld: small ? `${small}; ${PERSONAL_ROWS_REASON}` : PERSONAL_ROWS_REASON,
+  };
 }
 
 export function statusOf(
