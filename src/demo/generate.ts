@@ -15,6 +15,7 @@ import { cacheEnabledAt, demoTruth, type DemoTruth } from './truth.js';
 import { annotations, metricsDay } from './cache.js';
 import { feedbackDay } from './feedback.js';
 import { surveyDay } from './surveys.js';
+import { adopters, adoptionDay } from './adoption.js';
 
 export interface DemoRun {
   options: DemoOptions;
@@ -136,6 +137,7 @@ function* stream(
   annotations(ctx, truth.ci.cache.annotationId);
   provisioningAnnotation(ctx);
   const byTeam = new Map(org.teams.map((t) => [t.team, states.filter((s) => s.team === t)]));
+  const adopting = adopters(org);
   yield* drain(false);
 
   for (let day = ctx.start; day < ctx.end; day += DAY) {
@@ -181,6 +183,7 @@ function* stream(
     surveyDay(ctx, day);
     feedbackDay(ctx, day);
     metricsDay(ctx, day);
+    adoptionDay(ctx, day, adopting);
     provisioningDay(ctx, day + DAY);
     yield* drain(false);
   }

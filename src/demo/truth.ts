@@ -1,6 +1,7 @@
 import type { DemoOptions } from './options.js';
 import { DAY } from './options.js';
 import { buildOrg, testCatalogue, type DemoOrg } from './org.js';
+import { ADOPTION, adopters, type AdoptionId } from './adoption.js';
 import { CI, CI_JOBS, INNER_LOOP, PR, PROVISIONING, REMEDY_SHARES, SURVEY, DEPLOY } from './params.js';
 
 /**
@@ -66,6 +67,8 @@ export interface DemoTruth {
   };
   innerLoop: typeof INNER_LOOP;
   surveys: { survey: string; questions: string[]; responseRate: number };
+  /** Platform adoption (src/demo/adoption.ts): who sends points of each tool's metric every weekday. */
+  adoption: Record<AdoptionId, { metric: string; share: number; adopters: string[] }>;
 }
 
 /** When the planted provisioning optimisation takes effect (PROVISIONING.optimisation). */
@@ -141,5 +144,12 @@ export function demoTruth(o: DemoOptions, org: DemoOrg = buildOrg(o)): DemoTruth
       questions: ['nps', ...SURVEY.likertQuestions],
       responseRate: SURVEY.responseRate,
     },
+    adoption: (() => {
+      const who = adopters(org);
+      return {
+        ai_assistant: { ...ADOPTION.ai_assistant, adopters: who.ai_assistant },
+        portal: { ...ADOPTION.portal, adopters: who.portal },
+      };
+    })(),
   };
 }
