@@ -193,18 +193,23 @@ describe.each(ENGINES)('the registry withholds small groups on %s', (engine) => 
     expect(previous).toEqual([]);
   });
 
-  it('a count over nobody is over 0 people: withheld, not 0', async () => {
+  it('a count over nobody is 0 over 0 people (no one to single out); over 9 people, the count', async () => {
     const empty = { from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-01-08T00:00:00Z') };
     expect(await reg().compute(t.store, answerCount.name, empty)).toEqual([
-      { bucket: null, group: null, value: null, people: 0, withheld: withheldReason(0, 5) },
+      { bucket: null, group: null, value: 0, people: 0 },
     ]);
-    // Over the fixture's week the 9 answers are counted.
     expect((await reg().compute(t.store, answerCount.name, w))[0]).toEqual({
       bucket: null,
       group: null,
       value: 9,
       people: 9,
     });
+    // One team's count is over its own people: 4 withheld, 5 shown.
+    const teams = await reg().compute(t.store, answerCount.name, { ...w, by: 'team' });
+    expect(teams.map((r) => [r.group, r.value])).toEqual([
+      ['five', 5],
+      ['four', null],
+    ]);
   });
 
   it('a personal query metric is withheld by the people column it yields', async () => {

@@ -100,10 +100,13 @@ export class MetricRegistry {
     return withheld ? { ...v, value: null, people, withheld } : { ...v, people };
   }
 
-  /** A count over no rows: 0, except that a personal metric's nothing is over 0 people, so withheld. */
+  /**
+   * A count over no rows is 0. For a personal metric it is over 0 people and still shown: an
+   * empty set has no one in it to single out, and a previous window with no data must read 0.
+   */
   private zero(def: MetricDefinition): MetricValue {
     const v = { bucket: null, group: null, value: 0 };
-    return def.personal ? this.withPeople(v, 0) : v;
+    return def.personal ? { ...v, people: 0 } : v;
   }
 
   private check(name: string, req: MetricRequest): MetricDefinition {
