@@ -2,6 +2,7 @@ import type { DemoContext, RepoState } from './context.js';
 import { isWeekday } from './context.js';
 import type { TestCase } from './org.js';
 import { CI, CI_JOBS, type CiJobName } from './params.js';
+import { regressionFactor } from './regression.js';
 import { emitSuite } from './tests.js';
 
 export interface Push {
@@ -55,7 +56,13 @@ function attempt(ctx: DemoContext, st: RepoState, push: Push, runId: string, n: 
       (isBusy ? ctx.realised.queueSeconds.busy : ctx.realised.queueSeconds.quiet).push(queueS);
     const started = ready + Math.round(queueS * 1000);
     const completed =
-      started + Math.round(rng.boundedLognormal(job.medianSeconds, CI.jobSigma, job.f) * factor * 1000);
+      started +
+      Math.round(
+        rng.boundedLognormal(job.medianSeconds, CI.jobSigma, job.f) *
+          factor *
+          regressionFactor(ctx, job.name, createdAt) *
+          1000,
+      );
     let ok = true;
     if (job.suite) {
       const genuine = job.suite === 'unit' ? push.genuine : null;

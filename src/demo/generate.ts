@@ -15,7 +15,9 @@ import { cacheEnabledAt, demoTruth, type DemoTruth } from './truth.js';
 import { annotations, metricsDay } from './cache.js';
 import { feedbackDay } from './feedback.js';
 import { surveyDay } from './surveys.js';
+import { experimentRecords } from './experiments.js';
 import { adopters, adoptionDay } from './adoption.js';
+import { regressionAnnotation } from './regression.js';
 
 export interface DemoRun {
   options: DemoOptions;
@@ -136,6 +138,8 @@ function* stream(
   for (const st of states) bootstrapRepo(ctx, st);
   annotations(ctx, truth.ci.cache.annotationId);
   provisioningAnnotation(ctx);
+  experimentRecords(ctx);
+  regressionAnnotation(ctx);
   const byTeam = new Map(org.teams.map((t) => [t.team, states.filter((s) => s.team === t)]));
   const adopting = adopters(org);
   yield* drain(false);

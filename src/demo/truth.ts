@@ -1,8 +1,12 @@
 import type { DemoOptions } from './options.js';
 import { DAY } from './options.js';
+import { feedbackTruth, type FeedbackTruth } from './feedback.js';
 import { buildOrg, testCatalogue, type DemoOrg } from './org.js';
+import { demoSurveyTruth, type DemoSurveyTruth } from './survey-truth.js';
+import { plantedExperiments } from './experiments.js';
 import { ADOPTION, adopters, type AdoptionId } from './adoption.js';
-import { CI, CI_JOBS, INNER_LOOP, PR, PROVISIONING, REMEDY_SHARES, SURVEY, DEPLOY } from './params.js';
+import { REGRESSION, regressionAt } from './regression.js';
+import { CI, CI_JOBS, INNER_LOOP, PR, PROVISIONING, REMEDY_SHARES, DEPLOY } from './params.js';
 
 /**
  * What the demo organisation is, known before a single record is generated: the parameters
@@ -66,7 +70,14 @@ export interface DemoTruth {
     optimisation: (typeof PROVISIONING)['optimisation'] & { at: string };
   };
   innerLoop: typeof INNER_LOOP;
-  surveys: { survey: string; questions: string[]; responseRate: number };
+  /** The planted regression (src/demo/regression.ts): jobs named `job` of runs created at or after `at` run `factor` × as long; an annotation with this id sits at `at`. */
+  regression: { job: string; factor: number; at: string; annotationId: string; metric: string };
+  /** The planted survey means per team and construct, and what the metrics approach (survey-truth.ts). */
+  surveys: DemoSurveyTruth;
+  /** The planted feedback and survey comments (src/demo/feedback.ts): developers per theme, friction per category. */
+  feedback: FeedbackTruth;
+  /** The planted experiment (a known effect on its cohort) and its null twin: src/demo/experiments.ts. */
+  experiments: ReturnType<typeof plantedExperiments>;
   /** Platform adoption (src/demo/adoption.ts): who sends points of each tool's metric every weekday. */
   adoption: Record<AdoptionId, { metric: string; share: number; adopters: string[] }>;
 }
@@ -139,11 +150,16 @@ export function demoTruth(o: DemoOptions, org: DemoOrg = buildOrg(o)): DemoTruth
       optimisation: { ...PROVISIONING.optimisation, at: provisioningOptimisedAt(o).toISOString() },
     },
     innerLoop: INNER_LOOP,
-    surveys: {
-      survey: 'pulse-YYYY-MM',
-      questions: ['nps', ...SURVEY.likertQuestions],
-      responseRate: SURVEY.responseRate,
+    feedback: feedbackTruth(o, org),
+    regression: {
+      job: REGRESSION.job,
+      factor: REGRESSION.factor,
+      at: regressionAt(o).toISOString(),
+      annotationId: REGRESSION.annotationId,
+      metric: REGRESSION.metric,
     },
+    surveys: demoSurveyTruth(org),
+    experiments: plantedExperiments(o),
     adoption: (() => {
       const who = adopters(org);
       return {
