@@ -7,6 +7,8 @@ import { registerImpact } from './commands/impact.js';
 import { registerRetention } from './commands/retention.js';
 import { registerCi } from './commands/ci.js';
 import { registerCollect } from './commands/collect.js';
+import { registerCorrelate } from './commands/correlate.js';
+import { registerRoi } from './commands/roi.js';
 import { registerCollectors } from './commands/collectors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDora } from './commands/dora.js';
@@ -43,4 +45,6 @@ export const commands: RegisterCommand[] = [
   registerExport,
   registerRetention,
   registerPoints,
+  registerCorrelate,
+  registerRoi,
 ];
