@@ -1,5 +1,6 @@
 import type { AnyCollector } from './collector.js';
 import { coverageCollector } from './coverage/collector.js';
+import { feedbackCollector } from './feedback/collector.js';
 import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
 import { junitCollector } from './junit/collector.js';
@@ -14,6 +15,7 @@ export const collectors = [
   githubCollector,
   junitCollector,
   coverageCollector,
+  feedbackCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];

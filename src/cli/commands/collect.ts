@@ -3,6 +3,7 @@ import type { AnyCollector } from '../../collectors/collector.js';
 import { collectors } from '../../collectors/index.js';
 import type { CliContext } from '../context.js';
 import { collectCoverageFlags } from './collect-coverage.js';
+import { collectFeedbackFlags } from './collect-feedback.js';
 import { collectGenericFlags } from './collect-generic.js';
 import { collectGitFlags } from './collect-git.js';
 import { collectGitHubFlags } from './collect-github.js';
@@ -23,6 +24,7 @@ const FLAGS: Partial<Record<string, CollectFlags>> = {
   github: collectGitHubFlags,
   junit: collectJunitFlags,
   coverage: collectCoverageFlags,
+  feedback: collectFeedbackFlags,
 };
 
 /** `pitwall collect <id>`: one subcommand per registry collector. */

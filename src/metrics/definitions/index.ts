@@ -9,6 +9,7 @@ import { doraDefinitions } from './dora.js';
 import { gitDefinitions } from './git.js';
 import { githubDefinitions } from './github.js';
 import { dxDefinitions } from './dx.js';
+import { feedbackDefinitions } from './feedback.js';
 import { localDefinitions } from './local.js';
 import { prDefinitions } from './prs.js';
 import { spaceDefinitions } from './space.js';
@@ -25,6 +26,7 @@ export const definitions: MetricDefinition[] = [
   ...coverageDefinitions,
   ...localDefinitions,
   ...dxDefinitions,
+  ...feedbackDefinitions,
   ...gitDefinitions,
   ...githubDefinitions,
   ...spaceDefinitions,
