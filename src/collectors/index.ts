@@ -4,6 +4,7 @@ import { feedbackCollector } from './feedback/collector.js';
 import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
 import { junitCollector } from './junit/collector.js';
+import { surveyCollector } from './survey/collector.js';
 
 /**
  * The collector registry: one line per source. `pitwall collect <id>`, `pitwall collectors list`,
@@ -15,6 +16,7 @@ export const collectors = [
   githubCollector,
   junitCollector,
   coverageCollector,
+  surveyCollector,
   feedbackCollector,
 ] as const satisfies readonly AnyCollector[];
 

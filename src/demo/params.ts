@@ -174,16 +174,6 @@ export type CommandCategory = keyof typeof INNER_LOOP.categories;
 
 export const SURVEY = {
   responseRate: 0.7,
-  sd: 0.8,
   npsSd: 1.5,
-  /** 1–5 items; nps is 0–10. */
-  likertQuestions: [
-    'satisfaction',
-    'space.efficiency_flow',
-    'space.collaboration',
-    'dx4.speed',
-    'dx4.effectiveness',
-    'dx4.quality',
-    'dx4.impact',
-  ],
+  /** The other constructs' planted per-team means and spreads: src/demo/survey-params.ts. */
 } as const;

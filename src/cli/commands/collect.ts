@@ -8,6 +8,7 @@ import { collectGenericFlags } from './collect-generic.js';
 import { collectGitFlags } from './collect-git.js';
 import { collectGitHubFlags } from './collect-github.js';
 import { collectJunitFlags } from './collect-junit.js';
+import { collectSurveyFlags } from './collect-survey.js';
 
 /**
  * The flags of one `pitwall collect <id>`: maps them to the collector's options, runs it and
@@ -25,6 +26,7 @@ const FLAGS: Partial<Record<string, CollectFlags>> = {
   junit: collectJunitFlags,
   coverage: collectCoverageFlags,
   feedback: collectFeedbackFlags,
+  survey: collectSurveyFlags,
 };
 
 /** `pitwall collect <id>`: one subcommand per registry collector. */

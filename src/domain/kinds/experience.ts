@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SURVEY_CONSTRUCT_NAMES, scoreProblem } from '../survey-constructs.js';
 import { count, instant, int32, jsonMap, objectInOrder, optInstant, optText, text } from './common.js';
 
 /** A timed operation, e.g. a test-environment provisioning and its phases (parent_id). */
@@ -96,19 +97,34 @@ export const metricSketch = z.object({
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64 (DDSketch.toProto)'),
 });
 
-export const surveyResponse = z.object({
-  survey: text,
-  respondent: text,
-  question: text,
-  team: optText,
-  answered_at: instant,
-  score: z
-    .number()
-    .finite()
-    .nullish()
-    .transform((v) => v ?? null),
-  comment: optText,
-});
+/**
+ * One answer of one respondent to one survey item. `question` is the source's id (Qualtrics
+ * QID5, a CSV header); `construct` what it measures (src/domain/survey-constructs.ts), whose
+ * scale the score must fit; `choice` the choice text answered; `comment` free text.
+ */
+export const surveyResponse = z
+  .object({
+    survey: text,
+    respondent: text,
+    question: text,
+    team: optText,
+    answered_at: instant,
+    score: z
+      .number()
+      .finite()
+      .nullish()
+      .transform((v) => v ?? null),
+    comment: optText,
+    construct: z
+      .enum(SURVEY_CONSTRUCT_NAMES)
+      .nullish()
+      .transform((v) => v ?? null),
+    choice: optText,
+  })
+  .superRefine((r, ctx) => {
+    const problem = r.construct && r.score !== null ? scoreProblem(r.construct, r.score) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['score'], message: problem });
+  });
 
 export const feedback = z.object({
   id: text,
