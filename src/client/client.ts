@@ -22,6 +22,7 @@ import type {
   SpaceResponse,
   TestenvResponse,
 } from './types.js';
+import type { FeedbackInput, FeedbackSummaryResponse } from './types.js';
 
 /** An error answer from the server: its HTTP status and the envelope's stable code. */
 export class PitwallApiError extends Error {
@@ -163,6 +164,13 @@ export class PitwallClient {
   annotations = (q?: Query) => this.get<{ annotations: Annotation[] }>('/annotations', q);
   /** metric, and annotation (with days) or before/after as START..END; other keys filter (repo=...). */
   impact = (q: Query) => this.get<ImpactResponse>('/impact', q);
+
+  // Feedback and friction (docs/feedback.md).
+  /** Scope ingest, or none for anonymous feedback when feedback.public_form is on. */
+  feedback = (b: FeedbackInput) =>
+    this.post<{ id: string; occurred_at: string; anonymous: boolean }>('/feedback', b);
+  /** from, to, team. */
+  feedbackSummary = (q?: Query) => this.get<FeedbackSummaryResponse>('/feedback/summary', q);
 
   healthz = () => this.request<{ ok: boolean; store: string }>('GET', '/healthz');
   /** Prometheus text exposition. */

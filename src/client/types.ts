@@ -85,3 +85,17 @@ export type Query = Record<string, string | number | Date | null | undefined>;
 export type ImpactResponse = Json<ImpactReport>;
 /** GET /api/v1/annotations: dated changes, newest first. */
 export type Annotation = Json<AnnotationRow>;
+
+/** GET /api/v1/feedback/summary: friction by category with trend, top drivers by theme (docs/feedback.md). */
+export type FeedbackSummaryResponse = Json<import('../report/feedback.js').FeedbackSummary>;
+/** POST /api/v1/feedback: one piece of feedback (anonymous when no author is given). */
+export interface FeedbackInput {
+  category: string;
+  sentiment: 'praise' | 'friction' | 'idea' | 'other';
+  text: string;
+  team?: string;
+  /** Stored as a keyed-hash pseudonym; needs the ingest scope. */
+  author?: string;
+  occurred_at?: string;
+  id?: string;
+}

@@ -14,6 +14,7 @@ import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
 import { impactRoutes } from './impact.js';
+import { feedbackRoutes } from './feedback.js';
 import { correlationRoutes } from './correlations.js';
 import { listenerRoutes } from './listeners.js';
 import { otlpRoutes } from './otlp.js';
@@ -84,6 +85,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   otlpRoutes(app, ctx, auth);
   testenvRoutes(app, ctx, auth);
   impactRoutes(app, ctx, auth);
+  feedbackRoutes(app, ctx, auth);
   correlationRoutes(app, ctx, auth);
   spaceRoutes(app, ctx, auth);
   listenerRoutes(app, ctx, auth);
