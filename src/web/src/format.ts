@@ -73,3 +73,9 @@ export function targetText(
 }
 
 export const day = (iso: string): string => iso.slice(0, 10);
+
+/**
+ * A value withheld by the privacy rule reads as the reason's first words, "withheld: fewer than
+ * 5 people", in place of the number (the API's full reason goes in the tooltip).
+ */
+export const withheldShort = (reason: string): string => reason.split(' (')[0]!;

@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { Panel } from '../components/Panel.js';
 import { useLoad } from '../data.js';
 import { iso, previousWindow, useFilters } from '../filters.js';
-import { changeText, show } from '../format.js';
+import { changeText, show, withheldShort } from '../format.js';
 
 const TERM: Record<string, string> = {
   speed: 'Speed (lead time vs 24 h)',
@@ -55,20 +55,29 @@ export function DxiPanel() {
       </div>
       <p className="kpi-sub trend">{data ? changeText(dxi, data[1].dxi, 'points') : ' '}</p>
       <ul className="bars">
-        {data?.[0].terms.map((t) => (
-          <li key={t.term}>
-            <span>
-              {TERM[t.term] ?? t.term} <span className="muted">×{t.weight}</span>
-            </span>
-            <span className="bar">
+        {data?.[0].terms.map((t) => {
+          const withheld = t.inputs.find((i) => i.withheld)?.withheld;
+          return (
+            <li key={t.term}>
+              <span>
+                {TERM[t.term] ?? t.term} <span className="muted">×{t.weight}</span>
+              </span>
+              <span className="bar">
+                <span
+                  className={`fill status-${light(t.score)}`}
+                  style={{ width: `${Math.round((t.score ?? 0) * 100)}%` }}
+                />
+              </span>
               <span
-                className={`fill status-${light(t.score)}`}
-                style={{ width: `${Math.round((t.score ?? 0) * 100)}%` }}
-              />
-            </span>
-            <span className="num">{t.score === null ? '—' : t.score.toFixed(2)}</span>
-          </li>
-        ))}
+                className={withheld ? 'num withheld' : 'num'}
+                title={withheld}
+                data-testid={`dxi-term-${t.term}`}
+              >
+                {withheld ? withheldShort(withheld) : t.score === null ? '—' : t.score.toFixed(2)}
+              </span>
+            </li>
+          );
+        })}
       </ul>
     </Panel>
   );

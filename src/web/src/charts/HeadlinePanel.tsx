@@ -53,6 +53,11 @@ export function HeadlinePanel() {
           ? `${data.developers} developers · ${show(data.hoursSavedPerDeveloper, 'hours').text} h each · ≈ ${show(saved === null ? null : saved / 40, 'weeks').text} developer-weeks`
           : ' '}
       </p>
+      {data?.localWithheld && (
+        <p className="muted withheld" data-testid="headline-local-withheld">
+          Local builds & tests left out of both totals: {data.localWithheld}
+        </p>
+      )}
       {data && (
         <table className="mini">
           <thead>

@@ -3,7 +3,7 @@ import { Panel } from '../components/Panel.js';
 import { useExplain } from '../components/ExplainDrawer.js';
 import { useLoad, useRegistry } from '../data.js';
 import { metricQuery, useFilters } from '../filters.js';
-import { show, STATUS_LABEL, statusOf, targetText } from '../format.js';
+import { show, STATUS_LABEL, statusOf, targetText, withheldShort } from '../format.js';
 
 /** Several metrics against their targets as traffic lights: the one-glance health check. */
 export function Scorecard({
@@ -37,6 +37,7 @@ export function Scorecard({
             const info = registry.get(m);
             if (!info) return null;
             const value = data?.[i]?.values[0]?.value ?? null;
+            const withheld = data?.[i]?.values[0]?.withheld ?? null;
             const status = statusOf(value, info.direction, info.thresholds);
             const s = show(value, info.unit);
             return (
@@ -46,10 +47,17 @@ export function Scorecard({
                 </td>
                 <td>{info.title}</td>
                 <td className="num">
-                  <b data-testid={`value-${m}`} data-value={value ?? ''} data-loaded={data ? '1' : '0'}>
-                    {s.text}
+                  <b
+                    data-testid={`value-${m}`}
+                    data-value={value ?? ''}
+                    data-withheld={withheld ?? undefined}
+                    data-loaded={data ? '1' : '0'}
+                    title={withheld ?? undefined}
+                    className={withheld ? 'withheld' : undefined}
+                  >
+                    {withheld ? withheldShort(withheld) : s.text}
                   </b>{' '}
-                  {s.unit}
+                  {withheld ? '' : s.unit}
                 </td>
                 <td className="muted">{targetText(info.thresholds, info.direction, info.unit)}</td>
               </tr>

@@ -4,7 +4,7 @@ import { Chart, type ChartOption } from '../components/Chart.js';
 import { Panel } from '../components/Panel.js';
 import { useLoad, useRegistry } from '../data.js';
 import { metricQuery, useFilters } from '../filters.js';
-import { show } from '../format.js';
+import { show, withheldShort } from '../format.js';
 import type { MetricInfo, MetricPoint } from '../types.js';
 
 interface SeriesProps {
@@ -57,6 +57,14 @@ export function SeriesPanel(p: SeriesProps) {
     [data],
   );
   const ignored = [...new Set(queries.flatMap((q) => q.ignored))];
+  // Withheld points are gaps in the chart; the note says how many and why, so a gap never reads as "no data".
+  const withheld = (data ?? []).flatMap((d) => d.values.filter((v) => v.withheld));
+  const privacy = withheld.length
+    ? `${withheld.length} point${withheld.length === 1 ? '' : 's'} ${withheldShort(withheld[0]!.withheld!)}.`
+    : null;
+  const whole = ignored.length
+    ? `Whole organisation: no ${ignored.join('/')} breakdown for this chart.`
+    : null;
   return (
     <Panel
       title={p.title}
@@ -66,10 +74,17 @@ export function SeriesPanel(p: SeriesProps) {
       testid={p.testid}
       wide={p.wide}
       span={p.span}
-      note={
-        ignored.length ? `Whole organisation: no ${ignored.join('/')} breakdown for this chart.` : undefined
-      }
+      note={whole ?? undefined}
     >
+      {privacy && (
+        <p
+          className="muted withheld"
+          data-testid={p.testid ? `${p.testid}-withheld` : undefined}
+          title={withheld[0]!.withheld}
+        >
+          {privacy}
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
       {option ? <Chart option={option} /> : <div className="chart placeholder" />}
     </Panel>

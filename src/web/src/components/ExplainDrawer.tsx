@@ -47,11 +47,18 @@ function ExplainDrawer({ metric, onClose }: { metric: string; onClose: () => voi
         </header>
         {loading && <p>Loading…</p>}
         {error && <p className="error">{error}</p>}
-        {data && (
+        {data?.withheld && (
+          // A personal metric: its rows are people's answers or behaviour, never listed.
+          <p className="withheld" data-testid="explain-withheld">
+            {data.total === null ? '' : `${data.total} rows from ${data.people} people. `}
+            {data.withheld}
+          </p>
+        )}
+        {data && !data.withheld && (
           <>
             <p>
               <b data-testid="explain-total">{data.total}</b> rows
-              {data.rows.length < data.total ? `, first ${data.rows.length} shown` : ''}
+              {data.rows.length < (data.total ?? 0) ? `, first ${data.rows.length} shown` : ''}
             </p>
             <div className="table-wrap">
               <table data-testid="explain-rows">

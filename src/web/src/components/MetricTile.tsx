@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { useLoad, useMetricInfo } from '../data.js';
 import { metricQuery, previousWindow, useFilters } from '../filters.js';
-import { changeText, show, STATUS_LABEL, statusOf, trendOf } from '../format.js';
+import { changeText, show, STATUS_LABEL, statusOf, trendOf, withheldShort } from '../format.js';
 import { Panel } from './Panel.js';
 
 /**
@@ -18,7 +18,11 @@ export function MetricTile({ name, title, extra }: { name: string; title?: strin
     async () => {
       if (!info) return null;
       const [a, b] = await Promise.all([api.metric(name, cur.query), api.metric(name, prev.query)]);
-      return { value: a.values[0]?.value ?? null, previous: b.values[0]?.value ?? null };
+      return {
+        value: a.values[0]?.value ?? null,
+        previous: b.values[0]?.value ?? null,
+        withheld: a.values[0]?.withheld ?? null,
+      };
     },
   );
   const unit = info?.unit ?? '';
@@ -26,6 +30,7 @@ export function MetricTile({ name, title, extra }: { name: string; title?: strin
   const status = info ? statusOf(value, info.direction, info.thresholds) : 'none';
   const trend = info && data ? trendOf(value, data.previous, info.direction) : 'unknown';
   const s = show(value, unit);
+  const withheld = data?.withheld ?? null;
   return (
     <Panel
       title={title ?? info?.title ?? name}
@@ -42,14 +47,16 @@ export function MetricTile({ name, title, extra }: { name: string; title?: strin
       <div className={`kpi status-${status}`}>
         <span className="light" title={STATUS_LABEL[status]} />
         <span
-          className="kpi-value"
+          className={withheld ? 'kpi-value withheld' : 'kpi-value'}
           data-testid={`value-${name}`}
           data-value={value ?? ''}
+          data-withheld={withheld ?? undefined}
           data-loaded={data ? '1' : '0'}
+          title={withheld ?? undefined}
         >
-          {s.text}
+          {withheld ? withheldShort(withheld) : s.text}
         </span>
-        <span className="kpi-unit">{s.unit}</span>
+        {!withheld && <span className="kpi-unit">{s.unit}</span>}
       </div>
       <div className="kpi-sub">
         <span className={`badge status-${status}`}>{STATUS_LABEL[status]}</span>
