@@ -7,6 +7,7 @@ import { RegistryContext, useLoad } from './data.js';
 import { Executive } from './pages/Executive.js';
 import { InnerLoop } from './pages/InnerLoop.js';
 import { Platform } from './pages/Platform.js';
+import { Space } from './pages/Space.js';
 import { Team } from './pages/Team.js';
 import { TestEnv } from './pages/TestEnv.js';
 import './styles.css';
@@ -18,6 +19,7 @@ const router = createBrowserRouter([
       { path: '/', element: <Navigate to="/executive" replace /> },
       { path: '/executive', element: <Executive /> },
       { path: '/platform', element: <Platform /> },
+      { path: '/space', element: <Space /> },
       { path: '/inner-loop', element: <InnerLoop /> },
       { path: '/test-environments', element: <TestEnv /> },
       { path: '/team/:team', element: <Team /> },

@@ -32,6 +32,7 @@ export function Layout() {
         <nav>
           <NavLink to={`/executive?${keep}`}>Executive</NavLink>
           <NavLink to={`/platform?${keep}`}>Platform</NavLink>
+          <NavLink to={`/space?${keep}`}>SPACE</NavLink>
           <NavLink to={`/test-environments?${keep}`}>Test environments</NavLink>
           <NavLink to={`/inner-loop?${keep}`}>Inner loop</NavLink>
           {firstTeam && <NavLink to={`/team/${encodeURIComponent(firstTeam)}?${keep}`}>Team</NavLink>}

@@ -4,6 +4,7 @@ import { HeadlinePanel } from '../charts/HeadlinePanel.js';
 import { InsightsPanels } from '../charts/InsightsPanels.js';
 import { Scorecard } from '../charts/Scorecard.js';
 import { SeriesPanel } from '../charts/SeriesPanel.js';
+import { SpaceScore } from '../charts/SpaceScore.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { PageTitle } from '../components/PageTitle.js';
 
@@ -20,6 +21,7 @@ export function Executive() {
         <DxiPanel />
         <MetricTile name="dx.survey.nps" />
         <MetricTile name="dx.survey.satisfaction" />
+        <SpaceScore />
         <DoraPanel />
         <Scorecard
           title="Developer experience vs target"
