@@ -4,6 +4,7 @@ import { ciStages } from '../report/ci-stages.js';
 import { doraSummary } from '../report/dora.js';
 import { computeDxi } from '../report/dxi.js';
 import { buildHeadline } from '../report/headline.js';
+import { forecastMetric } from '../report/forecast.js';
 import { buildInsights } from '../report/insights.js';
 import { innerLoop } from '../report/inner-loop.js';
 import { queueHeatmap } from '../report/queue-heatmap.js';
@@ -73,6 +74,20 @@ export function reportRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOp
   app.get('/api/v1/insights', read, async (c) => {
     const { q, store, from, to } = await win(c);
     return c.json(await buildInsights(store, registry, config, { from, to, team: q.team ?? null }));
+  });
+  /** One metric's next quarter with its prediction interval (the executive trend charts). */
+  app.get('/api/v1/insights/forecast', read, async (c) => {
+    const { q, store, to } = await win(c);
+    const metric = c.req.query('metric');
+    if (!metric)
+      throw invalidArgument(
+        'metric is required: e.g. ?metric=dora.deploys.days_per_week (see /api/v1/registry)',
+        {
+          field: 'metric',
+        },
+      );
+    registry.get(metric);
+    return c.json(await forecastMetric(store, registry, { metric, to, team: q.team ?? null }));
   });
   app.get('/api/v1/inner-loop', read, async (c) => {
     const { store, from, to } = await win(c);
