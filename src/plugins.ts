@@ -3,6 +3,7 @@ import { agentSettings } from './agent/config.js';
 import { collectors } from './collectors/index.js';
 import { composeConfigSchema } from './config/compose.js';
 import { retentionSettings } from './export/retention-config.js';
+import { experimentsSettings } from './report/experiments/config.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
 import type { Config, PluginSections } from './config/schema.js';
 import type { ConfigContributions } from './config/sections.js';
@@ -28,6 +29,7 @@ const pluginSettings = [
   retentionSettings,
   correlationsSettings,
   spaceSettings,
+  experimentsSettings,
 ] as const;
 
 export const configContributions: ConfigContributions = {

@@ -4,6 +4,7 @@ import { registerAgent } from './commands/agent.js';
 import { registerAnnotate } from './commands/annotate.js';
 import { registerExport } from './commands/export.js';
 import { registerImpact } from './commands/impact.js';
+import { registerExperiment } from './commands/experiment.js';
 import { registerRetention } from './commands/retention.js';
 import { registerCi } from './commands/ci.js';
 import { registerCollect } from './commands/collect.js';
@@ -42,6 +43,7 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerAnnotate,
   registerImpact,
+  registerExperiment,
   registerExport,
   registerRetention,
   registerPoints,

@@ -5,6 +5,7 @@ import { CI, PR, PROVISIONING } from './params.js';
 import { testEnvironment, type HeadCi } from './provisioning.js';
 import { Rng } from './random.js';
 import { mergedPrCoverage } from './coverage.js';
+import { reviewWaitFactor } from './experiments.js';
 
 const H = 3_600_000;
 const VERBS = ['Add', 'Improve', 'Refactor', 'Speed up', 'Tidy', 'Support', 'Handle', 'Document'];
@@ -55,6 +56,11 @@ export function openPr(
     others.length ? others : ctx.org.developers.map((d) => d.login).filter((l) => l !== author),
   );
   const firstReviewAt = readyAt + Math.round(rng.lognormal(st.team.reviewLatencyMedianHours, 0.8) * H);
+  // The planted experiment (experiments.ts) shortens only the first review's wait: the rest of the
+  // PR's life keeps its times, so no later draw or event moves.
+  const reviewedAt = isBot
+    ? firstReviewAt
+    : readyAt + Math.round((firstReviewAt - readyAt) * reviewWaitFactor(ctx, author, readyAt));
   const changes = !isBot && rng.chance(PR.changesRequestedShare);
   const genuine =
     !isBot && rng.chance(CI.genuineFailurePrShare)
@@ -112,7 +118,7 @@ export function openPr(
     updated_at: new Date(Math.min(closed ? closeAt : visiblePushes[visiblePushes.length - 1]!.at, end - 1)),
   });
   const reviews: [number, 'approved' | 'changes_requested'][] = [
-    [firstReviewAt, changes ? 'changes_requested' : 'approved'],
+    [reviewedAt, changes ? 'changes_requested' : 'approved'],
   ];
   if (changes) reviews.push([approvalAt, 'approved']);
   reviews.forEach(([at, state], i) => {
@@ -142,8 +148,8 @@ export function openPr(
   // The provisioner waits for the CI of the PR's head at the time it polls.
   const headCi = (t: number) => ci.filter((c) => c.pushAt <= t).pop() ?? ci[0]!;
   if (!isBot) {
-    if (firstReviewAt < end)
-      ctx.realised.push(ctx.realised.reviewLatencyHours, st.team.team, (firstReviewAt - readyAt) / H);
+    if (reviewedAt < end)
+      ctx.realised.push(ctx.realised.reviewLatencyHours, st.team.team, (reviewedAt - readyAt) / H);
     if (merged) ctx.realised.push(ctx.realised.cycleTimeHours, st.team.team, (closeAt - createdAt) / H);
     // Most developers ask for an environment within minutes of the PR being ready, while its CI runs.
     if (ctx.rng.env.chance(0.6))

@@ -136,14 +136,5 @@ export const feedback = z.object({
   text: z.string().default(''),
 });
 
-export const experiment = objectInOrder([['started_at', 'ended_at']], {
-  id: text,
-  name: text,
-  hypothesis: z.string().default(''),
-  metric: optText,
-  started_at: instant,
-  ended_at: optInstant,
-  cohort: z.string().default(''),
-  status: z.enum(['planned', 'running', 'stopped', 'rolled_out']).default('running'),
-  participants: count.default(0),
-});
+/** An experiment: its schema and cohort specs live in experiment.ts. */
+export { experiment } from './experiment.js';

@@ -45,6 +45,7 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 24, yellow: 72 },
     groupBy: GROUPS,
+    person: 'author',
     facts: prFacts('pr.merged_at', hoursBetween('pr.created_at', 'pr.merged_at'), 'pr.merged_at is not null'),
     aggregate: median,
   },
@@ -60,6 +61,8 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'lower_is_better',
     thresholds: { green: 4, yellow: 24 },
     groupBy: GROUPS,
+    // The PR's author: lets an experiment compare the PRs of a cohort of people with the rest.
+    person: 'author',
     ...prDuration(
       'coalesce(pr.ready_at, pr.created_at)',
       'pr.first_review_at',
@@ -93,6 +96,7 @@ export const prDefinitions: MetricDefinition[] = [
     direction: 'higher_is_better',
     thresholds: { green: 0.5, yellow: 0.3 },
     groupBy: GROUPS,
+    person: 'author',
     facts: prFacts(
       'pr.merged_at',
       'case when pr.review_comments > 0 then 1.0 else 0.0 end',
@@ -110,6 +114,7 @@ export const prDefinitions: MetricDefinition[] = [
     action: 'Pair it with PR size: many comments on large PRs means they should be split.',
     direction: 'higher_is_better',
     groupBy: GROUPS,
+    person: 'author',
     facts: prFacts(
       'pr.merged_at',
       'cast(pr.comments + pr.review_comments as double precision)',

@@ -19,5 +19,6 @@ export const humanPrs = (
   from pull_requests pr left join people p on p.login = pr.author left join repos r on r.repo = pr.repo ${join}
   where ${notBot('pr.author')} and ${where}`;
 
-/** Facts over human pull requests: `ts`, `v`, repo and team. */
-export const prFacts = (ts: string, v: string, where = 'true') => humanPrs(`${ts} as ts, ${v} as v`, where);
+/** Facts over human pull requests: `ts`, `v`, the PR's `author` (a metric's `person`), repo and team. */
+export const prFacts = (ts: string, v: string, where = 'true') =>
+  humanPrs(`${ts} as ts, ${v} as v, pr.author as author`, where);
