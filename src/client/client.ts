@@ -13,6 +13,7 @@ import type {
   IngestResult,
   InnerLoopResponse,
   InsightsResponse,
+  ForecastResponse,
   MetricInfo,
   MetricSeries,
   Query,
@@ -119,6 +120,8 @@ export class PitwallClient {
   headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
   /** A series' stats: `name`, and optionally stat, from, to, by, bucket, tag (key:value). */
   points = (q: Query & { name: string }) => this.get<PointsResponse>('/points', q);
+  /** A metric's next quarter: `metric`, and optionally to, team. */
+  forecast = (q: Query & { metric: string }) => this.get<ForecastResponse>('/insights/forecast', q);
   innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
   testenv = (q?: Query) => this.get<TestenvResponse>('/testenv', q);
   /** SPACE: from, to, team (docs/space.md). */

@@ -15,6 +15,7 @@ import type { Dxi } from '../report/dxi.js';
 import type { Headline } from '../report/headline.js';
 import type { PointsAnswer } from '../report/points.js';
 import type { Insights } from '../report/insights.js';
+import type { Forecast } from '../report/forecast.js';
 import type { InnerLoopReport } from '../report/inner-loop.js';
 import type { HeatmapCell } from '../report/queue-heatmap.js';
 import type { TestenvReport } from '../report/testenv.js';
@@ -60,6 +61,8 @@ export type InnerLoopResponse = Json<InnerLoopReport>;
 export type TestenvResponse = Json<TestenvReport>;
 /** GET /api/v1/space: the SPACE deep dive and executive panel (docs/space.md). */
 export type SpaceResponse = Json<SpaceReport>;
+/** GET /api/v1/insights/forecast: a metric's next quarter with its prediction interval (docs/insights.md). */
+export type ForecastResponse = Json<Forecast>;
 export type ExplainResponse = Json<Explanation>;
 export interface FlakyResponse {
   from: string;

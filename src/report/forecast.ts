@@ -116,8 +116,9 @@ export async function forecastMetric(
       ...(r?.withheld ? { withheld: r.withheld } : {}),
     };
   });
-  // A trend starts where the data starts: weeks before the first value are not zeros.
-  const first = history.findIndex((h) => h.value !== null);
+  // A trend starts where the data starts: the weeks before the first non-zero value are weeks
+  // before anything was recorded (a rate over no deployments reads 0), not a rise from zero.
+  const first = history.findIndex((h) => h.value !== null && h.value !== 0);
   const fitted = first < 0 ? [] : history.slice(first);
   const observed = fitted.filter((h) => h.value !== null).length;
   const base = { metric: def.name, title: def.title, unit: def.unit, method: FORECAST_METHOD };

@@ -9,6 +9,7 @@ import type {
   ImpactResponse,
   InnerLoopResponse,
   InsightsResponse,
+  ForecastResponse,
   MetricInfo,
   MetricSeries,
   Status,
@@ -22,6 +23,7 @@ export type DoraSummary = DoraResponse;
 export type StageRow = CiStagesResponse['stages'][number];
 export type FlakyTest = FlakyResponse['tests'][number];
 export type Insight = InsightsResponse['attention'][number];
+export type Forecast = ForecastResponse;
 export type Headline = HeadlineResponse;
 export type HeadlineInputs = HeadlineResponse['hoursSavedInputs']['current'];
 export type InnerLoop = InnerLoopResponse;

@@ -4,6 +4,7 @@ import { HeadlinePanel } from '../charts/HeadlinePanel.js';
 import { InsightsPanels } from '../charts/InsightsPanels.js';
 import { Scorecard } from '../charts/Scorecard.js';
 import { SeriesPanel } from '../charts/SeriesPanel.js';
+import { TrendForecast } from '../charts/TrendForecast.js';
 import { SpaceScore } from '../charts/SpaceScore.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { PageTitle } from '../components/PageTitle.js';
@@ -44,31 +45,14 @@ export function Executive() {
           }}
         />
         <InsightsPanels />
-        <SeriesPanel
-          title="Trend by month: deployment frequency"
-          metrics={['dora.deploys.days_per_week']}
-          bucket="month"
-          days={365}
+        <TrendForecast
+          title="Trend and next quarter: deployment frequency"
+          metric="dora.deploys.days_per_week"
           testid="trend-deploys"
         />
-        <SeriesPanel
-          title="Trend by month: lead time"
-          metrics={['dora.lead_time.median_hours']}
-          bucket="month"
-          days={365}
-        />
-        <SeriesPanel
-          title="Trend by month: developer NPS"
-          metrics={['dx.survey.nps']}
-          bucket="month"
-          days={365}
-        />
-        <SeriesPanel
-          title="Trend by month: change failure rate"
-          metrics={['dora.change_failure.rate']}
-          bucket="month"
-          days={365}
-        />
+        <TrendForecast title="Trend and next quarter: lead time" metric="dora.lead_time.median_hours" />
+        <TrendForecast title="Trend and next quarter: developer NPS" metric="dx.survey.nps" />
+        <TrendForecast title="Trend and next quarter: change failure rate" metric="dora.change_failure.rate" />
         {FOUR_KEYS.map((m) => (
           <SeriesPanel key={m} title={`Weekly: ${shortTitle(m)}`} metrics={[m]} bucket="week" />
         ))}
