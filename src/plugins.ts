@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { agentSettings } from './agent/config.js';
+import { alertConfigIssues, alertsSettings, digestsSettings, notifySettings } from './alerts/config.js';
 import { collectors } from './collectors/index.js';
 import { composeConfigSchema } from './config/compose.js';
 import { retentionSettings } from './export/retention-config.js';
@@ -27,6 +28,9 @@ const pluginSettings = [
   statsdSettings,
   testenvSettings,
   retentionSettings,
+  alertsSettings,
+  notifySettings,
+  digestsSettings,
   correlationsSettings,
   spaceSettings,
   experimentsSettings,
@@ -36,6 +40,7 @@ export const configContributions: ConfigContributions = {
   sections: [...collectors.flatMap((c) => ('settings' in c ? [c.settings] : [])), ...pluginSettings],
   scheduled: collectors.map((c) => ({ id: c.id, options: c.configSchema })),
   metrics: metricNames(),
+  checks: [alertConfigIssues],
 };
 
 /** The whole config schema: core sections, plug-in sections, scheduled jobs checked per collector. */

@@ -12,6 +12,7 @@ import { registerCorrelate } from './commands/correlate.js';
 import { registerRoi } from './commands/roi.js';
 import { registerCollectors } from './commands/collectors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDigest } from './commands/digest.js';
 import { registerDora } from './commands/dora.js';
 import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -49,4 +50,5 @@ export const commands: RegisterCommand[] = [
   registerPoints,
   registerCorrelate,
   registerRoi,
+  registerDigest,
 ];

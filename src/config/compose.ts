@@ -97,5 +97,8 @@ export function composeConfigSchema(c: ConfigContributions): z.ZodType<Config> {
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     for (const issue of thresholdIssues(c.metrics, (cfg as CoreConfig).metrics.thresholds))
       ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const check of c.checks ?? [])
+      for (const issue of check(cfg as unknown as Config))
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   }) as unknown as z.ZodType<Config>;
 }

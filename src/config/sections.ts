@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Config } from './schema.js';
 
 /**
  * A plug-in's own section of pitwall.yaml (`github:`, ...). The plug-in declares it and its
@@ -36,6 +37,11 @@ export interface ConfigContributions {
   scheduled: readonly ScheduledKind[];
   /** The metric registry's names: a `metrics.thresholds` key must be one (unchecked when left out). */
   metrics?: readonly string[];
+  /**
+   * Checks across sections once each is valid (an alert rule's channel against notify.channels,
+   * its metric against the registry): each issue names its key, as a section's own would.
+   */
+  checks?: readonly ((cfg: Config) => { path: (string | number)[]; message: string }[])[];
 }
 
 /** The core sections alone: tests of core code; a plug-in's section or a scheduled job is then refused. */

@@ -14,6 +14,7 @@ import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
 import { impactRoutes } from './impact.js';
+import { alertRoutes } from './alerts.js';
 import { experimentRoutes } from './experiments.js';
 import { feedbackRoutes } from './feedback.js';
 import { correlationRoutes } from './correlations.js';
@@ -86,6 +87,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   otlpRoutes(app, ctx, auth);
   testenvRoutes(app, ctx, auth);
   impactRoutes(app, ctx, auth);
+  alertRoutes(app, ctx, auth);
   experimentRoutes(app, ctx, auth);
   feedbackRoutes(app, ctx, auth);
   correlationRoutes(app, ctx, auth);

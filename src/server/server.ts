@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { registryFor } from '../metrics/definitions/index.js';
 import type { Store } from '../store/store.js';
+import { buildChannels } from '../alerts/channels/index.js';
+import { AlertSchedule } from './alert-schedule.js';
 import { buildApp } from './app.js';
 import { answerClientErrors } from './client-errors.js';
 import type { ServerContext } from './context.js';
@@ -34,12 +36,16 @@ export interface StartOptions {
    */
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
+  /** The first retry's backoff of webhook channels (default 1 s; tests shorten it). */
+  notifyBackoffMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   ctx: ServerContext;
   scheduler: Scheduler;
+  /** Alert evaluation and digests on their schedules (`notify.evaluate`, `digests:`). */
+  alerts: AlertSchedule;
   /**
    * Stops accepting connections, lets the requests in flight finish (up to
    * `server.drain_timeout_seconds`, then cuts them) while later ones get 503, stops the schedule
@@ -75,6 +81,11 @@ export function createContext(o: StartOptions): ServerContext {
 /** The app on a real socket, plus the collector schedule: what `pitwall serve` runs. */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
   Scheduler.validate(o.config);
+  // Channel secrets come from the environment: an unset variable stops the start, naming it.
+  const channels = buildChannels(o.config.notify, {
+    env: o.env ?? process.env,
+    minBackoffMs: o.notifyBackoffMs,
+  });
   const ctx = createContext(o);
   const app = buildApp(ctx, {
     anonymousRead: o.anonymousRead ?? o.config.server.anonymous_read,
@@ -95,15 +106,21 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     env: o.env ?? process.env,
     cwd: o.cwd ?? process.cwd(),
   });
-  if (o.schedule !== false) scheduler.start();
+  const alerts = new AlertSchedule(ctx, channels);
+  if (o.schedule !== false) {
+    scheduler.start();
+    alerts.start();
+  }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
     ctx,
     scheduler,
+    alerts,
     close: once(async () => {
       await drain(server, ctx, o.config.server.drain_timeout_seconds * 1000);
       await scheduler.stop();
+      await alerts.stop();
       await ctx.enrich.flush();
     }),
   };

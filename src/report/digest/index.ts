@@ -1,0 +1,3 @@
+export * from './build.js';
+export * from './render.js';
+export { sendDigest } from './send.js';
