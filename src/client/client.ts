@@ -23,6 +23,7 @@ import type {
   SpaceResponse,
   TestenvResponse,
 } from './types.js';
+import type { CorrelationResponse, RoiResponse, StrongestCorrelationsResponse } from './types.js';
 import type { FeedbackInput, FeedbackSummaryResponse } from './types.js';
 
 /** An error answer from the server: its HTTP status and the envelope's stable code. */
@@ -119,9 +120,9 @@ export class PitwallClient {
   insights = (q?: Query) => this.get<InsightsResponse>('/insights', q);
   headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
   /** A series' stats: `name`, and optionally stat, from, to, by, bucket, tag (key:value). */
-  points = (q: Query & { name: string }) => this.get<PointsResponse>('/points', q);
   /** A metric's next quarter: `metric`, and optionally to, team. */
   forecast = (q: Query & { metric: string }) => this.get<ForecastResponse>('/insights/forecast', q);
+  points = (q: Query & { name: string }) => this.get<PointsResponse>('/points', q);
   innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
   testenv = (q?: Query) => this.get<TestenvResponse>('/testenv', q);
   /** SPACE: from, to, team (docs/space.md). */
@@ -130,6 +131,12 @@ export class PitwallClient {
   repos = () => this.get<{ repos: { repo: string; team: string | null }[] }>('/repos');
   sources = () => this.get<{ sources: Source[] }>('/sources');
   listeners = () => this.get<{ listeners: Listener[] }>('/listeners');
+  // Correlations (docs/correlations.md) and Platform ROI (docs/roi.md).
+  /** Spearman over team x bucket points: x, y, bucket (week|month|quarter), from, to, min_n, alpha. */
+  correlation = (q: Query & { x: string; y: string }) => this.get<CorrelationResponse>('/correlations', q);
+  strongestCorrelations = () => this.get<StrongestCorrelationsResponse>('/correlations/strongest');
+  /** Windows: annotation + days, or baseline and current (START..END); default the data's first and last 28 days. */
+  roi = (q?: Query) => this.get<RoiResponse>('/roi', q);
 
   ingest = (records: readonly unknown[]) => this.post<IngestResult>('/ingest', { records });
   deployment = (b: {

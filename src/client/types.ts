@@ -22,6 +22,9 @@ import type { TestenvReport } from '../report/testenv.js';
 import type { SpaceReport } from '../report/space.js';
 import type { SourceState } from '../collectors/sources.js';
 import type { ListenerState } from '../server/listeners.js';
+import type { Correlation } from '../report/correlations.js';
+import type { StrongestTable } from '../report/correlations-strongest.js';
+import type { RoiReport } from '../report/roi.js';
 
 export type Json<T> = T extends Date
   ? string
@@ -57,12 +60,12 @@ export type HeadlineResponse = Json<Headline>;
 /** GET /api/v1/points: a StatsD series' stats and merged-sketch percentiles (docs/retention.md). */
 export type PointsResponse = Json<PointsAnswer>;
 export type InsightsResponse = Json<Insights>;
+/** GET /api/v1/insights/forecast: a metric's next quarter with its prediction interval (docs/insights.md). */
+export type ForecastResponse = Json<Forecast>;
 export type InnerLoopResponse = Json<InnerLoopReport>;
 export type TestenvResponse = Json<TestenvReport>;
 /** GET /api/v1/space: the SPACE deep dive and executive panel (docs/space.md). */
 export type SpaceResponse = Json<SpaceReport>;
-/** GET /api/v1/insights/forecast: a metric's next quarter with its prediction interval (docs/insights.md). */
-export type ForecastResponse = Json<Forecast>;
 export type ExplainResponse = Json<Explanation>;
 export interface FlakyResponse {
   from: string;
@@ -102,3 +105,9 @@ export interface FeedbackInput {
   occurred_at?: string;
   id?: string;
 }
+
+// Correlations (docs/correlations.md) and Platform ROI (docs/roi.md).
+export type CorrelationResponse = Json<Correlation>;
+/** `stale`: an older table served while a newer one is computed. */
+export type StrongestCorrelationsResponse = Json<StrongestTable & { stale: boolean }>;
+export type RoiResponse = Json<RoiReport>;

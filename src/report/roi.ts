@@ -18,7 +18,7 @@ import {
   type CalculatorInputs,
   type Input,
 } from './roi/calculator.js';
-import { calculatorLines } from './roi/format.js';
+import { calculatorLines, compactAmount, money } from './roi/format.js';
 
 /**
  * Platform ROI from what the warehouse measures: developer hours saved (CI runs and test
@@ -112,6 +112,9 @@ export interface RoiReport {
     roiPercent: number | null;
     roiMultiple: number | null;
     breakEvenMonths: number | null;
+    /** As the panel shows them: "$2.1M/year" (or "12,300 hours/year"), "$480k". */
+    valueText: string;
+    investmentText: string | null;
   };
   warnings: string[];
 }
@@ -404,6 +407,13 @@ export async function roiReport(
       roiPercent: calculation.roiPercent,
       roiMultiple: calculation.roiMultiple,
       breakEvenMonths: calculation.breakEvenMonths,
+      valueText: calculation.inHours
+        ? `${calculation.benefit.hoursPerYear === null ? '—' : compactAmount(calculation.benefit.hoursPerYear)} hours/year`
+        : `${money(calculation.benefit.totalPerYear, costs.currency, false, true)}/year`,
+      investmentText:
+        calculation.investment.total === null
+          ? null
+          : money(calculation.investment.total, costs.currency, false, true),
     },
     warnings,
   };

@@ -11,10 +11,11 @@ export function compactAmount(v: number): string {
 }
 
 /** An amount as the seed writes it: exact ($75,000; $1.2M) or approximate (~$15M). */
-export function money(v: number | null, currency: string, approx = false): string {
+export function money(v: number | null, currency: string, approx = false, compact = false): string {
   if (v === null) return '—';
   const neg = v < 0 ? '-' : '';
   const a = Math.abs(v);
+  if (compact) return `${neg}${sym(currency)}${compactAmount(a)}`;
   if (approx) return `~${neg}${sym(currency)}${compactAmount(a)}`;
   if (a >= 1e6) return `${neg}${sym(currency)}${Number((a / 1e6).toFixed(2))}M`;
   return `${neg}${sym(currency)}${Math.round(a).toLocaleString('en-US')}`;

@@ -4,6 +4,7 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { api } from './api.js';
 import { Layout } from './components/Layout.js';
 import { RegistryContext, useLoad } from './data.js';
+import { Correlations } from './pages/Correlations.js';
 import { Executive } from './pages/Executive.js';
 import { InnerLoop } from './pages/InnerLoop.js';
 import { Platform } from './pages/Platform.js';
@@ -20,6 +21,7 @@ const router = createBrowserRouter([
       { path: '/executive', element: <Executive /> },
       { path: '/platform', element: <Platform /> },
       { path: '/space', element: <Space /> },
+      { path: '/correlations', element: <Correlations /> },
       { path: '/inner-loop', element: <InnerLoop /> },
       { path: '/test-environments', element: <TestEnv /> },
       { path: '/team/:team', element: <Team /> },

@@ -32,3 +32,10 @@ export type Testenv = TestenvResponse;
 export type { Annotation } from '../../client/index.js';
 export type Impact = ImpactResponse;
 export type ImpactComparison = ImpactResponse['comparisons'][number];
+
+// Correlations and Platform ROI.
+export type {
+  CorrelationResponse as Correlation,
+  RoiResponse as Roi,
+  StrongestCorrelationsResponse as StrongestCorrelations,
+} from '../../client/index.js';

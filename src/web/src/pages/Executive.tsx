@@ -8,6 +8,7 @@ import { TrendForecast } from '../charts/TrendForecast.js';
 import { SpaceScore } from '../charts/SpaceScore.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { PageTitle } from '../components/PageTitle.js';
+import { RoiPanel } from '../charts/RoiPanel.js';
 
 /** For the CTO and VPs: are we getting faster and happier, and what needs a decision. */
 export function Executive() {
@@ -19,6 +20,7 @@ export function Executive() {
       />
       <div className="grid">
         <HeadlinePanel />
+        <RoiPanel />
         <DxiPanel />
         <MetricTile name="dx.survey.nps" />
         <MetricTile name="dx.survey.satisfaction" />
