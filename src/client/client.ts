@@ -23,6 +23,7 @@ import type {
   SpaceResponse,
   TestenvResponse,
 } from './types.js';
+import type { SurveyImportResponse } from './types.js';
 import type { CorrelationResponse, RoiResponse, StrongestCorrelationsResponse } from './types.js';
 import type { FeedbackInput, FeedbackSummaryResponse } from './types.js';
 
@@ -181,6 +182,32 @@ export class PitwallClient {
     this.post<{ id: string; occurred_at: string; anonymous: boolean }>('/feedback', b);
   /** from, to, team. */
   feedbackSummary = (q?: Query) => this.get<FeedbackSummaryResponse>('/feedback/summary', q);
+
+  // Surveys (docs/surveys.md): an export posted as the file it is, with scope ingest.
+  /** A Qualtrics CSV export (format qualtrics) or a CSV mapped in surveys.csv (format csv). */
+  importSurvey = async (csv: string, q: { format: 'qualtrics' | 'csv'; survey: string }) => {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'content-type': 'text/csv; charset=utf-8',
+    };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetchFn(`${this.base}/api/v1/surveys${queryString(q)}`, {
+      method: 'POST',
+      headers,
+      body: csv,
+    });
+    const parsed = (await res.json().catch(() => null)) as unknown;
+    if (!res.ok) {
+      const err = (parsed as Partial<ErrorBody> | null)?.error;
+      throw new PitwallApiError(
+        res.status,
+        err?.code ?? 'http_error',
+        err?.message ?? `${res.status} ${res.statusText}`,
+        err?.details ?? null,
+      );
+    }
+    return parsed as SurveyImportResponse;
+  };
 
   healthz = () => this.request<{ ok: boolean; store: string }>('GET', '/healthz');
   /** Prometheus text exposition. */

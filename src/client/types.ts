@@ -22,6 +22,7 @@ import type { TestenvReport } from '../report/testenv.js';
 import type { SpaceReport } from '../report/space.js';
 import type { SourceState } from '../collectors/sources.js';
 import type { ListenerState } from '../server/listeners.js';
+import type { SurveyImportAnswer } from '../server/surveys.js';
 import type { Correlation } from '../report/correlations.js';
 import type { StrongestTable } from '../report/correlations-strongest.js';
 import type { RoiReport } from '../report/roi.js';
@@ -111,3 +112,6 @@ export type CorrelationResponse = Json<Correlation>;
 /** `stale`: an older table served while a newer one is computed. */
 export type StrongestCorrelationsResponse = Json<StrongestTable & { stale: boolean }>;
 export type RoiResponse = Json<RoiReport>;
+
+/** POST /api/v1/surveys: what the import read and wrote (docs/surveys.md). */
+export type SurveyImportResponse = Json<SurveyImportAnswer>;

@@ -21,6 +21,7 @@ import { correlationRoutes } from './correlations.js';
 import { listenerRoutes } from './listeners.js';
 import { otlpRoutes } from './otlp.js';
 import { testenvRoutes } from './testenv.js';
+import { surveyRoutes } from './surveys.js';
 import { spaceRoutes } from './space.js';
 import { defaultAllowedHosts, hostCheck } from './host-check.js';
 import { unknownRoute } from './methods.js';
@@ -93,6 +94,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   correlationRoutes(app, ctx, auth);
   spaceRoutes(app, ctx, auth);
   listenerRoutes(app, ctx, auth);
+  surveyRoutes(app, ctx, auth);
   staticRoutes(app, ctx.webRoot);
   return app;
 }
