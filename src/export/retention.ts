@@ -1,5 +1,6 @@
 import type { DDSketch } from '@datadog/sketches-js';
 import { changeMarks } from '../ingest/changes.js';
+import { DEFAULT_MIN_GROUP_SIZE } from '../metrics/registry/privacy.js';
 import type { Queryable, SqlValue, Store, TableWrite, Tx } from '../store/store.js';
 import type { RetentionConfig } from './retention-config.js';
 import { ROLLUP_ACCURACY, SketchMerger, decodeSketch, encodeSketch, sketchOf } from './sketch.js';
@@ -105,7 +106,12 @@ function accumulate(into: Map<string, Rollup>, rows: Iterable<Rollup>): void {
 const dayBounds = (day: Date): [Date, Date] => [day, new Date(day.getTime() + DAY)];
 
 /** The day's rollups of one table, computed from its raw rows (in the transaction that prunes them). */
-async function rollupDay(q: Queryable, table: RetentionTable, day: Date): Promise<Rollup[]> {
+async function rollupDay(
+  q: Queryable,
+  table: RetentionTable,
+  day: Date,
+  minGroupSize = DEFAULT_MIN_GROUP_SIZE,
+): Promise<Rollup[]> {
   const [from, to] = dayBounds(day);
   const base = { source: table, day, relative_accuracy: null, sketch: null };
   const groups = new Map<string, Rollup>();
@@ -208,17 +214,35 @@ async function rollupDay(q: Queryable, table: RetentionTable, day: Date): Promis
         repo: string | null;
         exit_code: number;
         duration_ms: number;
+        user_name: string;
       }>(
-        `select category, repo, exit_code, duration_ms from commands
+        `select category, repo, exit_code, duration_ms, user_name from commands
          where started_at >= $1::timestamp and started_at < $2::timestamp`,
         [from, to],
       );
-      // Never per person or host: a rollup is a trend of the work, not of who did it.
-      byGroup(groups, base, rows, (r) => ({
+      // Never per person or host: a rollup is a trend of the work, not of who did it. A group
+      // over fewer than privacy.min_group_size people folds into the day's `other`; an `other`
+      // still that small keeps only its count and total (no distribution, min or max, which
+      // would show single commands), so totals stay whole (docs/privacy.md).
+      const natural = (r: (typeof rows)[number]) => ({
         name: r.category ?? 'uncategorized',
         tags: groupTags({ repo: r.repo, outcome: r.exit_code === 0 ? 'ok' : 'error' }),
-        value: r.duration_ms,
-      }));
+      });
+      const keyOf = (g: { name: string; tags: string }) => JSON.stringify([g.name, g.tags]);
+      const people = new Map<string, Set<string>>();
+      const add = (k: string, who: string) => people.set(k, (people.get(k) ?? new Set()).add(who));
+      for (const r of rows) add(keyOf(natural(r)), r.user_name);
+      const OTHER = { name: 'other', tags: groupTags({ withheld: `fewer than ${minGroupSize} people` }) };
+      const folded = (r: (typeof rows)[number]) => {
+        const g = natural(r);
+        return people.get(keyOf(g))!.size >= minGroupSize ? g : OTHER;
+      };
+      for (const r of rows) if (folded(r) === OTHER) add(keyOf(OTHER), r.user_name);
+      byGroup(groups, base, rows, (r) => ({ ...folded(r), value: r.duration_ms }));
+      if ((people.get(keyOf(OTHER))?.size ?? 0) < minGroupSize)
+        for (const g of groups.values())
+          if (g.name === OTHER.name && g.tags === OTHER.tags)
+            Object.assign(g, { min: null, max: null, sketch: null, relative_accuracy: null });
       break;
     }
   }
@@ -325,8 +349,10 @@ async function dueDays(
 export async function applyRetention(
   store: Store,
   cfg: RetentionConfig,
-  opts: { now?: Date; dryRun?: boolean } = {},
+  /** minGroupSize: privacy.min_group_size, the fewest people a commands rollup may be over. */
+  opts: { now?: Date; dryRun?: boolean; minGroupSize?: number } = {},
 ): Promise<RetentionResult> {
+  const k = opts.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const now = opts.now ?? new Date();
   const result: RetentionResult = { dryRun: Boolean(opts.dryRun), tables: [], days: [] };
   for (const table of Object.keys(RETENTION_TABLES) as RetentionTable[]) {
@@ -336,11 +362,11 @@ export async function applyRetention(
     result.tables.push({ table, rawDays, cutoff });
     for (const { day, n } of await dueDays(store, table, cutoff)) {
       if (opts.dryRun) {
-        const groups = await rollupDay(store, table, day);
+        const groups = await rollupDay(store, table, day, k);
         result.days.push({ table, day, rawRows: n, groups: groups.length });
         continue;
       }
-      const done = await store.transaction((tx) => pruneDay(tx, table, day, now));
+      const done = await store.transaction((tx) => pruneDay(tx, table, day, now, k));
       result.days.push({ table, day, ...done });
     }
   }
@@ -352,8 +378,9 @@ async function pruneDay(
   table: RetentionTable,
   day: Date,
   now: Date,
+  minGroupSize: number,
 ): Promise<{ rawRows: number; groups: number }> {
-  const fresh = await rollupDay(tx, table, day);
+  const fresh = await rollupDay(tx, table, day, minGroupSize);
   const merged = new Map<string, Rollup>();
   accumulate(merged, await storedRollups(tx, table, day));
   accumulate(merged, fresh);

@@ -120,7 +120,9 @@ export class Scheduler {
     const outcome = await this.exclusive('retention', async () => {
       await this.mark('retention', { started_at: startedAt, finished_at: null, last_status: 'running' });
       try {
-        result = await applyRetention(this.store, this.config.retention);
+        result = await applyRetention(this.store, this.config.retention, {
+          minGroupSize: this.config.privacy.min_group_size,
+        });
         const rows = result.days.reduce((n, d) => n + d.rawRows, 0);
         this.logger.info({ job: 'retention', days: result.days.length, rows }, 'retention applied');
         await this.mark('retention', { started_at: startedAt, finished_at: new Date(), last_status: 'ok' });

@@ -21,7 +21,9 @@ export function registerRetention(program: Command, ctx: CliContext): void {
       const settings = cfg.retention;
       // A dry run writes nothing, so it needs no write path.
       const run = o.dryRun ? withStore : withWritableStore;
-      const result = await run(cfg, (store) => applyRetention(store, settings, { dryRun: o.dryRun }));
+      const result = await run(cfg, (store) =>
+        applyRetention(store, settings, { dryRun: o.dryRun, minGroupSize: cfg.privacy.min_group_size }),
+      );
       if (o.json) return printJson(ctx, result);
       if (!result.tables.length)
         return ctx.out(
