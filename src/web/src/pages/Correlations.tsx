@@ -108,7 +108,8 @@ export function Correlations() {
                 data-n={c.n}
                 data-loaded="1"
               >
-                rho {rho(c.rho)} · p {pValue(c.pValue)} · n {c.n}
+                team x {c.bucket}, {c.window.from.slice(0, 10)} to {c.window.to.slice(0, 10)} · rho{' '}
+                {rho(c.rho)} · p {pValue(c.pValue)} · n {c.n}
                 {c.withheld.cells ? ` · ${c.withheld.cells} withheld for privacy` : ''} ·{' '}
                 {c.significant ? `significant at ${c.alpha}` : `not significant at ${c.alpha}`}
               </p>
