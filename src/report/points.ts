@@ -56,6 +56,8 @@ export interface PointsAnswer {
 }
 
 const NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+/** Series the shell agent samples on each developer's machine, tagged by host. */
+const PERSONAL_PREFIX = 'dev.';
 const TAG_KEY = /^[A-Za-z0-9_.\-/]{1,200}$/;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -84,6 +86,13 @@ export function checkPointsQuery(q: PointsQuery): void {
       throw invalidArgument(`stat ${JSON.stringify(s)}: use some of ${POINT_STATS.join(', ')}`, {
         field: 'stat',
       });
+  // The agent's machine samples (dev.*) are one developer's laptop per host: asking for one
+  // host, or a row per host, would show one person's machine (docs/privacy.md).
+  if (q.name.startsWith(PERSONAL_PREFIX) && (q.by === 'host' || 'host' in (q.tags ?? {})))
+    throw invalidArgument(
+      `${q.name} is sampled on developers' machines: it is not read per host (one person's machine); leave out ${q.by === 'host' ? 'by host' : 'the host tag'} (see docs/privacy.md)`,
+      { field: q.by === 'host' ? 'by' : 'tag' },
+    );
   for (const k of Object.keys(q.tags ?? {}))
     if (!TAG_KEY.test(k))
       throw invalidArgument(`tag ${JSON.stringify(k)}: expected key:value, e.g. repo:acme/api`, {
