@@ -1,5 +1,3 @@
-import type { Config } from '../config/schema.js';
-
 export type Driver = 'satisfaction' | 'dissatisfaction';
 
 export interface CompiledTheme {
@@ -9,9 +7,16 @@ export interface CompiledTheme {
   patterns: RegExp[];
 }
 
+/** What the report reads of the `feedback:` section (its schema lives with the feedback collector). */
+export interface FeedbackReportSettings {
+  themes: Readonly<Record<string, { label: string; match: readonly string[]; driver: Driver }>>;
+  /** Drivers per list. */
+  top: number;
+}
+
 /** The configured themes with their patterns compiled (case-insensitive), in config order. */
-export function compileThemes(config: Config): CompiledTheme[] {
-  return Object.entries(config.feedback.themes).map(([id, t]) => ({
+export function compileThemes(settings: Pick<FeedbackReportSettings, 'themes'>): CompiledTheme[] {
+  return Object.entries(settings.themes).map(([id, t]) => ({
     id,
     label: t.label,
     driver: t.driver,

@@ -1,11 +1,9 @@
-import type { Config } from '../config/schema.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import { withheldReason } from '../metrics/registry/privacy.js';
 import type { MetricValue } from '../metrics/registry/types.js';
 import type { Queryable } from '../store/store.js';
-import { compileThemes, themesIn, type Driver } from './feedback-themes.js';
+import { compileThemes, themesIn, type Driver, type FeedbackReportSettings } from './feedback-themes.js';
 
-const DAY = 86_400_000;
 const FRICTION = 'dx.feedback.friction_reports';
 
 export interface FeedbackQuery {
@@ -113,11 +111,11 @@ function summaryLine(
  * the counted ones would hint at their size.
  */
 export function themeDrivers(
-  config: Config,
+  settings: FeedbackReportSettings & { minGroupSize: number },
   sources: { feedback: readonly Text[]; comments: readonly Text[] },
 ): { drivers: ThemeDriver[]; unmentioned: string[] } {
-  const themes = compileThemes(config);
-  const k = config.privacy.min_group_size;
+  const themes = compileThemes(settings);
+  const k = settings.minGroupSize;
   const acc = new Map(themes.map((t) => [t.id, { people: new Set<string>(), mentions: 0, anonymous: 0 }]));
   for (const item of [...sources.feedback, ...sources.comments])
     for (const id of themesIn(item.text, themes)) {
@@ -159,7 +157,7 @@ const reasonOf = (v: MetricValue | undefined) => v?.withheld ?? null;
 export async function feedbackSummary(
   store: Queryable,
   registry: MetricRegistry,
-  config: Config,
+  settings: FeedbackReportSettings,
   q: FeedbackQuery,
 ): Promise<FeedbackSummary> {
   const span = q.to.getTime() - q.from.getTime();
@@ -195,13 +193,13 @@ export async function feedbackSummary(
       ? Number(a.reports === null) - Number(b.reports === null) || a.category.localeCompare(b.category)
       : b.reports - a.reports || a.category.localeCompare(b.category),
   );
-  const { drivers, unmentioned } = themeDrivers(config, read);
+  const { drivers, unmentioned } = themeDrivers({ ...settings, minGroupSize: registry.minGroupSize }, read);
   const iso = (d: Date) => d.toISOString();
   return {
     window: { from: iso(q.from), to: iso(q.to) },
     previousWindow: { from: iso(previousFrom), to: iso(q.from) },
     team: q.team ?? null,
-    minGroupSize: config.privacy.min_group_size,
+    minGroupSize: registry.minGroupSize,
     friction: {
       total: {
         reports: valueOf(total.current[0]),
@@ -216,13 +214,10 @@ export async function feedbackSummary(
       })),
     },
     drivers: {
-      satisfaction: drivers.filter((d) => d.driver === 'satisfaction').slice(0, config.feedback.top),
-      dissatisfaction: drivers.filter((d) => d.driver === 'dissatisfaction').slice(0, config.feedback.top),
+      satisfaction: drivers.filter((d) => d.driver === 'satisfaction').slice(0, settings.top),
+      dissatisfaction: drivers.filter((d) => d.driver === 'dissatisfaction').slice(0, settings.top),
     },
     unmentioned,
     sources: { feedback: read.feedback.length, comments: read.comments.length },
   };
 }
-
-/** Whole days in a window, for labels ("last 28 days"). */
-export const windowDays = (q: FeedbackQuery) => Math.round((q.to.getTime() - q.from.getTime()) / DAY);

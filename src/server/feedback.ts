@@ -124,7 +124,10 @@ export function feedbackRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Auth
     const q = queryOf(c, windowQuery);
     const w = await readWindow(ctx, q);
     return c.json(
-      await feedbackSummary(readerOf(c, ctx), ctx.registry, ctx.config, { ...w, team: q.team ?? null }),
+      await feedbackSummary(readerOf(c, ctx), ctx.registry, ctx.config.feedback, {
+        ...w,
+        team: q.team ?? null,
+      }),
     );
   });
 

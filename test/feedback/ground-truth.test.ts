@@ -14,7 +14,7 @@ const OPTIONS = { developers: 50, days: 28, seed: 11, end: new Date('2025-03-01T
 const config = testConfig();
 
 describe('the planted phrases', () => {
-  const themes = compileThemes(config);
+  const themes = compileThemes(config.feedback);
   it('each matches its own starter theme and no other', () => {
     for (const [id, p] of Object.entries(PLANTED_THEMES))
       for (const phrase of p.phrases) expect(themesIn(phrase, themes), phrase).toEqual([id]);
@@ -34,7 +34,7 @@ describe.each(ENGINES)('feedback drivers recover the demo’s planted themes on 
     truth = demo.truth;
     await ingestBatches(t.store, demo.batches(20_000));
     await ensureFresh(t.store, config);
-    summary = await feedbackSummary(t.store, registryFor(config), config, {
+    summary = await feedbackSummary(t.store, registryFor(config), config.feedback, {
       from: new Date(truth.window.from),
       to: new Date(truth.window.to),
     });

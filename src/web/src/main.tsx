@@ -6,6 +6,7 @@ import { Layout } from './components/Layout.js';
 import { RegistryContext, useLoad } from './data.js';
 import { Correlations } from './pages/Correlations.js';
 import { Executive } from './pages/Executive.js';
+import { Feedback } from './pages/Feedback.js';
 import { InnerLoop } from './pages/InnerLoop.js';
 import { Platform } from './pages/Platform.js';
 import { Space } from './pages/Space.js';
@@ -22,6 +23,7 @@ const router = createBrowserRouter([
       { path: '/platform', element: <Platform /> },
       { path: '/space', element: <Space /> },
       { path: '/correlations', element: <Correlations /> },
+      { path: '/feedback-insights', element: <Feedback /> },
       { path: '/inner-loop', element: <InnerLoop /> },
       { path: '/test-environments', element: <TestEnv /> },
       { path: '/team/:team', element: <Team /> },

@@ -34,6 +34,7 @@ export function Layout() {
           <NavLink to={`/platform?${keep}`}>Platform</NavLink>
           <NavLink to={`/space?${keep}`}>SPACE</NavLink>
           <NavLink to={`/correlations?${keep}`}>Correlations</NavLink>
+          <NavLink to={`/feedback-insights?${keep}`}>Feedback</NavLink>
           <NavLink to={`/test-environments?${keep}`}>Test environments</NavLink>
           <NavLink to={`/inner-loop?${keep}`}>Inner loop</NavLink>
           {firstTeam && <NavLink to={`/team/${encodeURIComponent(firstTeam)}?${keep}`}>Team</NavLink>}
