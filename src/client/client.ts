@@ -26,6 +26,7 @@ import type {
 import type { SurveyImportResponse } from './types.js';
 import type { CorrelationResponse, RoiResponse, StrongestCorrelationsResponse } from './types.js';
 import type { FeedbackInput, FeedbackSummaryResponse } from './types.js';
+import type { ExperimentInfo, ExperimentInput, ExperimentResultsResponse } from './types.js';
 
 /** An error answer from the server: its HTTP status and the envelope's stable code. */
 export class PitwallApiError extends Error {
@@ -208,6 +209,20 @@ export class PitwallClient {
     }
     return parsed as SurveyImportResponse;
   };
+
+  // Experiments (docs/experiments.md): design with scope ingest, results with read.
+  createExperiment = (b: ExperimentInput) => this.post<ExperimentInfo>('/experiments', b);
+  experiments = () => this.get<{ experiments: ExperimentInfo[] }>('/experiments');
+  /** Every experiment with its results (the Experiments page). */
+  experimentsWithResults = () =>
+    this.get<{ experiments: ExperimentInfo[]; results: ExperimentResultsResponse[] }>('/experiments', {
+      results: 'true',
+    });
+  experiment = (id: string) => this.get<ExperimentResultsResponse>(`/experiments/${encodeURIComponent(id)}`);
+  stopExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
+    this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/stop`, b);
+  rolloutExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
+    this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/rollout`, b);
 
   healthz = () => this.request<{ ok: boolean; store: string }>('GET', '/healthz');
   /** Prometheus text exposition. */

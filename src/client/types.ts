@@ -115,3 +115,27 @@ export type RoiResponse = Json<RoiReport>;
 
 /** POST /api/v1/surveys: what the import read and wrote (docs/surveys.md). */
 export type SurveyImportResponse = Json<SurveyImportAnswer>;
+
+// Experiments (docs/experiments.md).
+/** An experiment's design: GET /api/v1/experiments lists them, POST returns the one created. */
+export type ExperimentInfo = Json<import('../report/experiments/types.js').Experiment>;
+/** GET /api/v1/experiments/:id: results per metric, warnings and the recommendation. */
+export type ExperimentResultsResponse = Json<import('../report/experiments/types.js').ExperimentResults>;
+/** POST /api/v1/experiments: the design; cohort {type: share|teams|people}, control {type: rest|teams}. */
+export interface ExperimentInput {
+  id?: string;
+  name: string;
+  hypothesis?: string;
+  metrics: string[];
+  /** Hypothesised change per metric, %: e.g. { "github.prs.time_to_first_review_hours": -30 }. */
+  expect?: Record<string, number>;
+  cohort:
+    | { type: 'share'; share: number }
+    | { type: 'teams'; teams: string[] }
+    | { type: 'people'; people: string[] };
+  control?: { type: 'rest' } | { type: 'teams'; teams: string[] };
+  start?: string;
+  end?: string | null;
+  alpha?: number;
+  notes?: string;
+}

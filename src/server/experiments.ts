@@ -53,7 +53,8 @@ export function experimentRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: Au
   const write = requireScope(ctx, auth, 'ingest');
   const write1 = async (record: ReturnType<typeof experimentRecord>) => {
     await ingest(ctx.store, [record]).catch((e: unknown) => {
-      if (e instanceof PitwallError && e.code === 'invalid_records') throw invalidArgument(e.message, e.details);
+      if (e instanceof PitwallError && e.code === 'invalid_records')
+        throw invalidArgument(e.message, e.details);
       throw e;
     });
     await ctx.enrich.ensure();

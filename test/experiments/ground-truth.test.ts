@@ -93,7 +93,8 @@ describe.each(ENGINES)('experiments recover the demo’s planted effect and its 
     let significant = 0;
     let covers = 0;
     for (let i = 0; i < 20; i++) {
-      const r = (await analyzeExperiment(t.store, registry, cfg, { ...e, id: `null-${i}` }, OPTIONS.end)).results[0]!;
+      const r = (await analyzeExperiment(t.store, registry, cfg, { ...e, id: `null-${i}` }, OPTIONS.end))
+        .results[0]!;
       if (r.significant) significant++;
       if (r.percent.low! <= 0 && r.percent.high! >= 0) covers++;
     }

@@ -93,7 +93,8 @@ function cohortOf(o: CreateFlags): unknown {
 function number(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw invalidArgument(`--${flag} ${JSON.stringify(raw)} is not a number`);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw invalidArgument(`--${flag} ${JSON.stringify(raw)} is not a number`);
   return n;
 }
 
@@ -122,7 +123,12 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
     .option('--id <id>', 'its id (default: from the name); a share cohort hashes people with it')
     .option('--hypothesis <text>', 'what you expect and why')
     .option('--metric <name>', 'a metric to compare (repeatable; the first is the primary one)', repeat, [])
-    .option('--expect <change>', 'hypothesised change, e.g. -30% (first metric) or METRIC=+10% (repeatable)', repeat, [])
+    .option(
+      '--expect <change>',
+      'hypothesised change, e.g. -30% (first metric) or METRIC=+10% (repeatable)',
+      repeat,
+      [],
+    )
     .option('--cohort-share <share>', 'treat this share of people, by a stable hash of each person, e.g. 30%')
     .option('--cohort-teams <teams>', 'treat these teams, comma-separated')
     .option('--cohort-people <logins>', 'treat these people, comma-separated')
@@ -136,9 +142,12 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
       const cfg = config(ctx, program);
       const registry = registryFor(cfg);
       if (!o.metric.length)
-        throw invalidArgument('--metric: name at least one metric, e.g. --metric github.prs.time_to_first_review_hours', {
-          field: 'metrics',
-        });
+        throw invalidArgument(
+          '--metric: name at least one metric, e.g. --metric github.prs.time_to_first_review_hours',
+          {
+            field: 'metrics',
+          },
+        );
       const design = {
         id: o.id,
         name: o.name,
@@ -146,7 +155,9 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
         metrics: o.metric,
         expected: parseExpect(o.expect, o.metric),
         cohort: cohortOf(o),
-        control: o.controlTeams ? { type: 'teams', teams: list('control-teams', o.controlTeams) } : { type: 'rest' },
+        control: o.controlTeams
+          ? { type: 'teams', teams: list('control-teams', o.controlTeams) }
+          : { type: 'rest' },
         start: parseDateOption('start', o.start) ?? new Date(),
         end: parseDateOption('end', o.end) ?? null,
         alpha: number('alpha', o.alpha),
@@ -178,7 +189,9 @@ export function registerExperiment(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show')
-    .description('results per metric: control, treatment, difference with its interval, p-value, power, recommendation')
+    .description(
+      'results per metric: control, treatment, difference with its interval, p-value, power, recommendation',
+    )
     .argument('<id>', 'the experiment (see pitwall experiment list)')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {

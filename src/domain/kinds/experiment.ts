@@ -31,9 +31,7 @@ export type ControlSpec = z.output<typeof controlSpec>;
 export const expectedEffect = z.record(z.string(), z.number().finite());
 
 const json = <S extends z.ZodType>(s: S) =>
-  s
-    .nullish()
-    .transform((v) => (v === null || v === undefined ? null : JSON.stringify(v)));
+  s.nullish().transform((v) => (v === null || v === undefined ? null : JSON.stringify(v)));
 
 export const experiment = objectInOrder([['started_at', 'ended_at']], {
   id: text,

@@ -10,7 +10,14 @@ import type { Estimate } from '../impact/types.js';
 import { armOf, HASH_RULE } from './cohort.js';
 import type { ExperimentsConfig } from './config.js';
 import { recommend } from './recommend.js';
-import { compareMeans, compareMedians, compareRates, powerOf, type Comparison, type Stratum } from './stats.js';
+import {
+  compareMeans,
+  compareMedians,
+  compareRates,
+  powerOf,
+  type Comparison,
+  type Stratum,
+} from './stats.js';
 import type { Arm, Experiment, ExperimentResults, MetricResult, ResultKind } from './types.js';
 
 interface FactRow {
@@ -70,7 +77,12 @@ export async function analyzeExperiment(
       ],
     };
   if (!(window.from < window.to))
-    return { ...base, results: [], recommendation: null, warnings: ['not started yet: no results before its start'] };
+    return {
+      ...base,
+      results: [],
+      recommendation: null,
+      warnings: ['not started yet: no results before its start'],
+    };
   const sizes = e.cohort.type === 'teams' || e.control.type === 'teams' ? await teamSizes(store) : null;
   const results: MetricResult[] = [];
   const warnings: string[] = [];
@@ -123,18 +135,12 @@ async function metricResult(
   const values = { control: strata.flatMap((s) => s.control), treatment: strata.flatMap((s) => s.treatment) };
   const kind = resultKindOf(def, [...values.control, ...values.treatment]);
   const headcount = (arm: 'control' | 'treatment') =>
-    def.person
-      ? people[arm].size
-      : [...teams[arm]].reduce((n, t) => n + (sizes?.get(t) ?? 0), 0);
+    def.person ? people[arm].size : [...teams[arm]].reduce((n, t) => n + (sizes?.get(t) ?? 0), 0);
   const armOfValues = (arm: 'control' | 'treatment'): Arm => {
     const xs = values[arm];
     const n = headcount(arm);
     const withheld = withheldReason(n, minGroupSize);
-    const value = !xs.length
-      ? null
-      : kind === 'median'
-        ? quantileSorted(sortedCopy(xs), 0.5)
-        : mean(xs);
+    const value = !xs.length ? null : kind === 'median' ? quantileSorted(sortedCopy(xs), 0.5) : mean(xs);
     return { events: xs.length, people: n, value: withheld ? null : value, withheld };
   };
   const control = armOfValues('control');
@@ -166,7 +172,9 @@ async function metricResult(
     warnings,
   };
   if (withheld) {
-    warnings.push(`${control.withheld ? 'control' : 'treatment'} ${withheld}; its comparison is withheld too`);
+    warnings.push(
+      `${control.withheld ? 'control' : 'treatment'} ${withheld}; its comparison is withheld too`,
+    );
     return result;
   }
   for (const [arm, a] of [
@@ -195,7 +203,7 @@ async function metricResult(
   result.test = c.test;
   result.significant = c.test.pValue !== null && c.test.pValue < alpha;
   const d = c.percent.value;
-  result.improved = d === null || d === 0 ? null : (d < 0) === (def.direction === 'lower_is_better');
+  result.improved = d === null || d === 0 ? null : d < 0 === (def.direction === 'lower_is_better');
   const expected = e.expected[def.name];
   if (expected !== undefined) {
     result.power = powerOf(kind, expected, {

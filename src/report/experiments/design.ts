@@ -48,7 +48,8 @@ export async function designExperiment(
   now: Date,
 ): Promise<Experiment> {
   const name = d.name.trim();
-  if (!name) throw invalidArgument('name: give the experiment a name, e.g. "AI PR review bot"', { field: 'name' });
+  if (!name)
+    throw invalidArgument('name: give the experiment a name, e.g. "AI PR review bot"', { field: 'name' });
   const id = d.id ?? slug(name);
   if (!ID.test(id))
     throw invalidArgument(
@@ -69,7 +70,9 @@ export async function designExperiment(
       });
   }
   if (!d.metrics.length)
-    throw invalidArgument('metrics: name at least one metric (see pitwall metrics list)', { field: 'metrics' });
+    throw invalidArgument('metrics: name at least one metric (see pitwall metrics list)', {
+      field: 'metrics',
+    });
   const metrics = [...new Set(d.metrics)];
   for (const m of metrics) {
     const def = factsMetricOf(registry, m);
@@ -106,7 +109,9 @@ export async function designExperiment(
       field: 'alpha',
     });
   if (await findExperiment(store, id))
-    throw invalidArgument(`an experiment "${id}" exists already: give another id (--id / "id")`, { field: 'id' });
+    throw invalidArgument(`an experiment "${id}" exists already: give another id (--id / "id")`, {
+      field: 'id',
+    });
   return {
     id,
     name,

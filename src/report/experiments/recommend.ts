@@ -6,7 +6,8 @@ export const TRENDING = 0.2;
 
 const pct = (x: number | null) => (x === null ? '?' : `${x > 0 ? '+' : ''}${Math.round(x * 10) / 10}%`);
 const p = (x: number | null) => (x === null ? 'p = ?' : x < 0.001 ? 'p < 0.001' : `p = ${x.toFixed(3)}`);
-const line = (r: MetricResult, what: string) => `${r.title}: ${what} ${pct(r.percent.value)} (${p(r.test.pValue)})`;
+const line = (r: MetricResult, what: string) =>
+  `${r.title}: ${what} ${pct(r.percent.value)} (${p(r.test.pValue)})`;
 
 /**
  * Roll out, keep running or stop, with the reasons:
@@ -33,9 +34,11 @@ export function recommend(
   );
   const reasons: string[] = [];
   const finish = (action: Recommendation) => {
-    for (const r of better) if (!reasons.some((x) => x.startsWith(`${r.title}:`))) reasons.push(line(r, 'significantly improved'));
+    for (const r of better)
+      if (!reasons.some((x) => x.startsWith(`${r.title}:`))) reasons.push(line(r, 'significantly improved'));
     for (const r of trending)
-      if (!reasons.some((x) => x.startsWith(`${r.title}:`))) reasons.push(line(r, 'trending better, not yet significant:'));
+      if (!reasons.some((x) => x.startsWith(`${r.title}:`)))
+        reasons.push(line(r, 'trending better, not yet significant:'));
     return { action, reasons };
   };
   if (worse.length) {
@@ -44,7 +47,9 @@ export function recommend(
   }
   if (primary.significant && primary.improved) return finish('roll_out');
   if (primary.control.withheld || primary.treatment.withheld) {
-    reasons.push(`${primary.title}: an arm has too few people to show (privacy.min_group_size): wait for more`);
+    reasons.push(
+      `${primary.title}: an arm has too few people to show (privacy.min_group_size): wait for more`,
+    );
     return finish('keep_running');
   }
   const small = Math.min(primary.control.events, primary.treatment.events) < cfg.min_sample;
@@ -61,7 +66,9 @@ export function recommend(
     return finish('keep_running');
   }
   if (!power && (e.endedAt === null || e.endedAt > now)) {
-    reasons.push(`${primary.title}: no significant difference yet (${p(primary.test.pValue)}); it runs until it is stopped`);
+    reasons.push(
+      `${primary.title}: no significant difference yet (${p(primary.test.pValue)}); it runs until it is stopped`,
+    );
     return finish('keep_running');
   }
   reasons.push(

@@ -184,7 +184,8 @@ export function powerOf(
     const pt = Math.min(1, Math.max(0, pc * (1 + e)));
     delta = pt - pc;
     const v = pc * (1 - pc) + pt * (1 - pt);
-    seOf = (n) => (n === null ? Math.sqrt((pc * (1 - pc)) / o.nc + (pt * (1 - pt)) / o.nt) : Math.sqrt(v / n));
+    seOf = (n) =>
+      n === null ? Math.sqrt((pc * (1 - pc)) / o.nc + (pt * (1 - pt)) / o.nt) : Math.sqrt(v / n);
     percentOf = (d) => (pc === 0 ? NaN : (d / pc) * 100);
   } else {
     if (!o.sd) return null;

@@ -13,7 +13,9 @@ export const ACTION_TEXT = { roll_out: 'ROLL OUT', keep_running: 'KEEP RUNNING',
 
 function row(r: MetricResult): string[] {
   const ci =
-    r.percent.low === null || r.percent.high === null ? '' : ` [${pct(r.percent.low)}, ${pct(r.percent.high)}]`;
+    r.percent.low === null || r.percent.high === null
+      ? ''
+      : ` [${pct(r.percent.low)}, ${pct(r.percent.high)}]`;
   return [
     r.title,
     r.control.withheld ? 'withheld' : num(r.control.value, r.unit),
@@ -35,14 +37,29 @@ export function experimentText(x: ExperimentResults): string {
   for (const [m, v] of Object.entries(e.expected)) out.push(`Expected: ${v > 0 ? '+' : ''}${v}% on ${m}`);
   out.push('');
   if (x.results.length) {
-    const head = ['Metric', 'Control', 'Treatment', `Difference [${Math.round((1 - x.alpha) * 100)}% CI]`, 'Significant?'];
+    const head = [
+      'Metric',
+      'Control',
+      'Treatment',
+      `Difference [${Math.round((1 - x.alpha) * 100)}% CI]`,
+      'Significant?',
+    ];
     const rows = [head, ...x.results.map(row)];
     const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows) out.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const r of rows)
+      out.push(
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
     out.push('');
     for (const r of x.results) {
       out.push(
-        `${r.title}: ${r.control.events} control events (${r.control.people} people), ${r.treatment.events} treatment (${r.treatment.people}); ${r.test.name}${r.stratified ? ', within teams' : ''}`,
+        `${r.title}: ${r.control.events} control events (${r.control.people} people), ${r.treatment.events} treatment (${r.treatment.people}); ${r.test.name}${r.stratified ? ', within teams' : ''}` +
+          (r.power
+            ? `; power ${Math.round(r.power.power * 100)}% to detect ${pct(r.power.expectedPercent)}`
+            : ''),
       );
       for (const w of r.warnings) out.push(`  ! ${w}`);
     }

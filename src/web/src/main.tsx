@@ -6,6 +6,7 @@ import { Layout } from './components/Layout.js';
 import { RegistryContext, useLoad } from './data.js';
 import { Correlations } from './pages/Correlations.js';
 import { Executive } from './pages/Executive.js';
+import { Experiments } from './pages/Experiments.js';
 import { Feedback } from './pages/Feedback.js';
 import { InnerLoop } from './pages/InnerLoop.js';
 import { Platform } from './pages/Platform.js';
@@ -23,6 +24,7 @@ const router = createBrowserRouter([
       { path: '/platform', element: <Platform /> },
       { path: '/space', element: <Space /> },
       { path: '/correlations', element: <Correlations /> },
+      { path: '/experiments', element: <Experiments /> },
       { path: '/feedback-insights', element: <Feedback /> },
       { path: '/inner-loop', element: <InnerLoop /> },
       { path: '/test-environments', element: <TestEnv /> },

@@ -33,6 +33,7 @@ export function Layout() {
           <NavLink to={`/executive?${keep}`}>Executive</NavLink>
           <NavLink to={`/platform?${keep}`}>Platform</NavLink>
           <NavLink to={`/space?${keep}`}>SPACE</NavLink>
+          <NavLink to={`/experiments?${keep}`}>Experiments</NavLink>
           <NavLink to={`/correlations?${keep}`}>Correlations</NavLink>
           <NavLink to={`/feedback-insights?${keep}`}>Feedback</NavLink>
           <NavLink to={`/test-environments?${keep}`}>Test environments</NavLink>
