@@ -124,6 +124,22 @@ describe.each(ENGINES)('POST /api/v1/surveys on %s', (engine) => {
       expect(e.status).toBe(400);
       expect(e.message).toMatch(pattern);
     }
+    // The generic ingest API holds survey answers to their construct's scale too.
+    const off = await failure(
+      writer.ingest([
+        {
+          kind: 'survey_response',
+          survey: 's',
+          respondent: 'p_1',
+          question: 'q',
+          construct: 'flow_days',
+          answered_at: '2026-11-02T00:00:00Z',
+          score: 6,
+        },
+      ]),
+    );
+    expect(off.status).toBe(400);
+    expect(off.message).toMatch(/score: 6 is outside the flow_days scale \(0 to 5\)/);
     // A reader may not import.
     expect((await failure(reader.importSurvey(EXPORT, { format: 'qualtrics', survey: 'r' }))).status).toBe(
       403,

@@ -262,6 +262,26 @@ describe.each(ENGINES)('pitwall collect survey on %s', (engine) => {
       );
     });
 
+    it('a construct or time zone that does not exist in the config', async () => {
+      const bad = mkdtempSync(join(tmpdir(), 'pitwall-survey-bad-'));
+      try {
+        copyFileSync(join(dir, 'form-export.csv'), join(bad, 'form-export.csv'));
+        writeFileSync(join(bad, 'pitwall.yaml'), 'surveys:\n  questions:\n    QID1: promoters\n');
+        const before = await count();
+        const r = await cli(['collect', 'survey', 'form-export.csv', '--format', 'csv'], { env, cwd: bad });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(
+          /config key "surveys\.questions\.QID1\.construct": expected a construct: one of nps, satisfaction, .*tool_satisfaction/,
+        );
+        writeFileSync(join(bad, 'pitwall.yaml'), 'surveys:\n  timezone: Mars/Olympus\n');
+        const z = await cli(['collect', 'survey', 'form-export.csv', '--format', 'csv'], { env, cwd: bad });
+        expect(z.stderr).toMatch(/config key "surveys\.timezone": expected an IANA time zone/);
+        expect(await count()).toBe(before);
+      } finally {
+        rmSync(bad, { recursive: true, force: true });
+      }
+    });
+
     it('no pseudonymisation key; surveys.pseudonymise: false stores the identifier instead', async () => {
       await refused(
         ['form-export.csv', '--format', 'csv', '--survey', 'nokey'],
