@@ -119,9 +119,12 @@ export async function forecastMetric(
   // A trend starts where the data starts: the weeks before the first non-zero value are weeks
   // before anything was recorded (a rate over no deployments reads 0), not a rise from zero.
   const first = history.findIndex((h) => h.value !== null && h.value !== 0);
-  const fitted = first < 0 ? [] : history.slice(first);
+  // Nothing to fit: every week is shown, so a withheld week says so (and why).
+  const fitted = first < 0 ? history : history.slice(first);
   const observed = fitted.filter((h) => h.value !== null).length;
   const base = { metric: def.name, title: def.title, unit: def.unit, method: FORECAST_METHOD };
+  const held = fitted.filter((h) => h.withheld);
+  const withheld = held.length ? { count: held.length, reason: held[0]!.withheld! } : null;
   const p = observed >= FORECAST_MIN_WEEKS ? projectLinear(fitted.map((h) => h.value)) : null;
   if (!p)
     return {
@@ -130,7 +133,9 @@ export async function forecastMetric(
       history: fitted,
       projection: [],
       slopePerWeek: null,
-      note: `${observed} week${observed === 1 ? '' : 's'} with a value; a projection needs ${FORECAST_MIN_WEEKS}`,
+      note:
+        `${observed} week${observed === 1 ? '' : 's'} with a value; a projection needs ${FORECAST_MIN_WEEKS}` +
+        (withheld ? ` (${withheld.count} withheld: ${withheld.reason})` : ''),
     };
   const clamp = clampFor(def.unit);
   return {

@@ -111,6 +111,25 @@ describe.each(ENGINES)('insights recover the demo’s planted changes on %s', (e
       expect(shifted.filter((n) => n.metric === m)).toEqual([]);
   });
 
+  it('personal metrics withheld below the group size surface nowhere: no item, no forecast value', async () => {
+    const strict = testConfig({ privacy: { ...config.privacy, min_group_size: 50 } });
+    const r = await buildInsights(t.store, registryFor(strict), strict, RECENT);
+    const personal = new Set(
+      registry
+        .list()
+        .filter((d) => d.personal)
+        .map((d) => d.name),
+    );
+    expect(personal.size).toBeGreaterThan(0);
+    // With the default group size the organisation's NPS is off target and listed; at 50 it is withheld.
+    expect(recent.attention.some((i) => personal.has(i.metric))).toBe(true);
+    expect([...r.attention, ...r.wins].flatMap(named).filter((n) => personal.has(n.metric))).toEqual([]);
+    const nps = r.forecasts.find((f) => f.metric === 'dx.survey.nps')!;
+    expect(nps.history.every((h) => h.value === null)).toBe(true);
+    expect(nps.projection).toEqual([]);
+    expect(nps.history.some((h) => h.withheld)).toBe(true);
+  });
+
   it('projects the deployment-frequency trend a quarter ahead with an interval around the line', () => {
     const f = wide.forecasts.find((x) => x.metric === 'dora.deploys.days_per_week')!;
     expect(f.projection).toHaveLength(13);
