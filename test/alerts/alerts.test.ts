@@ -1,20 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { ensureFresh } from '../../src/enrich/index.js';
 import { ingest } from '../../src/ingest/ingest.js';
-import { loadConfig } from '../../src/plugins.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import {
+  configFrom,
   startSmtpReceiver,
   startWebhookReceiver,
   type SmtpReceiver,
@@ -34,17 +30,6 @@ async function closedPort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise((resolve) => s.close(resolve));
   return port;
-}
-
-/** Config through the real loader, from a pitwall.yaml in a temp folder. */
-export function configFrom(yaml: Record<string, unknown>, env: Record<string, string> = {}): Config {
-  const dir = mkdtempSync(join(tmpdir(), 'pitwall-alerts-cfg-'));
-  try {
-    writeFileSync(join(dir, 'pitwall.yaml'), stringify(yaml));
-    return loadConfig({ cwd: dir, env });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** One CI run of `minutes` in `repo`, created at `t`. */

@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Config } from '../../src/config/schema.js';
+import { loadConfig } from '../../src/plugins.js';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -80,4 +86,15 @@ export async function startSmtpReceiver(user: string, password: string): Promise
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.server.address() as AddressInfo;
   return { port, mails, rcpt, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Config through the real loader, from a pitwall.yaml in a temp folder. */
+export function configFrom(yaml: Record<string, unknown>, env: Record<string, string> = {}): Config {
+  const dir = mkdtempSync(join(tmpdir(), 'pitwall-alerts-cfg-'));
+  try {
+    writeFileSync(join(dir, 'pitwall.yaml'), stringify(yaml));
+    return loadConfig({ cwd: dir, env });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
