@@ -134,7 +134,7 @@ export const SPACE_ITEMS: readonly SpaceItem[] = [
   {
     id: 'friction_reports',
     dimension: 'efficiency',
-    metric: 'feedback.friction.count',
+    metric: 'dx.feedback.friction_reports',
     title: 'Friction reports',
     target: null,
     informational: true,
@@ -155,11 +155,11 @@ export const SPACE_ITEMS: readonly SpaceItem[] = [
   },
 ];
 
-/** The NPS breakdown shown under Satisfaction (shares of answers; not scored on their own). */
+/** The NPS breakdown shown under Satisfaction (% of answers; not scored on their own). */
 export const NPS_BREAKDOWN = {
-  promoters: 'space.nps.promoters_share',
-  passives: 'space.nps.passives_share',
-  detractors: 'space.nps.detractors_share',
+  promoters: 'dx.survey.nps_promoters',
+  passives: 'dx.survey.nps_passives',
+  detractors: 'dx.survey.nps_detractors',
 } as const;
 
 /** The survey construct that scores a dimension directly when it has answers. */
@@ -168,5 +168,5 @@ export const dimensionConstruct = (d: SpaceDimension) => `dx.survey.space_${d}`;
 /** Directions for metrics the registry may not hold yet (a survey construct still to come). */
 export const FALLBACK_DIRECTION: Record<string, Direction> = {
   'dx.survey.cognitive_load': 'lower_is_better',
-  'feedback.friction.count': 'lower_is_better',
+  'dx.feedback.friction_reports': 'lower_is_better',
 };

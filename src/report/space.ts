@@ -98,14 +98,21 @@ export interface SpaceDimensionReport {
 
 export interface SpaceDriver {
   theme: string;
-  /** Distinct people who mentioned it (withheld themes are left out by their source). */
-  mentions: number;
+  /** Distinct developers who mentioned it; null when withheld. */
+  people: number | null;
+  withheld: string | null;
+  /** The line to show, e.g. "Slow CI builds: mentioned by 18 developers". */
+  summary: string;
 }
 
-/** Top drivers of (dis)satisfaction from comments and feedback, when the feedback report is loaded. */
+/**
+ * From the feedback report (src/report/feedback.ts): the top drivers of (dis)satisfaction in
+ * comments and feedback, and friction reports by category against the window before.
+ */
 export interface SpaceDrivers {
   satisfaction: SpaceDriver[];
   dissatisfaction: SpaceDriver[];
+  friction: { category: string; reports: number | null; previous: number | null; withheld: string | null }[];
 }
 
 export interface SpaceShare {

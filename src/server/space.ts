@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { invalidArgument } from '../errors/errors.js';
-import { spaceReport } from '../report/space.js';
+import { feedbackSummary } from '../report/feedback.js';
+import { spaceReport, type SpaceDrivers } from '../report/space.js';
 import { readAccess, type AuthOptions } from './auth.js';
 import { queryOf } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
@@ -29,6 +30,26 @@ export function spaceRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOpt
           field: 'team',
         });
     }
-    return c.json(await spaceReport(store, ctx.registry, ctx.config.space, { from, to, team }));
+    // The drivers and friction categories are the feedback report's, read for the same window.
+    const drivers = async (w: { from: Date; to: Date; team: string | null }): Promise<SpaceDrivers> => {
+      const f = await feedbackSummary(store, ctx.registry, ctx.config.feedback, w);
+      const driver = (d: (typeof f.drivers.satisfaction)[number]) => ({
+        theme: d.label,
+        people: d.people,
+        withheld: d.withheld,
+        summary: d.summary,
+      });
+      return {
+        satisfaction: f.drivers.satisfaction.map(driver),
+        dissatisfaction: f.drivers.dissatisfaction.map(driver),
+        friction: f.friction.byCategory.map((r) => ({
+          category: r.category,
+          reports: r.reports,
+          previous: r.previous,
+          withheld: r.withheld,
+        })),
+      };
+    };
+    return c.json(await spaceReport(store, ctx.registry, ctx.config.space, { from, to, team, drivers }));
   });
 }

@@ -85,13 +85,39 @@ describe.each(ENGINES)('the SPACE report recovers the demo’s planted values on
         continue;
       }
       checked++;
-      expect(100 * (b.promoters.value! - b.detractors.value!), team.team).toBeCloseTo(planted!, 9);
-      expect(b.promoters.value! + b.passives.value! + b.detractors.value!).toBeCloseTo(1, 12);
+      // Bands in % of respondents.
+      expect(b.promoters.value! - b.detractors.value!, team.team).toBeCloseTo(planted!, 9);
+      expect(b.promoters.value! + b.passives.value! + b.detractors.value!).toBeCloseTo(100, 9);
     }
     expect(checked).toBeGreaterThanOrEqual(1);
     // The organisation: well over k respondents, and the breakdown adds up to its NPS.
     const b = org.satisfaction.breakdown;
-    expect(100 * (b.promoters.value! - b.detractors.value!)).toBeCloseTo(measure(org, 'nps').value!, 9);
+    expect(b.promoters.value! - b.detractors.value!).toBeCloseTo(measure(org, 'nps').value!, 9);
+  });
+
+  it('survey means per team: the dimension items score their dimensions, the flow measures equal the answers', () => {
+    let checked = 0;
+    for (const team of truth.teams) {
+      const r = byTeam.get(team.team)!;
+      const means = real.perTeam[team.team]!.surveyMeans;
+      for (const d of r.dimensions) {
+        const planted = means[`space_${d.dimension}`];
+        if (!d.survey || d.survey.withheld || planted === undefined) continue;
+        checked++;
+        expect(d.basis, `${team.team} ${d.dimension}`).toBe('survey');
+        expect(d.survey.value!, `${team.team} ${d.dimension}`).toBeCloseTo(planted, 9);
+        expect(d.score!).toBeCloseTo(planted, 2);
+      }
+      for (const [id, construct] of [
+        ['valuable_work', 'valuable_work_share'],
+        ['cognitive_load', 'cognitive_load'],
+      ] as const) {
+        const m = measure(r, id);
+        if (m.withheld) continue;
+        expect(m.value!, `${team.team} ${id}`).toBeCloseTo(means[construct]!, 9);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
   });
 
   it('nothing planted, nothing found: no cross-team PRs, every reviewed PR approved', () => {

@@ -79,12 +79,15 @@ export function records(): Record<string, unknown>[] {
   const nps = [10, 10, 9, 8, 8, 7, 6, 5, 3, 10];
   const flow = [0, 1, 3, 3, 4, 5, 5, 2, 3, 0];
   const load = [4, 5, 2, 3, 3, 1, 2, 4, 3, 2];
+  // The efficiency dimension's own survey item (mean 3.2): it scores the dimension directly.
+  const efficiency = [3, 4, 2, 3, 4, 3, 3, 4, 3, 3];
   for (let r = 0; r < 10; r++) {
     const base = { survey: 'pulse-2024-03', respondent: `p${r}`, team: r < 6 ? 'core' : 'web' };
     for (const [question, score] of [
       ['nps', nps[r]!],
       ['flow_days', flow[r]!],
       ['cognitive_load', load[r]!],
+      ['space_efficiency', efficiency[r]!],
     ] as const)
       out.push({ kind: 'survey_response', ...base, question, answered_at: at(3), score });
     // The previous quarter: everyone a promoter (NPS 100).

@@ -85,9 +85,10 @@ describe.each(ENGINES)('the SPACE report on planted rows (%s)', (engine) => {
 
   it('satisfaction: NPS breakdown, trend, and the previous quarter', () => {
     const b = org.satisfaction.breakdown;
-    expect(b.promoters.value).toBeCloseTo(0.4, 9);
-    expect(b.passives.value).toBeCloseTo(0.3, 9);
-    expect(b.detractors.value).toBeCloseTo(0.3, 9);
+    // In % of respondents, as the survey area's band metrics give them.
+    expect(b.promoters.value).toBeCloseTo(40, 9);
+    expect(b.passives.value).toBeCloseTo(30, 9);
+    expect(b.detractors.value).toBeCloseTo(30, 9);
     expect(measure(org, 'nps').value).toBeCloseTo(10, 9);
     expect(measure(org, 'nps').previous).toBeCloseTo(100, 9);
     // Four web respondents: below k, withheld with the reason.
@@ -111,6 +112,21 @@ describe.each(ENGINES)('the SPACE report on planted rows (%s)', (engine) => {
     expect(measure(org, 'flow_never').value).toBeCloseTo(0.2, 9);
     expect(measure(org, 'flow_never').status).toBe('red');
     expect(measure(org, 'high_load').value).toBeCloseTo(0.3, 9);
+    expect(measure(org, 'cognitive_load').value).toBeCloseTo(2.9, 9);
+    expect(measure(org, 'cognitive_load').status).toBe('green');
+  });
+
+  it('a dimension whose survey item was answered is scored by it; the measures still show their own score', () => {
+    const e = dim(org, 'efficiency');
+    expect(e.basis).toBe('survey');
+    expect(e.survey).toMatchObject({ metric: 'dx.survey.space_efficiency', people: 10 });
+    expect(e.score).toBeCloseTo(3.2, 9);
+    const own = e.measures.map((m) => m.score).filter((x): x is number => x !== null);
+    expect(e.metricsScore).toBeCloseTo(own.reduce((x, y) => x + y) / own.length, 2);
+    // Four web respondents: the item is withheld, so the team's dimension falls back to its measures.
+    const w = dim(web, 'efficiency');
+    expect(w.survey!.withheld).toMatch(/fewer than 5 people/);
+    expect(w.basis).not.toBe('survey');
   });
 
   it('dimension and overall scores are the means of what has data; performance without deployments is unscored', () => {

@@ -4,7 +4,8 @@ import { humanPrs, notBot } from './sql.js';
 
 /**
  * The SPACE measures the other areas do not already have: activity per developer, review
- * collaboration and the shares behind the survey means (promoters, flow days, high load).
+ * collaboration and the shares behind the survey means (flow days, high load). The NPS bands
+ * are the survey area's dx.survey.nps_promoters, _passives and _detractors.
  * Names start with `space.` so they never collide with the survey or GitHub areas.
  */
 
@@ -141,36 +142,6 @@ export const spaceDefinitions: MetricDefinition[] = [
       where ${notBot('pr.author')} and pr.merged_at is not null and p.team is not null and r.team is not null`,
     aggregate: 'avg(v)',
   },
-  surveyShare(
-    'space.nps.promoters_share',
-    'nps',
-    's.score >= 9',
-    'NPS promoters',
-    'Share of NPS answers of 9 or 10.',
-    'higher_is_better',
-    'Promoters recommend the platform to colleagues: the growth side of NPS.',
-    'Ask promoters what they value and protect it in the roadmap.',
-  ),
-  surveyShare(
-    'space.nps.passives_share',
-    'nps',
-    's.score >= 7 and s.score < 9',
-    'NPS passives',
-    'Share of NPS answers of 7 or 8.',
-    'higher_is_better',
-    'Passives are one fix away from promoting or detracting.',
-    'Their comments name the one thing that would make them promoters.',
-  ),
-  surveyShare(
-    'space.nps.detractors_share',
-    'nps',
-    's.score < 7',
-    'NPS detractors',
-    'Share of NPS answers from 0 to 6.',
-    'lower_is_better',
-    'Detractors spread dissatisfaction and leave; they name the worst friction.',
-    'Read the detractors’ comments and fix their top theme first.',
-  ),
   surveyShare(
     'space.flow.three_plus_days_share',
     'flow_days',

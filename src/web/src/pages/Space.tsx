@@ -155,12 +155,49 @@ function Dimension({ d, data }: { d: SpaceDimension; data: SpaceData }) {
           </tbody>
         </table>
       </div>
+      {d.dimension === 'efficiency' && <Friction data={data} />}
       {d.dimension === 'activity' && (
         <p className="muted" data-testid="space-developers">
           {data.activity.withheld ?? `Averages over ${data.activity.developers} active developers.`}
         </p>
       )}
     </Panel>
+  );
+}
+
+type Drivers = NonNullable<SpaceData['satisfaction']['drivers']>;
+
+function DriverList({ items, mark }: { items: Drivers['satisfaction']; mark: string }) {
+  if (!items.length) return <p className="muted">No theme mentioned in this window.</p>;
+  return (
+    <ul className="plain">
+      {items.map((d) => (
+        <li key={d.theme} title={d.withheld ?? ''}>
+          {mark} {d.summary}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Friction reports by category (the feedback report's), against the window before. */
+function Friction({ data }: { data: SpaceData }) {
+  const rows = data.satisfaction.drivers?.friction ?? [];
+  if (!rows.length) return null;
+  return (
+    <div data-testid="space-friction">
+      <p>
+        <b>Friction reports by category</b>
+      </p>
+      <ul className="plain">
+        {rows.map((r) => (
+          <li key={r.category} title={r.withheld ?? ''}>
+            {r.category}:{' '}
+            {r.withheld ? 'withheld' : `${r.reports ?? 0} reports (before: ${r.previous ?? '—'})`}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -178,10 +215,10 @@ function Satisfaction({ data }: { data: SpaceData }) {
           <li key={key} data-testid={`space-nps-${key}`} data-value={v.value ?? ''}>
             <span>{label}</span>
             <span className="bar">
-              <span className="fill status-none" style={{ width: `${(v.value ?? 0) * 100}%` }} />
+              <span className="fill status-none" style={{ width: `${v.value ?? 0}%` }} />
             </span>
             <span className="num" title={v.withheld ?? ''}>
-              {v.withheld ? 'withheld' : showText(v.value, 'ratio')}
+              {v.withheld ? 'withheld' : v.value === null ? '—' : `${Math.round(v.value)}%`}
             </span>
           </li>
         ))}
@@ -195,17 +232,15 @@ function Satisfaction({ data }: { data: SpaceData }) {
         </p>
       )}
       {s.drivers ? (
-        <div className="space-drivers" data-testid="space-drivers">
+        <div data-testid="space-drivers">
           <p>
-            <b>Top drivers of satisfaction:</b>{' '}
-            {s.drivers.satisfaction.map((x) => `✅ ${x.theme} (${x.mentions} developers)`).join(' · ') ||
-              'none yet'}
+            <b>Top drivers of satisfaction</b>
           </p>
+          <DriverList items={s.drivers.satisfaction} mark="✅" />
           <p>
-            <b>Top drivers of dissatisfaction:</b>{' '}
-            {s.drivers.dissatisfaction.map((x) => `❌ ${x.theme} (${x.mentions} developers)`).join(' · ') ||
-              'none yet'}
+            <b>Top drivers of dissatisfaction</b>
           </p>
+          <DriverList items={s.drivers.dissatisfaction} mark="❌" />
         </div>
       ) : (
         <p className="muted">{s.driversNote}</p>
