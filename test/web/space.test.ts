@@ -60,6 +60,12 @@ describe('SPACE in the browser', () => {
     const row = page.getByTestId('space-adoption-ai_assistant');
     expect(Number(await row.getAttribute('data-value'))).toBe(ai.share);
     expect(await row.textContent()).toContain(`${ai.users}/${ai.developers}`);
+    // The feedback report's drivers for the same window are on the page, as the API gives them.
+    expect(api.satisfaction.drivers).not.toBeNull();
+    expect(api.satisfaction.drivers!.dissatisfaction.length).toBeGreaterThan(0);
+    const drivers = page.getByTestId('space-drivers');
+    for (const d of api.satisfaction.drivers!.dissatisfaction)
+      expect(await drivers.textContent()).toContain(d.summary);
     // The NPS breakdown is there, and the nav links to this page.
     expect(await page.getByTestId('space-nps-breakdown').locator('li').count()).toBe(3);
     expect(await page.locator('nav a', { hasText: 'SPACE' }).getAttribute('href')).toContain('/space?');
