@@ -7,7 +7,8 @@ export const LABEL_GROUPS = ['team', 'repo', 'service', 'workflow'] as const;
 /** Series per metric at most (the ungrouped value plus the largest groups). */
 export const MAX_SERIES_PER_METRIC = 50;
 const WINDOW_MS = 30 * 86_400_000;
-export const WITHHELD_GAUGE = 'pitwall_privacy_withheld_series';
+/** The gauge counting a personal metric's series withheld by the privacy rule. */
+export const withheldName = (metric: string) => `${promName(metric)}_withheld`;
 
 export const promName = (metric: string) => `pitwall_${metric.replaceAll('.', '_')}`;
 
@@ -42,26 +43,27 @@ export class PrometheusExporter {
     const from = new Date(to.getTime() - WINDOW_MS);
     const prom = new Registry();
     const k = this.registry.minGroupSize;
-    // A series over fewer than k people is left out, never exported as a number; this gauge
-    // says how many were, per metric, so a missing series reads as withheld, not as no data.
-    const withheld = new Gauge({
-      name: WITHHELD_GAUGE,
-      help: `Series of personal metrics left out of this page: over fewer than ${k} people (privacy.min_group_size)`,
-      labelNames: ['metric'],
-      registers: [prom],
-    });
     for (const def of this.registry.list()) {
       const groups = LABEL_GROUPS.filter((g) => def.groupBy.includes(g));
       const gauge = new Gauge({
         name: promName(def.name),
         help: `${def.title} (${def.unit}), last 30 days${
           def.personal
-            ? `; personal: series over fewer than ${k} people are withheld (see ${WITHHELD_GAUGE})`
+            ? `; personal: series over fewer than ${k} people are withheld (counted in ${withheldName(def.name)})`
             : ''
         }`,
         labelNames: [...groups],
         registers: [prom],
       });
+      // A series over fewer than k people is left out, never exported as a number; its
+      // metric's _withheld gauge says how many were, so a missing series reads as withheld.
+      const withheld = def.personal
+        ? new Gauge({
+            name: withheldName(def.name),
+            help: `Series of ${def.name} left out of this page: over fewer than ${k} people (privacy.min_group_size)`,
+            registers: [prom],
+          })
+        : null;
       let left = 0;
       const [overall] = await this.registry.compute(this.store, def.name, { from, to });
       if (overall?.withheld) left++;
@@ -78,7 +80,7 @@ export class PrometheusExporter {
         for (const r of rows) gauge.set({ [g]: r.group! }, r.value!);
         room -= rows.length;
       }
-      if (def.personal) withheld.set({ metric: def.name }, left);
+      withheld?.set(left);
     }
     return prom.metrics();
   }

@@ -136,12 +136,12 @@ describe.each(ENGINES)('privacy on the HTTP API on %s', (engine) => {
     expect(five).not.toMatch(new RegExp(`^${name}\\{repo="acme/four"\\}`, 'm'));
     expect(five).toMatch(new RegExp(`^# HELP ${name} .*fewer than 5 people are withheld`, 'm'));
     // team four and repo acme/four.
-    expect(five).toMatch(/^pitwall_privacy_withheld_series\{metric="local.commands.runs_per_day"\} 2$/m);
+    expect(five).toMatch(/^pitwall_local_commands_runs_per_day_withheld 2$/m);
     const three = (await get(3, '/metrics')) as string;
     expect(three).toMatch(new RegExp(`^${name}\\{team="four"\\} `, 'm'));
-    expect(three).toMatch(/^pitwall_privacy_withheld_series\{metric="local.commands.runs_per_day"\} 0$/m);
+    expect(three).toMatch(/^pitwall_local_commands_runs_per_day_withheld 0$/m);
     const ten = (await get(10, '/metrics')) as string;
     expect(ten).not.toMatch(new RegExp(`^${name}(\\{| )`, 'm'));
-    expect(ten).toMatch(/^pitwall_privacy_withheld_series\{metric="local.commands.runs_per_day"\} 5$/m);
+    expect(ten).toMatch(/^pitwall_local_commands_runs_per_day_withheld 5$/m);
   });
 });
