@@ -27,6 +27,7 @@ import type { SurveyImportResponse } from './types.js';
 import type { CorrelationResponse, RoiResponse, StrongestCorrelationsResponse } from './types.js';
 import type { FeedbackInput, FeedbackSummaryResponse } from './types.js';
 import type { ExperimentInfo, ExperimentInput, ExperimentResultsResponse } from './types.js';
+import type { AlertInfo, AlertsResponse } from './types.js';
 
 /** An error answer from the server: its HTTP status and the envelope's stable code. */
 export class PitwallApiError extends Error {
@@ -223,6 +224,15 @@ export class PitwallClient {
     this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/stop`, b);
   rolloutExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
     this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/rollout`, b);
+
+  // Alerts (docs/alerts.md): list with read; acknowledge and silence with scope ingest.
+  /** state: active (default: firing and pending), firing, pending, resolved, all. */
+  alerts = (q?: Query) => this.get<AlertsResponse>('/alerts', q);
+  acknowledgeAlert = (id: string, b: { by?: string } = {}) =>
+    this.post<{ alert: AlertInfo }>(`/alerts/${encodeURIComponent(id)}/ack`, b);
+  /** until: ISO-8601, or null to lift the silence. */
+  silenceAlert = (id: string, until: string | null) =>
+    this.post<{ alert: AlertInfo }>(`/alerts/${encodeURIComponent(id)}/silence`, { until });
 
   healthz = () => this.request<{ ok: boolean; store: string }>('GET', '/healthz');
   /** Prometheus text exposition. */

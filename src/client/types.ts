@@ -22,6 +22,8 @@ import type { TestenvReport } from '../report/testenv.js';
 import type { SpaceReport } from '../report/space.js';
 import type { SourceState } from '../collectors/sources.js';
 import type { ListenerState } from '../server/listeners.js';
+import type { AlertView } from '../server/alerts.js';
+import type { AlertRule } from '../alerts/config.js';
 import type { SurveyImportAnswer } from '../server/surveys.js';
 import type { Correlation } from '../report/correlations.js';
 import type { StrongestTable } from '../report/correlations-strongest.js';
@@ -115,6 +117,19 @@ export type RoiResponse = Json<RoiReport>;
 
 /** POST /api/v1/surveys: what the import read and wrote (docs/surveys.md). */
 export type SurveyImportResponse = Json<SurveyImportAnswer>;
+
+// Alerts (docs/alerts.md)
+/** An alert as GET /api/v1/alerts lists it: its rule's condition and value in words too. */
+export type AlertInfo = Json<AlertView>;
+export interface AlertsResponse {
+  alerts: AlertInfo[];
+  rules: Json<
+    Pick<
+      AlertRule,
+      'name' | 'metric' | 'when' | 'threshold' | 'window' | 'for' | 'by' | 'severity' | 'channels'
+    >
+  >[];
+}
 
 // Experiments (docs/experiments.md).
 /** An experiment's design: GET /api/v1/experiments lists them, POST returns the one created. */

@@ -39,3 +39,4 @@ export type {
   RoiResponse as Roi,
   StrongestCorrelationsResponse as StrongestCorrelations,
 } from '../../client/index.js';
+export type { AlertInfo } from '../../client/index.js';

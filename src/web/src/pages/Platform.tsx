@@ -1,3 +1,4 @@
+import { ActiveAlerts } from '../charts/ActiveAlerts.js';
 import { CriticalPath } from '../charts/CriticalPath.js';
 import { FailureCategories } from '../charts/FailureCategories.js';
 import { FlakyTests } from '../charts/FlakyTests.js';
@@ -20,6 +21,9 @@ export function Platform() {
         title="Platform operations"
         subtitle="CI pipelines, tests, test environments and data collection"
       />
+      <div className="grid">
+        <ActiveAlerts />
+      </div>
       <h2 className="section">Pipeline health</h2>
       <div className="grid">
         <MetricTile name="ci.runs.success_rate" />
