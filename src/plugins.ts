@@ -31,9 +31,9 @@ const pluginSettings = [
   alertsSettings,
   notifySettings,
   digestsSettings,
+  experimentsSettings,
   correlationsSettings,
   spaceSettings,
-  experimentsSettings,
 ] as const;
 
 export const configContributions: ConfigContributions = {

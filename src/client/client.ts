@@ -121,10 +121,10 @@ export class PitwallClient {
       q,
     );
   insights = (q?: Query) => this.get<InsightsResponse>('/insights', q);
-  headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
-  /** A series' stats: `name`, and optionally stat, from, to, by, bucket, tag (key:value). */
   /** A metric's next quarter: `metric`, and optionally to, team. */
   forecast = (q: Query & { metric: string }) => this.get<ForecastResponse>('/insights/forecast', q);
+  headline = (q?: Query) => this.get<HeadlineResponse>('/headline', q);
+  /** A series' stats: `name`, and optionally stat, from, to, by, bucket, tag (key:value). */
   points = (q: Query & { name: string }) => this.get<PointsResponse>('/points', q);
   innerLoop = (q?: Query) => this.get<InnerLoopResponse>('/inner-loop', q);
   testenv = (q?: Query) => this.get<TestenvResponse>('/testenv', q);
@@ -185,6 +185,20 @@ export class PitwallClient {
   /** from, to, team. */
   feedbackSummary = (q?: Query) => this.get<FeedbackSummaryResponse>('/feedback/summary', q);
 
+  // Experiments (docs/experiments.md): design with scope ingest, results with read.
+  createExperiment = (b: ExperimentInput) => this.post<ExperimentInfo>('/experiments', b);
+  experiments = () => this.get<{ experiments: ExperimentInfo[] }>('/experiments');
+  /** Every experiment with its results (the Experiments page). */
+  experimentsWithResults = () =>
+    this.get<{ experiments: ExperimentInfo[]; results: ExperimentResultsResponse[] }>('/experiments', {
+      results: 'true',
+    });
+  experiment = (id: string) => this.get<ExperimentResultsResponse>(`/experiments/${encodeURIComponent(id)}`);
+  stopExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
+    this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/stop`, b);
+  rolloutExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
+    this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/rollout`, b);
+
   // Surveys (docs/surveys.md): an export posted as the file it is, with scope ingest.
   /** A Qualtrics CSV export (format qualtrics) or a CSV mapped in surveys.csv (format csv). */
   importSurvey = async (csv: string, q: { format: 'qualtrics' | 'csv'; survey: string }) => {
@@ -210,20 +224,6 @@ export class PitwallClient {
     }
     return parsed as SurveyImportResponse;
   };
-
-  // Experiments (docs/experiments.md): design with scope ingest, results with read.
-  createExperiment = (b: ExperimentInput) => this.post<ExperimentInfo>('/experiments', b);
-  experiments = () => this.get<{ experiments: ExperimentInfo[] }>('/experiments');
-  /** Every experiment with its results (the Experiments page). */
-  experimentsWithResults = () =>
-    this.get<{ experiments: ExperimentInfo[]; results: ExperimentResultsResponse[] }>('/experiments', {
-      results: 'true',
-    });
-  experiment = (id: string) => this.get<ExperimentResultsResponse>(`/experiments/${encodeURIComponent(id)}`);
-  stopExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
-    this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/stop`, b);
-  rolloutExperiment = (id: string, b: { at?: string; note?: string } = {}) =>
-    this.post<ExperimentInfo>(`/experiments/${encodeURIComponent(id)}/rollout`, b);
 
   // Alerts (docs/alerts.md): list with read; acknowledge and silence with scope ingest.
   /** state: active (default: firing and pending), firing, pending, resolved, all. */

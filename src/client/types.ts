@@ -115,22 +115,6 @@ export type CorrelationResponse = Json<Correlation>;
 export type StrongestCorrelationsResponse = Json<StrongestTable & { stale: boolean }>;
 export type RoiResponse = Json<RoiReport>;
 
-/** POST /api/v1/surveys: what the import read and wrote (docs/surveys.md). */
-export type SurveyImportResponse = Json<SurveyImportAnswer>;
-
-// Alerts (docs/alerts.md)
-/** An alert as GET /api/v1/alerts lists it: its rule's condition and value in words too. */
-export type AlertInfo = Json<AlertView>;
-export interface AlertsResponse {
-  alerts: AlertInfo[];
-  rules: Json<
-    Pick<
-      AlertRule,
-      'name' | 'metric' | 'when' | 'threshold' | 'window' | 'for' | 'by' | 'severity' | 'channels'
-    >
-  >[];
-}
-
 // Experiments (docs/experiments.md).
 /** An experiment's design: GET /api/v1/experiments lists them, POST returns the one created. */
 export type ExperimentInfo = Json<import('../report/experiments/types.js').Experiment>;
@@ -153,4 +137,20 @@ export interface ExperimentInput {
   end?: string | null;
   alpha?: number;
   notes?: string;
+}
+
+/** POST /api/v1/surveys: what the import read and wrote (docs/surveys.md). */
+export type SurveyImportResponse = Json<SurveyImportAnswer>;
+
+// Alerts (docs/alerts.md)
+/** An alert as GET /api/v1/alerts lists it: its rule's condition and value in words too. */
+export type AlertInfo = Json<AlertView>;
+export interface AlertsResponse {
+  alerts: AlertInfo[];
+  rules: Json<
+    Pick<
+      AlertRule,
+      'name' | 'metric' | 'when' | 'threshold' | 'window' | 'for' | 'by' | 'severity' | 'channels'
+    >
+  >[];
 }

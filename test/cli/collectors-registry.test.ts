@@ -64,7 +64,9 @@ describe('the collector registry in the CLI', () => {
     expect(r.code).toBe(0);
     const listed = JSON.parse(r.stdout) as { id: string; description: string; sources: { id: string }[] }[];
     expect(listed.map((c) => c.id)).toEqual(collectors.map((c) => c.id));
-    expect(listed.map((c) => c.id)).toEqual(expect.arrayContaining(['git', 'github', 'junit', 'coverage', 'survey']));
+    expect(listed.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['git', 'github', 'junit', 'coverage', 'survey']),
+    );
     expect(listed.every((c) => c.description.length > 0)).toBe(true);
     expect(listed.find((c) => c.id === 'git')!.sources.map((s) => s.id)).toEqual(['git:acme/shop']);
     const table = await cli(['collectors', 'list'], { env });

@@ -54,7 +54,10 @@ export function Executive() {
         />
         <TrendForecast title="Trend and next quarter: lead time" metric="dora.lead_time.median_hours" />
         <TrendForecast title="Trend and next quarter: developer NPS" metric="dx.survey.nps" />
-        <TrendForecast title="Trend and next quarter: change failure rate" metric="dora.change_failure.rate" />
+        <TrendForecast
+          title="Trend and next quarter: change failure rate"
+          metric="dora.change_failure.rate"
+        />
         {FOUR_KEYS.map((m) => (
           <SeriesPanel key={m} title={`Weekly: ${shortTitle(m)}`} metrics={[m]} bucket="week" />
         ))}
