@@ -5,7 +5,7 @@ import { readCsvRows, type CsvRow } from './csv-rows.js';
 import { csvLayout } from './generic.js';
 import { interpret } from './labels.js';
 import { cellAt, type Item, type Layout } from './layout.js';
-import { respondentPseudonym } from './pseudonym.js';
+import { pseudonymise } from '../../domain/pseudonymise.js';
 import { qualtricsLayout } from './qualtrics.js';
 import type { SurveysConfig } from './settings.js';
 import { parseSurveyTime } from './time.js';
@@ -105,7 +105,7 @@ export function importSurvey(
       );
       continue;
     }
-    const respondent = key ? respondentPseudonym(key, id) : id;
+    const respondent = key ? pseudonymise(key, id) : id;
     if (seen.has(respondent)) duplicates++;
     seen.add(respondent);
     responses++;
