@@ -1,6 +1,7 @@
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { linearRegression } from 'simple-statistics';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
+import { INSTANT_RANGE } from '../domain/time.js';
 import type { Queryable } from '../store/store.js';
 
 export const FORECAST_METHOD =
@@ -100,12 +101,17 @@ export async function forecastMetric(
   const end = mondayOf(req.to.getTime());
   const start = end - FORECAST_HISTORY_WEEKS * WEEK;
   const where = req.team && def.groupBy.includes('team') ? { team: req.team } : undefined;
-  const rows = await registry.compute(store, def.name, {
-    from: new Date(start),
-    to: new Date(end),
-    bucket: 'week',
-    ...(where ? { where } : {}),
-  });
+  // Weeks before year 1 hold nothing either engine can store: read from there on.
+  const from = Math.max(start, INSTANT_RANGE.min.getTime());
+  const rows =
+    from < end
+      ? await registry.compute(store, def.name, {
+          from: new Date(from),
+          to: new Date(end),
+          bucket: 'week',
+          ...(where ? { where } : {}),
+        })
+      : [];
   const byWeek = new Map(rows.map((r) => [mondayOf(r.bucket!.getTime()), r]));
   const history = Array.from({ length: FORECAST_HISTORY_WEEKS }, (_, i) => {
     const week = start + i * WEEK;

@@ -1,5 +1,6 @@
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { MetricDefinition } from '../metrics/registry/types.js';
+import { notBeforeYear1 } from '../domain/time.js';
 import type { Queryable } from '../store/store.js';
 import { detectChanges, DETECT_DEFAULTS, type ChangePoint, type DailyValue } from './change-detect.js';
 
@@ -34,7 +35,7 @@ export async function readSeries(
   defs: readonly MetricDefinition[],
   req: { from: Date; to: Date; team: string | null },
 ): Promise<Series[]> {
-  const from = new Date(req.from.getTime() - DETECT_DEFAULTS.maxBaselineDays * DAY);
+  const from = notBeforeYear1(new Date(req.from.getTime() - DETECT_DEFAULTS.maxBaselineDays * DAY));
   const where = req.team ? { team: req.team } : undefined;
   const dailyOf = (rows: { bucket: Date | null; value: number | null }[]) =>
     rows.flatMap((r) =>
@@ -100,7 +101,9 @@ export async function readChangeLog(
   store: Queryable,
   req: { from: Date; to: Date; productionEnvironments: readonly string[] },
 ): Promise<ChangeLog> {
-  const from = new Date(req.from.getTime() - (DETECT_DEFAULTS.maxBaselineDays + TIE_DAYS) * DAY);
+  const from = notBeforeYear1(
+    new Date(req.from.getTime() - (DETECT_DEFAULTS.maxBaselineDays + TIE_DAYS) * DAY),
+  );
   const to = new Date(req.to.getTime() + TIE_DAYS * DAY);
   const annotations = await store.query<{
     id: string;
