@@ -29,12 +29,16 @@ export interface PostgresSettings {
   dateStyle?: string;
 }
 
+const TEST_DUCKDB_MEMORY = '6GB';
+
 /** A fresh, migrated store: a DuckDB file in a temp dir, or a new PostgreSQL database. */
 export async function openTestStore(engine: Engine, settings: PostgresSettings = {}): Promise<TestStore> {
   if (engine === 'duckdb') {
     const dir = mkdtempSync(join(tmpdir(), 'pitwall-test-'));
     const duckdbPath = join(dir, 'test.duckdb');
-    const store = await openStore({ duckdbPath });
+    // Two test workers share the machine: DuckDB's default (80% of memory per store) lets two
+    // heavy reads at once exhaust it, and the kernel then kills a worker mid-file.
+    const store = await openStore({ duckdbPath, duckdbMemoryLimit: TEST_DUCKDB_MEMORY });
     return {
       store,
       config: { duckdbPath },
