@@ -1,37 +1,14 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot, settled } from './browser.js';
-import { startWebFixture, type WebFixture } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, settled } from './browser.js';
+import { webPages } from './pages.js';
 
-let fx: WebFixture;
-let chrome: Awaited<ReturnType<typeof launch>>;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  fx = await startWebFixture();
-  chrome = await launch();
-  browser = chrome.context;
-}, 300_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await fx?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${fx.url}${path}`);
-  await settled(page);
-  expect(errors).toEqual([]);
-  return page;
-}
+const web = webPages();
+const open = (path: string) => web.open(path);
 
 describe('the Correlations page', () => {
   it('shows the pair the API computes: rho, p, n, a scatter plot of the team x month points, the caveat and the small-n warning', async () => {
     const page = await open('/correlations');
-    const api = await fx.client.correlation({
+    const api = await web.fx.client.correlation({
       x: 'dx.survey.nps',
       y: 'github.prs.time_to_first_review_hours',
       bucket: 'month',
@@ -55,7 +32,7 @@ describe('the Correlations page', () => {
 
   it('lists the strongest relations and opens a row’s pair when clicked', async () => {
     const page = await open('/correlations');
-    const table = await fx.client.strongestCorrelations();
+    const table = await web.fx.client.strongestCorrelations();
     const rows = page.getByTestId('strongest-row');
     await expect.poll(() => rows.count()).toBe(table.relations.length);
     expect(table.relations.length).toBeGreaterThan(1);
@@ -80,7 +57,7 @@ describe('the Correlations page', () => {
 describe('the Executive Platform ROI panel', () => {
   it('shows the API’s yearly value, in hours when no developer_hour is configured, and the line items', async () => {
     const page = await open('/executive');
-    const roi = await fx.client.roi();
+    const roi = await web.fx.client.roi();
     const value = page.getByTestId('roi-value');
     await expect.poll(() => value.getAttribute('data-loaded')).toBe('1');
     expect(roi.summary.inHours).toBe(true);

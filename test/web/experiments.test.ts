@@ -1,37 +1,14 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot, settled } from './browser.js';
-import { startWebFixture, type WebFixture } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, settled } from './browser.js';
+import { webPages } from './pages.js';
 
-let fx: WebFixture;
-let chrome: Awaited<ReturnType<typeof launch>>;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  fx = await startWebFixture();
-  chrome = await launch();
-  browser = chrome.context;
-}, 600_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await fx?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${fx.url}${path}`);
-  await settled(page);
-  expect(errors).toEqual([]);
-  return page;
-}
+const web = webPages();
+const open = (path: string) => web.open(path);
 
 describe('the Experiments page', () => {
   it('lists active and finished experiments with the API’s results table and recommendation', async () => {
     const page = await open('/experiments');
-    const api = await fx.client.experimentsWithResults();
+    const api = await web.fx.client.experimentsWithResults();
     const active = api.results.filter((x) => ['running', 'planned'].includes(x.experiment.status));
     const finished = api.results.filter((x) => !active.includes(x));
     // The demo's review bot runs; its null twin has ended.

@@ -1,40 +1,18 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot, settled } from './browser.js';
-import { startWebFixture, VIEW, type WebFixture } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './browser.js';
+import { webPages } from './pages.js';
+import { VIEW } from './server.js';
 
 const iso = (d: string) => `${d}T00:00:00.000Z`;
 const WINDOW = { from: iso(VIEW.from), to: iso(VIEW.to) };
 
-let fx: WebFixture;
-let chrome: Awaited<ReturnType<typeof launch>>;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  fx = await startWebFixture();
-  chrome = await launch();
-  browser = chrome.context;
-}, 300_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await fx?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${fx.url}${path}`);
-  await settled(page);
-  expect(errors).toEqual([]);
-  return page;
-}
+const web = webPages();
+const open = (path: string) => web.open(path);
 
 describe('executive insights and trend projections (real server, demo store, Chromium)', () => {
   it('shows at most five attention items and five wins, the API’s, each with its action and tie', async () => {
     const page = await open(`/executive?from=${VIEW.from}&to=${VIEW.to}`);
-    const api = await fx.client.insights(WINDOW);
+    const api = await web.fx.client.insights(WINDOW);
     expect(api.attention.length).toBeGreaterThan(0);
     expect(api.attention.length).toBeLessThanOrEqual(5);
     const attention = page.getByTestId('attention-item');
@@ -57,7 +35,7 @@ describe('executive insights and trend projections (real server, demo store, Chr
 
   it('the deployment-frequency trend shows the API’s next-quarter projection and its interval', async () => {
     const page = await open(`/executive?from=${VIEW.from}&to=${VIEW.to}`);
-    const f = await fx.client.forecast({ metric: 'dora.deploys.days_per_week', to: WINDOW.to });
+    const f = await web.fx.client.forecast({ metric: 'dora.deploys.days_per_week', to: WINDOW.to });
     expect(f.projection).toHaveLength(13);
     const panel = page.getByTestId('trend-deploys');
     expect(await page.getByTestId('trend-deploys-projection').getAttribute('data-weeks')).toBe('13');
@@ -66,10 +44,10 @@ describe('executive insights and trend projections (real server, demo store, Chr
   });
 
   it('the forecast route names a missing or unknown metric (400)', async () => {
-    const missing = await fetch(`${fx.url}/api/v1/insights/forecast`);
+    const missing = await fetch(`${web.fx.url}/api/v1/insights/forecast`);
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('metric');
-    const unknown = await fetch(`${fx.url}/api/v1/insights/forecast?metric=nope.nope.nope`);
+    const unknown = await fetch(`${web.fx.url}/api/v1/insights/forecast?metric=nope.nope.nope`);
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('unknown metric');
   });
