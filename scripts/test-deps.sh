@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # What the test suite needs from the machine beyond npm packages, checked before `npm test` runs
 # Vitest: Chromium (the browser tests drive Debian's through playwright-core, which never
-# downloads a browser), a PostgreSQL server (every query also runs on it), and zsh and fish (the
-# shell-hook tests drive real bash, zsh and fish). As root with apt-get, installs Debian's
-# `chromium`, `postgresql`, `zsh` and `fish` when missing; otherwise stops at once and names the
-# one command to run. scripts/postgres-up.sh then starts the cluster.
+# downloads a browser), a PostgreSQL server (every query also runs on it), zsh and fish (the
+# shell-hook tests drive real bash, zsh and fish) and Prometheus (a real one scrapes /metrics;
+# promtool checks the generated rules). As root with apt-get, installs Debian's `chromium`,
+# `postgresql`, `zsh`, `fish` and `prometheus` when missing; otherwise stops at once and names
+# the one command to run. scripts/postgres-up.sh then starts the cluster.
 set -euo pipefail
 
 say() { echo "test setup: $*" >&2; }
@@ -21,6 +22,8 @@ if [ -z "${PITWALL_TEST_DATABASE_URL:-}" ] && ! command -v pg_lsclusters >/dev/n
 fi
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
+# A real Prometheus scrapes /metrics and promtool checks the generated rules.
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -30,7 +33,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
     case $p in
       chromium) vars+=("PITWALL_CHROMIUM=/path/to/chromium") ;;
       postgresql) vars+=("PITWALL_TEST_DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/DB") ;;
-      zsh | fish) ;; # found on PATH once installed
+      zsh | fish | prometheus) ;; # found on PATH once installed
     esac
   done
   say "the tests need ${missing[*]}, not found here and no apt-get to install them with."
