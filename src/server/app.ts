@@ -13,6 +13,7 @@ import { pointsRoutes } from './points.js';
 import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
+import { healthzRoutes } from './healthz.js';
 import { impactRoutes } from './impact.js';
 import { experimentRoutes } from './experiments.js';
 import { alertRoutes } from './alerts.js';
@@ -68,11 +69,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   });
   app.notFound(unknownRoute(app));
 
-  app.get('/healthz', async (c) => {
-    // A connection of its own: health never queues behind the reads or writes it reports on.
-    await ctx.store.ping();
-    return c.json({ ok: true, store: ctx.store.kind });
-  });
+  healthzRoutes(app, ctx);
   const exporter = new PrometheusExporter(ctx.store, ctx.registry, ctx.clock);
   app.get('/metrics', requireScope(ctx, auth, 'read'), async (c) =>
     c.body(await exporter.render(), 200, { 'content-type': exporter.contentType }),
