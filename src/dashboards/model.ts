@@ -31,6 +31,10 @@ export interface PanelSpec {
   width: number;
   /** Markdown for a note; a short help text otherwise. */
   text?: string;
+  /** Series legend names, one per metric (`p50`, `p90`), when the metric titles are too long. */
+  labels?: readonly string[];
+  /** A timeseries whose lines add up (phases of one duration): drawn as stacked areas or bars. */
+  stacked?: boolean;
 }
 
 export interface SectionSpec {
