@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import type { DashboardSpec } from './model.js';
 
@@ -12,8 +13,12 @@ export interface BuildContext {
 }
 
 export interface TargetContext extends BuildContext {
+  /** The loaded config: a target reads its own section (`datadog:`, `grafana:`). */
+  config: Config;
   /** Secrets and endpoints (API keys, site, URLs): the CLI's environment, never printed. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Where relative paths in the config (key files) resolve. */
+  cwd: string;
 }
 
 /** One file `build --out DIR` writes, relative to DIR. */
