@@ -13,6 +13,7 @@ import { registerRoi } from './commands/roi.js';
 import { registerCollectors } from './commands/collectors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDigest } from './commands/digest.js';
+import { registerPrometheus } from './commands/prometheus.js';
 import { registerDora } from './commands/dora.js';
 import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -51,4 +52,5 @@ export const commands: RegisterCommand[] = [
   registerCorrelate,
   registerRoi,
   registerDigest,
+  registerPrometheus,
 ];
