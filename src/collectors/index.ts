@@ -3,7 +3,10 @@ import { coverageCollector } from './coverage/collector.js';
 import { feedbackCollector } from './feedback/collector.js';
 import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
+import { gitlabCollector } from './gitlab/collector.js';
 import { junitCollector } from './junit/collector.js';
+import { opsgenieCollector } from './opsgenie/collector.js';
+import { pagerdutyCollector } from './pagerduty/collector.js';
 import { surveyCollector } from './survey/collector.js';
 
 /**
@@ -14,10 +17,13 @@ import { surveyCollector } from './survey/collector.js';
 export const collectors = [
   gitCollector,
   githubCollector,
+  gitlabCollector,
   junitCollector,
   coverageCollector,
   surveyCollector,
   feedbackCollector,
+  pagerdutyCollector,
+  opsgenieCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];

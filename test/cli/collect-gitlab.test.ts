@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitLabServer, type GitLabServer } from '../gitlab/server.js';
+import { cli } from '../helpers/cli.js';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+
+const END = new Date('2024-06-03T00:00:00Z');
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+
+async function withStore<T>(t: TestStore, fn: (s: Store) => Promise<T>): Promise<T> {
+  const s = await openStore({ databaseUrl: t.config.databaseUrl, duckdbPath: t.config.duckdbPath });
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * The real CLI against the GitLab-compatible server serving the demo organisation as a group:
+ * what lands in the warehouse must be the demo's own records, as through GitHub.
+ */
+describe.each(ENGINES)('pitwall collect gitlab on %s', (engine) => {
+  let t: TestStore;
+  let gl: GitLabServer;
+  let env: NodeJS.ProcessEnv;
+  const collect = (...extra: string[]) =>
+    cli(
+      [
+        'collect',
+        'gitlab',
+        '--option',
+        `group=${gl.truth!.group}`,
+        '--option',
+        `base_url=${gl.url}`,
+        '--json',
+        ...extra,
+      ],
+      { env },
+    );
+
+  beforeAll(async () => {
+    t = await openTestStore(engine);
+    await t.store.close();
+    gl = await startGitLabServer({ source: 'demo', demoOptions: { developers: 8, days: 14, end: END } });
+    env = {
+      GITLAB_TOKEN: 'glpat-test-secret',
+      PITWALL_GITLAB_RETRY_BASE_MS: '5',
+      ...(t.config.databaseUrl
+        ? { DATABASE_URL: t.config.databaseUrl }
+        : { PITWALL_DB: t.config.duckdbPath }),
+    };
+  }, 60_000);
+  afterAll(async () => {
+    await gl?.stop();
+    await t?.cleanup();
+  });
+
+  it('reproduces the demo organisation: MRs, reviews, pipelines, retries, jobs, deployments, incidents', async () => {
+    const r = await collect();
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('glpat-test-secret');
+    const truth = gl.truth!.records;
+    await withStore(t, async (s) => {
+      const prs = await s.query<Record<string, unknown>>('select * from pull_requests order by repo, number');
+      expect(prs.map((p) => `${p.repo as string}#${p.number as number}`).sort()).toEqual(
+        truth.pullRequests.map((p) => `${p.repo}#${p.number}`).sort(),
+      );
+      const byKey = new Map(truth.pullRequests.map((p) => [`${p.repo}#${p.number}`, p]));
+      const firstReview = new Map<string, number>();
+      for (const rv of truth.reviews) {
+        const k = `${rv.repo}#${rv.pr_number}`;
+        firstReview.set(k, Math.min(Date.parse(iso(rv.submitted_at)!), firstReview.get(k) ?? Infinity));
+      }
+      for (const p of prs) {
+        const k = `${p.repo as string}#${p.number as number}`;
+        const want = byKey.get(k)!;
+        const first = firstReview.get(k);
+        expect([iso(p.created_at), iso(p.merged_at), iso(p.first_review_at), p.merge_sha ?? null]).toEqual([
+          iso(want.created_at),
+          iso(want.merged_at),
+          first === undefined ? null : new Date(first).toISOString(),
+          want.merged_at ? (want.merge_sha ?? null) : null,
+        ]);
+      }
+      const reviews = await s.query<{ state: string; n: number }>(
+        'select state, count(*) as n from reviews group by state',
+      );
+      const want = new Map<string, number>();
+      for (const rv of truth.reviews) want.set(rv.state, (want.get(rv.state) ?? 0) + 1);
+      expect(Object.fromEntries(reviews.map((x) => [x.state, Number(x.n)]))).toEqual(
+        Object.fromEntries(want),
+      );
+      const commits = await s.query<{ sha: string; pr_number: number }>('select sha, pr_number from commits');
+      expect(commits.map((c) => `${c.sha}/${c.pr_number}`).sort()).toEqual(
+        truth.commits
+          .filter((c) => c.pr_number != null)
+          .map((c) => `${c.sha}/${c.pr_number}`)
+          .sort(),
+      );
+      const runs = await s.query<Record<string, unknown>>(
+        'select repo, run_id, attempt, created_at, completed_at, conclusion from pipeline_runs',
+      );
+      expect(
+        runs
+          .map(
+            (x) =>
+              `${x.repo as string}/${x.run_id as string}/${x.attempt as number}/${iso(x.created_at)}/${iso(x.completed_at)}/${x.conclusion as string}`,
+          )
+          .sort(),
+      ).toEqual(
+        truth.pipelineRuns
+          .map(
+            (x) =>
+              `${x.repo}/${x.run_id}/${x.attempt ?? 1}/${iso(x.created_at)}/${iso(x.completed_at)}/${x.conclusion ?? null}`,
+          )
+          .sort(),
+      );
+      const jobs = await s.query<Record<string, unknown>>(
+        'select job_id, attempt, created_at, started_at, completed_at, needs, conclusion from pipeline_jobs',
+      );
+      const demoJob = new Map(truth.pipelineJobs.map((j) => [j.job_id, j]));
+      expect(jobs.length).toBe(truth.pipelineJobs.length);
+      for (const j of jobs) {
+        const w = demoJob.get(gl.truth!.jobIds.get(Number(j.job_id))!)!;
+        const needs = typeof j.needs === 'string' ? (JSON.parse(j.needs) as string[]) : j.needs;
+        expect([
+          j.attempt,
+          iso(j.created_at),
+          iso(j.started_at),
+          iso(j.completed_at),
+          needs,
+          j.conclusion,
+        ]).toEqual([
+          w.attempt ?? 1,
+          iso(w.created_at),
+          iso(w.started_at),
+          iso(w.completed_at),
+          w.needs ?? [],
+          w.conclusion ?? null,
+        ]);
+      }
+      const deps = await s.query<Record<string, unknown>>(
+        `select repo, sha, started_at, finished_at, status from deployments where environment = 'production'`,
+      );
+      expect(
+        deps
+          .map(
+            (d) =>
+              `${d.repo as string}/${d.sha as string}/${iso(d.started_at)}/${iso(d.finished_at)}/${d.status as string}`,
+          )
+          .sort(),
+      ).toEqual(
+        truth.deployments
+          .filter((d) => d.environment === 'production')
+          .map(
+            (d) => `${d.repo}/${d.sha}/${iso(d.started_at)}/${iso(d.finished_at)}/${d.status ?? 'success'}`,
+          )
+          .sort(),
+      );
+      const inc = await s.query<Record<string, unknown>>(
+        'select service, opened_at, resolved_at, severity, source from incidents',
+      );
+      expect(
+        inc
+          .map(
+            (i) =>
+              `${i.service as string}/${iso(i.opened_at)}/${iso(i.resolved_at)}/${i.severity as string}/${i.source as string}`,
+          )
+          .sort(),
+      ).toEqual(
+        truth.incidents
+          .map((i) => `${i.service}/${iso(i.opened_at)}/${iso(i.resolved_at)}/${i.severity ?? null}/gitlab`)
+          .sort(),
+      );
+    });
+  }, 120_000);
+
+  it('re-collects an unchanged group with one request per project (plus the group listing)', async () => {
+    gl.resetStats();
+    const r = await collect();
+    expect(r.code).toBe(0);
+    const st = gl.stats();
+    const projects = gl.truth!.records.repos.length;
+    for (const [project, n] of Object.entries(st.byProject)) expect(n, project).toBe(1);
+    expect(st.requests).toBeLessThanOrEqual(projects + 1);
+    const out = JSON.parse(r.stdout) as { sources: { facts: { skipped?: boolean } }[] };
+    expect(out.sources.every((x) => x.facts.skipped === true)).toBe(true);
+  }, 60_000);
+});
