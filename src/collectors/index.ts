@@ -5,6 +5,8 @@ import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
 import { gitlabCollector } from './gitlab/collector.js';
 import { junitCollector } from './junit/collector.js';
+import { opsgenieCollector } from './opsgenie/collector.js';
+import { pagerdutyCollector } from './pagerduty/collector.js';
 import { surveyCollector } from './survey/collector.js';
 
 /**
@@ -20,6 +22,8 @@ export const collectors = [
   coverageCollector,
   surveyCollector,
   feedbackCollector,
+  pagerdutyCollector,
+  opsgenieCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];

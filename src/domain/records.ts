@@ -35,7 +35,7 @@ export const recordKinds = {
   pull_request: kind('pull_requests', code.pullRequest, ['repo', 'number'], ['updated_at']),
   review: kind('reviews', code.review, ['repo', 'pr_number', 'review_id']),
   deployment: kind('deployments', delivery.deployment, ['id'], ['source_updated_at', 'finished_at']),
-  incident: kind('incidents', delivery.incident, ['id']),
+  incident: kind('incidents', delivery.incident, ['id'], ['source_updated_at']),
   annotation: kind('annotations', delivery.annotation, ['id']),
   pipeline_run: kind(
     'pipeline_runs',

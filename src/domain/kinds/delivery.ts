@@ -26,6 +26,14 @@ export const incident = objectInOrder([['opened_at', 'resolved_at']], {
   resolved_at: optInstant,
   caused_by_deployment: optText,
   source: z.string().default('manual'),
+  /** First acknowledgement (PagerDuty, Opsgenie timelines); null when never acknowledged or unknown. */
+  acknowledged_at: optInstant,
+  /** As the incident system names them: PagerDuty urgency high/low, priority P1..; Opsgenie P1..P5. */
+  urgency: optText,
+  priority: optText,
+  url: optText,
+  /** When the source last changed the incident: orders versions of the row (webhooks arrive late). */
+  source_updated_at: optInstant,
 });
 
 export const annotation = z.object({
