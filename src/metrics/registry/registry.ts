@@ -156,7 +156,7 @@ function checkPersonal(d: MetricDefinition): void {
     }
 }
 /** A count over nothing is 0, not unknown (percentiles and ratios of nothing stay null). */
-const countsToZero = (def: MetricDefinition) =>
+export const countsToZero = (def: MetricDefinition) =>
   'aggregate' in def && /^(cast\()?(count|sum)\(/.test(def.aggregate);
 
 export interface ExplainRequest {
