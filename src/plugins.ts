@@ -3,6 +3,7 @@ import { agentSettings } from './agent/config.js';
 import { alertConfigIssues, alertsSettings, digestsSettings, notifySettings } from './alerts/config.js';
 import { collectors } from './collectors/index.js';
 import { composeConfigSchema } from './config/compose.js';
+import { datadogSettings } from './export/datadog/config.js';
 import { retentionSettings } from './export/retention-config.js';
 import { experimentsSettings } from './report/experiments/config.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
@@ -34,6 +35,7 @@ const pluginSettings = [
   experimentsSettings,
   correlationsSettings,
   spaceSettings,
+  datadogSettings,
 ] as const;
 
 export const configContributions: ConfigContributions = {
