@@ -126,7 +126,7 @@ export function createGitLabClient(o: GitLabClientOptions): GitLabClient {
         onFailedAttempt: ({ error, retriesLeft }) => {
           if (retriesLeft > 0) {
             stats.retried++;
-            o.logger.warn(
+            o.logger.info(
               { route: what, error: error.message, retriesLeft },
               'gitlab request failed; retrying',
             );
