@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -8,6 +8,7 @@ import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from 'kuber
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/plugins.js';
+import { cli } from '../helpers/cli.js';
 import { helm, helmBinary } from './helm.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -98,6 +99,31 @@ describe('Helm chart deploy/helm/pitwall with the real helm', () => {
   let full: Manifest[];
   const template = (...args: string[]) =>
     helm(bin, ['template', 'pw', chart, '--namespace', 'telemetry', ...args]);
+  /**
+   * `helm template` leaves NOTES.txt out and `helm install --dry-run` needs a cluster: a copy of
+   * the chart renders the same file through tpl as a value, with the same helpers and values.
+   */
+  const renderNotes = async (...args: string[]) => {
+    const copy = join(work, `notes-${Math.random().toString(36).slice(2)}`);
+    cpSync(chart, copy, { recursive: true });
+    renameSync(join(copy, 'templates', 'NOTES.txt'), join(copy, 'NOTES.txt'));
+    writeFileSync(
+      join(copy, 'templates', 'notes.yaml'),
+      'notes: {{ tpl (.Files.Get "NOTES.txt") . | toJson }}\n',
+    );
+    const r = await helm(bin, [
+      'template',
+      'pw',
+      copy,
+      '--namespace',
+      'telemetry',
+      '--show-only',
+      'templates/notes.yaml',
+      ...args,
+    ]);
+    expect(r.stderr).toBe('');
+    return (parseAllDocuments(r.stdout)[0]!.toJS() as { notes: string }).notes;
+  };
   beforeAll(async () => {
     bin = helmBinary();
     work = mkdtempSync(join(tmpdir(), 'pitwall-chart-'));
@@ -278,6 +304,41 @@ describe('Helm chart deploy/helm/pitwall with the real helm', () => {
       (ms) => one(ms, 'Deployment').spec.template.metadata.annotations['checksum/config'],
     );
     expect(sums[0]).not.toBe(sums[1]);
+  });
+
+  it("runs only commands pitwall has: each CronJob's and the token command of NOTES.txt", async () => {
+    const notes = await renderNotes('-f', everything);
+    const token = /exec deploy\/\S+ -- node bin\/pitwall\.js (.*)$/m.exec(notes)![1]!.split(' ');
+    const commands = [
+      ...byKind(full, 'CronJob').map(
+        (j) => j.spec.jobTemplate.spec.template.spec.containers[0].args as string[],
+      ),
+      token,
+    ];
+    for (const args of commands) {
+      const words = args.slice(
+        0,
+        args.findIndex((a) => a.startsWith('-')),
+      );
+      // Commander answers --help of an unknown command with the top-level usage: the path must show.
+      const r = await cli([...args, '--help']);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: pitwall ${words.join(' ')} `));
+    }
+  });
+
+  it('renders NOTES.txt naming the objects the chart made', async () => {
+    const notes = await renderNotes('-f', everything);
+    const svc = one(full, 'Service').metadata.name;
+    expect(notes).toContain(`Pitwall 0.1.0 is deployed as ${svc} (3 replica(s), store: postgres).`);
+    expect(notes).toContain('Open: https://pitwall.example.com/');
+    expect(notes).toContain('CronJobs: github (*/15 * * * *), datadog (*/15 * * * *).');
+    const job = /create job --from=cronjob\/(\S+)/.exec(notes)![1];
+    expect(byKind(full, 'CronJob').map((j) => j.metadata.name)).toContain(job);
+    expect(notes).toContain(`ServiceMonitor ${svc} scrapes /metrics every 60s.`);
+    const plain = await renderNotes();
+    expect(plain).toContain(`kubectl -n telemetry port-forward svc/${svc} 4100:80`);
+    expect(plain).not.toMatch(/CronJobs|ServiceMonitor|\{\{/);
   });
 
   it('refuses what cannot work, naming the fix', async () => {
