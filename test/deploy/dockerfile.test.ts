@@ -72,6 +72,10 @@ describe('Dockerfile', () => {
     expect(runs(0)).toMatch(/npm run build/);
     expect(runs(1)).toMatch(/npm ci --omit=dev/);
     expect(runs(finalStage)).not.toMatch(/npm (ci|install)/);
+    // The git collector spawns git; apt's lists do not stay in the layer.
+    expect(runs(finalStage)).toMatch(
+      /apt-get install -y --no-install-recommends git ca-certificates && rm -rf \/var\/lib\/apt\/lists\/\*/,
+    );
   });
 
   it('pins every base image to a full release (no latest, no bare major)', () => {
