@@ -18,6 +18,10 @@ const hours = (a: string, b: string) => `(extract(epoch from (${b} - ${a})) / 36
  */
 const serviceRepo = `(select service, min(repo collate "C") as repo from deployments group by service)`;
 const GROUPS = ['service', 'team', 'repo'] as const;
+/** Which incident systems (pagerduty, opsgenie, github, manual...) the incidents in an outcome's evidence came from. */
+const incidentSources = `(select string_agg(distinct i.source, ' ' order by i.source) from incidents i
+  where o.reason in ('status', 'incident', 'incident_attributed')
+    and position(' ' || i.id || ' ' in ' ' || coalesce(o.evidence, '') || ' ') > 0)`;
 
 /** DORA's four keys over production deployments; "production" and the tiers come from config. */
 export function doraDefinitions(config: Config): MetricDefinition[] {
@@ -116,7 +120,7 @@ from per_week group by 1, 2 order by 1, 2`,
       thresholds: { green: t.change_failure_rate.elite, yellow: t.change_failure_rate.high },
       groupBy: GROUPS,
       facts: `select ${deployedAt} as ts, case when o.failed then 1.0 else 0.0 end as v, d.id as deployment, d.status,
-              o.reason, o.evidence, d.service, d.repo, r.team
+              o.reason, o.evidence, ${incidentSources} as incident_source, d.service, d.repo, r.team
               from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
               where o.left_out is null`,
       aggregate: 'avg(v)',
@@ -162,7 +166,7 @@ from per_week group by 1, 2 order by 1, 2`,
       thresholds: { green: t.time_to_restore_hours.elite, yellow: t.time_to_restore_hours.high },
       groupBy: ['service', 'team', 'repo'],
       facts: `select i.opened_at as ts, ${hours('i.opened_at', 'i.resolved_at')} as v, i.id as incident, i.resolved_at,
-              i.caused_by_deployment, i.service, s.repo, r.team
+              i.source as incident_source, i.caused_by_deployment, i.service, s.repo, r.team
               from incidents i left join ${serviceRepo} s on s.service = i.service
               left join repos r on r.repo = s.repo where i.resolved_at is not null and ${countedDuration(hours('i.opened_at', 'i.resolved_at'))}`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',
@@ -187,7 +191,7 @@ from per_week group by 1, 2 order by 1, 2`,
       thresholds: { green: t.time_to_restore_hours.elite, yellow: t.time_to_restore_hours.high },
       groupBy: GROUPS,
       facts: `select ${deployedAt} as ts, ${hours(deployedAt, 'o.restored_at')} as v, d.id as deployment, o.reason,
-              o.evidence, o.restored_at, d.service, d.repo, r.team
+              o.evidence, ${incidentSources} as incident_source, o.restored_at, d.service, d.repo, r.team
               from deployments d join deployment_outcomes o on o.deployment_id = d.id left join repos r on r.repo = d.repo
               where o.failed and o.restored_at is not null and ${countedDuration(hours(deployedAt, 'o.restored_at'))}`,
       aggregate: 'percentile_cont(0.5) within group (order by v)',
