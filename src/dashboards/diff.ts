@@ -71,13 +71,18 @@ function diffArrays(expected: unknown[], actual: unknown[], path: string): Chang
       if (!en.includes(name))
         out.push({ kind: 'added', path: `${path}[${JSON.stringify(name)}]`, to: actual[j] });
     });
-    // Order matters on a dashboard: report a changed order once per element that moved relative to the others.
+    // Order matters on a dashboard: the elements outside the longest common order are the ones moved.
     const common = en.filter((n) => an.includes(n));
     const order = an.filter((n) => en.includes(n));
-    common.forEach((n, i) => {
-      if (order[i] !== n)
-        out.push({ kind: 'moved', path: `${path}[${JSON.stringify(n)}]`, from: i, to: order.indexOf(n) });
-    });
+    const kept = new Set(longestCommon(common, order));
+    for (const n of common)
+      if (!kept.has(n))
+        out.push({
+          kind: 'moved',
+          path: `${path}[${JSON.stringify(n)}]`,
+          from: common.indexOf(n),
+          to: order.indexOf(n),
+        });
     return out;
   }
   const n = Math.max(expected.length, actual.length);
@@ -86,6 +91,24 @@ function diffArrays(expected: unknown[], actual: unknown[], path: string): Chang
     if (i >= actual.length) out.push({ kind: 'removed', path: p, from: expected[i] });
     else if (i >= expected.length) out.push({ kind: 'added', path: p, to: actual[i] });
     else out.push(...diffDashboards(expected[i], actual[i], p));
+  }
+  return out;
+}
+
+/** The longest subsequence of `a` that is also one of `b` (both hold the same distinct names). */
+function longestCommon(a: readonly string[], b: readonly string[]): string[] {
+  const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      t[i]![j] = a[i] === b[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
+  const out: string[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) {
+      out.push(a[i]!);
+      i++;
+      j++;
+    } else if (t[i + 1]![j]! >= t[i]![j + 1]!) i++;
+    else j++;
   }
   return out;
 }

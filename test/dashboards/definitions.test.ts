@@ -105,12 +105,14 @@ describe('diffDashboards', () => {
     expect(text).toContain('+ widgets["C"]');
   });
 
-  it('reports a reordering as moves', () => {
-    const live = { ...built, widgets: [built.widgets[1], built.widgets[0]] };
-    const changes = diffDashboards(built, live);
-    expect(changes.filter((c) => c.kind === 'moved').map((c) => c.path)).toEqual([
-      'widgets["A"]',
-      'widgets["B"]',
+  it('reports a widget moved to the front as that one move', () => {
+    const four = ['A', 'B', 'C', 'D'].map((t) => ({ definition: { title: t, type: 'note', content: t } }));
+    const live = { widgets: [four[3], four[0], four[1], four[2]] };
+    expect(diffDashboards({ widgets: four }, live)).toEqual([
+      { kind: 'moved', path: 'widgets["D"]', from: 3, to: 0 },
     ]);
+    expect(formatDiff(diffDashboards({ widgets: four }, live))).toBe(
+      '> widgets["D"]: moved from position 4 to 1',
+    );
   });
 });
