@@ -4,6 +4,7 @@ import { alertConfigIssues, alertsSettings, digestsSettings, notifySettings } fr
 import { collectors } from './collectors/index.js';
 import { composeConfigSchema } from './config/compose.js';
 import { datadogSettings } from './export/datadog/config.js';
+import { exportersSettings } from './export/schedule-config.js';
 import { retentionSettings } from './export/retention-config.js';
 import { experimentsSettings } from './report/experiments/config.js';
 import { loadConfig as loadWith, type LoadOptions } from './config/load.js';
@@ -36,6 +37,7 @@ const pluginSettings = [
   correlationsSettings,
   spaceSettings,
   datadogSettings,
+  exportersSettings,
 ] as const;
 
 export const configContributions: ConfigContributions = {

@@ -11,6 +11,7 @@ import { answerClientErrors } from './client-errors.js';
 import type { ServerContext } from './context.js';
 import { Drain } from './drain.js';
 import { EnrichQueue } from './enrich-queue.js';
+import { ExportSchedule } from './export-schedule.js';
 import { defaultAllowedHosts } from './host-check.js';
 import { DataSpan } from './data-span.js';
 import { ReadCache } from './read-cache.js';
@@ -46,6 +47,7 @@ export interface RunningServer {
   scheduler: Scheduler;
   /** Alert evaluation and digests on their schedules (`notify.evaluate`, `digests:`). */
   alerts: AlertSchedule;
+  exports: ExportSchedule;
   /**
    * Stops accepting connections, lets the requests in flight finish (up to
    * `server.drain_timeout_seconds`, then cuts them) while later ones get 503, stops the schedule
@@ -107,9 +109,11 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     cwd: o.cwd ?? process.cwd(),
   });
   const alerts = new AlertSchedule(ctx, channels);
+  const exports = new ExportSchedule(ctx, { env: o.env ?? process.env, cwd: o.cwd ?? process.cwd() });
   if (o.schedule !== false) {
     scheduler.start();
     alerts.start();
+    exports.start();
   }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -117,10 +121,12 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     ctx,
     scheduler,
     alerts,
+    exports,
     close: once(async () => {
       await drain(server, ctx, o.config.server.drain_timeout_seconds * 1000);
       await scheduler.stop();
       await alerts.stop();
+      await exports.stop();
       await ctx.enrich.flush();
     }),
   };

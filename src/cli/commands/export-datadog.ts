@@ -75,10 +75,12 @@ export function registerExportDatadog(parent: Command, program: Command, ctx: Cl
         requests: outcome.requests,
         ...outcome.facts,
       };
+      // A dry run's stdout is its bodies alone (one JSON per line): the summary goes to stderr.
+      if (o.json && o.dryRun) return ctx.err(JSON.stringify(summary) + '\n');
       if (o.json) return printJson(ctx, summary);
-      if (o.dryRun) return ctx.err(`dry run: ${outcome.points} point(s) in the bodies above, nothing sent`);
+      if (o.dryRun) return ctx.err(`dry run: ${outcome.points} point(s) in the bodies above, nothing sent\n`);
       ctx.out(
-        `datadog: ${outcome.points} point(s) in ${outcome.requests} request(s) to ${String(outcome.facts?.url)}`,
+        `datadog: ${outcome.points} point(s) in ${outcome.requests} request(s) to ${String(outcome.facts?.url)}\n`,
       );
     });
 }

@@ -119,7 +119,7 @@ export const datadogExporter = {
     let rateLimited = 0;
     let serverErrors = 0;
     const send = async (batch: DatadogSeries[]) => {
-      if (ctx.dryRun) return ctx.out(serializePayload(batch));
+      if (ctx.dryRun) return ctx.out(serializePayload(batch) + '\n');
       requests++;
       await api.submitMetrics({
         body: Object.assign(new v2.MetricPayload(), { series: batch }),
