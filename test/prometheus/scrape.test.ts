@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createDemo } from '../../src/demo/generate.js';
 import { ensureFresh } from '../../src/enrich/index.js';
-import { ingestBatches } from '../../src/ingest/ingest.js';
+import { ingest, ingestBatches } from '../../src/ingest/ingest.js';
 import type { MetricValue } from '../../src/metrics/registry/types.js';
 import { LABEL_GROUPS, MAX_SERIES_PER_METRIC, promName, withheldName } from '../../src/server/prometheus.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
@@ -12,6 +12,8 @@ import { DEMO_END, silent } from '../server/setup.js';
 import { startPrometheus, type PrometheusProcess, type Sample } from './prometheus-process.js';
 
 const JOB = 'pitwall';
+/** A workflow name with every character the text format must escape in a label value. */
+const ODD_WORKFLOW = 'deploy "prod" \\ eu\nsecond line';
 const FROM = new Date(DEMO_END.getTime() - 30 * 86_400_000);
 
 /** The label set a registry value becomes on /metrics: its group's label, or none. */
@@ -38,6 +40,18 @@ describe.each(ENGINES)('a real Prometheus scraping pitwall /metrics on %s', (eng
       t.store,
       createDemo({ developers: 16, days: 30, seed: 7, end: DEMO_END }).batches(10_000),
     );
+    await ingest(t.store, [
+      {
+        kind: 'pipeline_run',
+        repo: 'demo/payments-api',
+        run_id: 'label-escaping-1',
+        workflow: ODD_WORKFLOW,
+        created_at: '2025-02-20T10:00:00Z',
+        started_at: '2025-02-20T10:01:00Z',
+        completed_at: '2025-02-20T10:11:00Z',
+        conclusion: 'success',
+      },
+    ]);
     await ensureFresh(t.store, config);
     server = await startServer({
       store: t.store,
@@ -155,6 +169,19 @@ describe.each(ENGINES)('a real Prometheus scraping pitwall /metrics on %s', (eng
     });
     const [u] = await prom.query(`${promName(def.name)}{team="",repo="",service="",workflow=""}`);
     expect(r12(u?.value)).toBe(r12(overall!.value!));
+  });
+
+  it('keeps a label value with quotes, a backslash and a newline exactly (text-format escaping)', async () => {
+    const rows = await server.ctx.registry.compute(server.ctx.store, 'ci.runs.count', {
+      from: FROM,
+      to: DEMO_END,
+      by: 'workflow',
+    });
+    const mine = rows.find((r) => r.group === ODD_WORKFLOW);
+    expect(mine?.value).toBe(1);
+    // A PromQL string literal takes Go's escapes, which JSON's are for these characters.
+    const got = await prom.query(`pitwall_ci_runs_count{workflow=${JSON.stringify(ODD_WORKFLOW)}}`);
+    expect(got).toEqual([{ metric: expect.objectContaining({ workflow: ODD_WORKFLOW }), value: 1 }]);
   });
 
   it('never holds a withheld personal series, and counts them in the _withheld gauge', async () => {
