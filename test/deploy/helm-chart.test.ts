@@ -1,10 +1,11 @@
-import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { CronJob } from 'kubernetes-models/batch/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/plugins.js';
@@ -77,6 +78,35 @@ function validateAll(manifests: Manifest[]): void {
     expect(Model, `no schema for ${id}`).toBeDefined();
     expect(() => new Model!(m as never).validate(), `${id} ${m.metadata.name}`).not.toThrow();
   }
+}
+
+/**
+ * kubernetes-models' validate() checks types and required fields, not unknown ones (a misspelt
+ * `readinessProbes` would pass, and the API server drops what it does not know). Its TypeScript
+ * types do know every field: each manifest, written out as an object literal of its kind's type,
+ * must compile without an excess-property error.
+ */
+function unknownFields(dir: string, manifests: Manifest[]): string[] {
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const lines: string[] = [];
+  manifests.forEach((m, i) => {
+    if (m.kind === 'ServiceMonitor') return;
+    const group = m.apiVersion === 'v1' ? 'v1' : m.apiVersion;
+    lines.push(`import type { I${m.kind} as T${i} } from 'kubernetes-models/${group}/${m.kind}';`);
+    lines.push(`export const m${i}: T${i} = ${JSON.stringify(m)};`);
+  });
+  const file = join(dir, 'manifests.ts');
+  writeFileSync(file, lines.join('\n'));
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
 }
 
 const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
@@ -406,6 +436,18 @@ describe('Helm chart deploy/helm/pitwall with the real helm', () => {
       expect(r.stderr).toMatch(/values don't meet the specifications of the schema/);
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it('sets no field Kubernetes does not know, in any rendered manifest', () => {
+    const all = [...defaults, ...full];
+    expect(unknownFields(mkdtempSync(join(work, 'types-')), all)).toEqual([]);
+    // The same check catches a misspelt field.
+    const bad = structuredClone(one(full, 'Deployment'));
+    bad.spec.template.spec.containers[0].readinessProbes =
+      bad.spec.template.spec.containers[0].readinessProbe;
+    expect(unknownFields(mkdtempSync(join(work, 'types-')), [bad]).join('\n')).toMatch(
+      /'"readinessProbes"' does not exist in type 'IContainer'/,
+    );
   });
 
   it('validates for real: kubernetes-models rejects a manifest the chart could have got wrong', () => {
