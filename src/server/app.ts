@@ -13,6 +13,8 @@ import { pointsRoutes } from './points.js';
 import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
+import { opsgenieWebhookRoutes } from './webhooks-opsgenie.js';
+import { pagerdutyWebhookRoutes } from './webhooks-pagerduty.js';
 import { healthzRoutes } from './healthz.js';
 import { impactRoutes } from './impact.js';
 import { experimentRoutes } from './experiments.js';
@@ -78,6 +80,8 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   ingestRoutes(app, ctx, auth);
   deliveryRoutes(app, ctx, auth);
   githubWebhookRoutes(app, ctx);
+  pagerdutyWebhookRoutes(app, ctx);
+  opsgenieWebhookRoutes(app, ctx);
   tokenRoutes(app, ctx, auth);
   queryRoutes(app, ctx, auth);
   reportRoutes(app, ctx, auth);
