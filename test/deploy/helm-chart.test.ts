@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { CronJob } from 'kubernetes-models/batch/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Service, ServiceAccount } from 'kubernetes-models/v1';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
@@ -25,6 +26,7 @@ const MODELS: Record<string, new (o: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'batch/v1/CronJob': CronJob,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are checked field by field */
@@ -204,10 +206,13 @@ describe('Helm chart deploy/helm/pitwall with the real helm', () => {
         'CronJob',
         'Ingress',
         'ServiceMonitor',
+        'PodDisruptionBudget',
       ]),
     );
     const dep = one(full, 'Deployment');
     expect(dep.spec.replicas).toBe(3);
+    const pdb = one(full, 'PodDisruptionBudget');
+    expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: dep.spec.selector.matchLabels } });
     expect(dep.spec.strategy).toBeUndefined();
     expect(dep.spec.template.spec.containers[0].args).toEqual([
       'serve',
