@@ -14,6 +14,7 @@ import { registerCollectors } from './commands/collectors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDigest } from './commands/digest.js';
 import { registerPrometheus } from './commands/prometheus.js';
+import { registerMonitors } from './commands/monitors.js';
 import { registerDora } from './commands/dora.js';
 import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -53,4 +54,5 @@ export const commands: RegisterCommand[] = [
   registerRoi,
   registerDigest,
   registerPrometheus,
+  registerMonitors,
 ];
