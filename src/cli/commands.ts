@@ -15,6 +15,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDigest } from './commands/digest.js';
 import { registerPrometheus } from './commands/prometheus.js';
 import { registerMonitors } from './commands/monitors.js';
+import { registerDashboards } from './commands/dashboards.js';
 import { registerDora } from './commands/dora.js';
 import { registerDxi } from './commands/dxi.js';
 import { registerMetrics } from './commands/metrics.js';
@@ -55,4 +56,5 @@ export const commands: RegisterCommand[] = [
   registerDigest,
   registerPrometheus,
   registerMonitors,
+  registerDashboards,
 ];

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
+import { datadogDashboards } from './datadog/target.js';
 import type { DashboardSpec } from './model.js';
 
 /**
@@ -10,6 +11,8 @@ import type { DashboardSpec } from './model.js';
 export interface BuildContext {
   /** The registry of the configuration built for: units and thresholds (with overrides) come from it. */
   registry: MetricRegistry;
+  /** The loaded config, when there is one: a target's own section shapes what it builds (Datadog's metric prefix). */
+  config?: Config;
 }
 
 export interface TargetContext extends BuildContext {
@@ -62,10 +65,12 @@ export interface DashboardTarget<Built = unknown> {
    * through it, so fields the service manages (ids, authors, timestamps, urls) never show.
    */
   comparable(built: Built): unknown;
+  /** What the user should know about a built dashboard (panels that will stay empty, and why). */
+  warnings?(spec: DashboardSpec): string[];
 }
 
 /** Every dashboard target; `--target <id>` picks one. */
-export const dashboardTargets: DashboardTarget[] = [];
+export const dashboardTargets: DashboardTarget[] = [datadogDashboards];
 
 export function targetById(id: string): DashboardTarget | undefined {
   return dashboardTargets.find((t) => t.id === id);

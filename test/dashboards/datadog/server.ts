@@ -185,6 +185,9 @@ export async function startFakeDatadogDashboards(): Promise<FakeDatadogDashboard
       (e: unknown) => send(res, 500, { errors: [String(e)] }),
     );
   });
+  // Node closes an idle kept-alive socket after 5 s; a request the client sends on it just then
+  // fails with ECONNRESET. A loaded test machine hits that window, so keep sockets longer.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
   return {
@@ -200,6 +203,10 @@ export async function startFakeDatadogDashboards(): Promise<FakeDatadogDashboard
       change(d);
       d['modified_at'] = new Date().toISOString();
     },
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
