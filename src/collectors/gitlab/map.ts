@@ -86,12 +86,15 @@ export interface RestCommit {
 export const landingSha = (mr: MrNode): string | null =>
   mr.state.toLowerCase() === 'merged' ? (mr.mergeCommitSha ?? mr.squashCommitSha ?? null) : null;
 
+const READY = /^(marked this merge request as \**ready|unmarked as a \**(work in progress|draft))/i;
+
 /** A merge request as a pull request and its reviews: the records GitHub's collector writes. */
 export function mapMergeRequest(project: string, mr: MrNode, notes: readonly NoteNode[]): AnyRecordInput[] {
   const state = mr.state.toLowerCase();
   const number = Number(mr.iid);
   const ready = [...notes]
-    .filter((n) => n.system && /^marked this merge request as \**ready/i.test(n.body.trim()))
+    // "marked this merge request as **ready**"; GitLab before 14 wrote "unmarked as a **Work In Progress**".
+    .filter((n) => n.system && READY.test(n.body.trim()))
     .map((n) => n.createdAt)
     .sort((a, b) => Date.parse(a) - Date.parse(b))
     .pop();
@@ -348,9 +351,17 @@ export interface RestDeployment {
  */
 export function mapDeployment(project: string, d: RestDeployment): RecordInput<'deployment'> | null {
   const s = d.status.toLowerCase();
-  if (s === 'skipped') return null;
+  // Skipped deployments never ran; `undeployed` (recorded, not in GitLab's documented list) neither.
+  if (s === 'skipped' || s === 'undeployed') return null;
+  // `completed` appears in recorded data from older instances where today's is `success`.
   const status =
-    s === 'success' ? 'success' : s === 'failed' ? 'failure' : s === 'canceled' ? 'cancelled' : 'in_progress';
+    s === 'success' || s === 'completed'
+      ? 'success'
+      : s === 'failed'
+        ? 'failure'
+        : s === 'canceled'
+          ? 'cancelled'
+          : 'in_progress';
   const finished =
     status === 'in_progress' ? null : (d.finished_at ?? d.deployable?.finished_at ?? d.updated_at ?? null);
   return {
@@ -407,6 +418,8 @@ export interface RestIssue {
   labels?: (string | { name: string })[];
   issue_type?: string | null;
   type?: string | null;
+  /** Incidents' severity (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN). */
+  severity?: string | null;
 }
 
 const labelNames = (i: RestIssue) => (i.labels ?? []).map((l) => (typeof l === 'string' ? l : l.name));
@@ -424,11 +437,13 @@ export function mapIncident(project: string, i: RestIssue): RecordInput<'inciden
     .map((l) => l.trim())
     .map((l) => (/^sev\d+$/i.test(l) ? l : /^severity[\s:/_-]+(\S.*)$/i.exec(l)?.[1]))
     .find((s) => s !== undefined);
+  const field = (i.severity ?? '').toLowerCase();
+  const severity = sev ?? (field && field !== 'unknown' && isIncident(i, []) ? field : undefined);
   return {
     kind: 'incident',
     id: `gitlab:${project}#${i.iid}`,
     service: serviceOf(project),
-    severity: sev ? sev.toLowerCase() : null,
+    severity: severity ? severity.toLowerCase() : null,
     title: i.title,
     opened_at: i.created_at,
     resolved_at: i.state.toLowerCase() === 'closed' ? (i.closed_at ?? null) : null,
