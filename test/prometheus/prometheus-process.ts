@@ -8,14 +8,22 @@ import { join } from 'node:path';
 export interface Sample {
   metric: Record<string, string>;
   value: number;
+  /** The evaluation time, Unix seconds. */
+  at: number;
 }
 
 export interface PrometheusProcess {
   url: string;
-  /** A PromQL instant query through the HTTP API (/api/v1/query); throws on an error answer. */
-  query(promql: string): Promise<Sample[]>;
-  /** Waits until the job's target has a completed scrape (`up == 1`). */
-  waitForScrape(job: string, timeoutMs?: number): Promise<void>;
+  /**
+   * A PromQL instant query through the HTTP API (/api/v1/query), at `time` (Unix seconds) when
+   * given, else now; throws on an error answer.
+   */
+  query(promql: string, time?: number): Promise<Sample[]>;
+  /**
+   * Waits until the job's target has a completed scrape (`up == 1`) and returns its time: queries
+   * at that time read that scrape, whatever later scrapes do.
+   */
+  waitForScrape(job: string, timeoutMs?: number): Promise<number>;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -102,8 +110,12 @@ export async function startPrometheus(o: {
     await new Promise((r) => setTimeout(r, 200));
   }
 
-  const query = async (promql: string): Promise<Sample[]> => {
-    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql })}`);
+  const query = async (promql: string, time?: number): Promise<Sample[]> => {
+    const params = new URLSearchParams({
+      query: promql,
+      ...(time === undefined ? {} : { time: String(time) }),
+    });
+    const res = await fetch(`${url}/api/v1/query?${params}`);
     const body = (await res.json()) as {
       status: string;
       error?: string;
@@ -111,7 +123,7 @@ export async function startPrometheus(o: {
     };
     if (body.status !== 'success' || body.data?.resultType !== 'vector')
       throw new Error(`query ${promql} failed: ${body.error ?? JSON.stringify(body)}`);
-    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]), at: r.value[0] }));
   };
 
   return {
@@ -122,8 +134,8 @@ export async function startPrometheus(o: {
     async waitForScrape(job, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const up = await query(`up{job="${job}"}`);
-        if (up.some((s) => s.value === 1)) return;
+        const [up] = await query(`up{job="${job}"}`);
+        if (up?.value === 1) return up.at;
         if (Date.now() > until) {
           const targets = await fetch(`${url}/api/v1/targets`).then((r) => r.text());
           throw new Error(`no completed scrape of ${job} within ${timeoutMs} ms: ${targets}`);
