@@ -44,10 +44,8 @@ function variable(v: DashboardVariable, flavour: Flavour, datasource: DataSource
     name: v,
     label: LABELS[v],
     datasource,
-    query:
-      flavour === 'prometheus'
-        ? { query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 3 }
-        : query,
+    // A plain string: Prometheus reads `label_values(...)` itself, SQL data sources run it.
+    query,
     // "All" means no filter: the registry's value over everything, not the union of the options.
     includeAll: true,
     allValue: flavour === 'prometheus' ? PROM_ALL : SQL_ALL,
