@@ -1,6 +1,7 @@
 import { agentSyncBench } from './agent-sync.js';
 import { gitIngestBench } from './git-ingest.js';
 import { githubCollectBench } from './github-collect.js';
+import { gitlabCollectBench } from './gitlab-collect.js';
 import { hookLatencyBench } from './hook-latency.js';
 import { innerLoopBench } from './inner-loop.js';
 import { junitMemoryBench } from './junit-memory.js';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'agent-sync': agentSyncBench,
   'git-ingest': gitIngestBench,
   'github-collect': githubCollectBench,
+  'gitlab-collect': gitlabCollectBench,
   'hook-latency': hookLatencyBench,
   'inner-loop': innerLoopBench,
   'junit-memory': junitMemoryBench,

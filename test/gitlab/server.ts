@@ -95,8 +95,12 @@ export async function startGitLabServer(options: GitLabServerOptions = {}): Prom
       project = vars?.fullPath;
       stats.graphql++;
     } else stats.rest++;
+    // GraphQL requests are told apart by their operation name ("POST /api/graphql MergeRequests").
+    const operation = isGraphql
+      ? (/^\s*query\s+(\w+)/.exec((body as { query?: string } | undefined)?.query ?? '')?.[1] ?? '')
+      : '';
     const kind = isGraphql
-      ? 'POST /api/graphql'
+      ? `POST /api/graphql${operation ? ` ${operation}` : ''}`
       : `${c.req.method} ${url.pathname
           .replace(/^\/api\/v4/, '')
           .replace(/\/projects\/[^/]+/, '/projects/:id')
