@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildOrg } from '../../src/demo/org.js';
 import { ENGINES, openTestStore, queryOnce, type TestStore } from '../helpers/stores.js';
 import { PAGERDUTY_DIR, pagerdutyFixtures, recordedPagerDuty, skipMessage } from './fixtures.js';
 import { iso, workspace } from './helpers.js';
 import {
   demoPagerDuty,
+  pdIncident,
   startPagerDutyServer,
   type PagerDutyServer,
   type PdModel,
@@ -152,6 +154,57 @@ describe.each(ENGINES)('pitwall collect pagerduty on %s', (engine) => {
     expect((await collect()).code).toBe(0);
     expect(pd.count('log_entries')).toBe(1);
     expect((await rows(t)).find((r) => r.id === 'pagerduty:Q1X2')!.resolved_at).toBe(resolvedAt);
+  });
+
+  it("the demo org's services, served by name, land under the demo's own service names", async () => {
+    const end = new Date(Date.now() - 3_600_000);
+    since = new Date(end.getTime() - 10 * 86_400_000).toISOString();
+    const services = buildOrg({ developers: 24, days: 14, seed: 7, end }).repos.map((r) => r.service);
+    expect(services.length).toBeGreaterThan(2);
+    pd = await startPagerDutyServer({ incidents: demoPagerDuty(services, end, 2), token: KEY });
+    ws = workspace(t, {}, { PAGERDUTY_TOKEN: KEY });
+    expect((await collect()).code).toBe(0);
+    const got = await rows(t);
+    expect(got).toHaveLength(services.length * 2);
+    expect([...new Set(got.map((r) => r.service))].sort()).toEqual([...services].sort());
+    // The first of each pair resolved after an hour, the second still open.
+    expect(got.filter((r) => r.resolved_at === null)).toHaveLength(services.length);
+  });
+
+  it('an incident still open from before the listing window is read on its own until it resolves', async () => {
+    const end = Date.now() - 3_600_000;
+    since = new Date(end - 10 * 86_400_000).toISOString();
+    const svc = { id: 'PSVC9', name: 'ledger' };
+    const old = pdIncident({
+      id: 'QOLD',
+      service: svc,
+      created: new Date(end - 5 * 86_400_000).toISOString(),
+    });
+    const recent = pdIncident({
+      id: 'QNEW',
+      service: svc,
+      created: new Date(end - 86_400_000).toISOString(),
+      resolved: new Date(end - 80_000_000).toISOString(),
+    });
+    pd = await startPagerDutyServer({ incidents: [old, recent], token: KEY });
+    // No overlap: the second run lists from the newest creation only, so QOLD is outside it.
+    ws = workspace(t, { pagerduty: { overlap_hours: 0 } }, { PAGERDUTY_TOKEN: KEY });
+    expect((await collect()).code).toBe(0);
+    expect((await rows(t)).map((r) => [r.id, r.resolved_at])).toEqual([
+      ['pagerduty:QNEW', recent.resolved_at],
+      ['pagerduty:QOLD', null],
+    ]);
+    const resolvedAt = new Date(end - 3_600_000).toISOString();
+    Object.assign(old, { status: 'resolved', last_status_change_at: resolvedAt });
+    old.log_entries!.push({ type: 'resolve_log_entry', created_at: resolvedAt });
+    pd.hits.length = 0;
+    expect((await collect()).code).toBe(0);
+    expect(pd.count('incident')).toBe(1);
+    expect((await rows(t)).find((r) => r.id === 'pagerduty:QOLD')!.resolved_at).toBe(resolvedAt);
+    // Resolved now: the next run no longer asks for it.
+    pd.hits.length = 0;
+    expect((await collect()).code).toBe(0);
+    expect(pd.count('incident')).toBe(0);
   });
 
   it('retries 429 and 500; an interrupted run resumes to the same warehouse as an uninterrupted one', async () => {
