@@ -46,9 +46,18 @@ export function datadogSeries(
       ...(set.kind === 'count' ? { interval: DAY_MS / 1000 } : {}),
       ...(unit ? { unit } : {}),
       tags: [...base, ...(s.group ? [datadogTag(s.group.by, s.group.value)] : [])].sort(),
-      points: s.points.map((p) => ({ timestamp: Math.floor(p.timestamp.getTime() / 1000), value: p.value })),
+      points: s.points.map((p) => ({
+        timestamp: Math.floor(p.timestamp.getTime() / 1000),
+        value: steady(p.value),
+      })),
     }));
 }
+
+/**
+ * 12 significant digits: a sum's last bits vary with the order the engine adds rows in, and a
+ * re-run should send the same number, not one a unit in the last place away.
+ */
+const steady = (v: number) => Number(v.toPrecision(12));
 
 /** A request body exactly as the official client serializes it (what it sends, what a dry run prints). */
 export function serializePayload(series: readonly DatadogSeries[]): string {
