@@ -68,20 +68,9 @@ describe.each(ENGINES)('pitwall collect gitlab under faults on %s', (engine) => 
     ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : { PITWALL_DB: t.config.duckdbPath }),
   });
   const collect = (t: TestStore) =>
-    cli(
-      [
-        'collect',
-        'gitlab',
-        '--option',
-        `group=${gl.truth!.group}`,
-        '--option',
-        `base_url=${gl.url}`,
-        '--json',
-      ],
-      {
-        env: envFor(t),
-      },
-    );
+    cli(['collect', 'gitlab', '--group', `${gl.truth!.group}`, '--base-url', `${gl.url}`, '--json'], {
+      env: envFor(t),
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pitwall-gitlab-faults-'));
@@ -112,8 +101,8 @@ describe.each(ENGINES)('pitwall collect gitlab under faults on %s', (engine) => 
     gl.setFaults({});
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { facts: { retried: number } };
-    expect(out.facts.retried).toBeGreaterThanOrEqual(5);
+    const out = JSON.parse(r.stdout) as { requests: { retried: number } };
+    expect(out.requests.retried).toBeGreaterThanOrEqual(5);
     expect(await dump(t)).toEqual(want);
   }, 120_000);
 
@@ -124,8 +113,8 @@ describe.each(ENGINES)('pitwall collect gitlab under faults on %s', (engine) => 
     const r = await collect(t);
     gl.setFaults({});
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { sources: { source: string; ok: boolean }[] };
-    expect(out.sources.filter((s) => !s.ok).map((s) => s.source)).toEqual([`gitlab:${broken}`]);
+    const out = JSON.parse(r.stdout) as { projects: { project: string; ok: boolean }[] };
+    expect(out.projects.filter((s) => !s.ok).map((s) => s.project)).toEqual([broken]);
     const s = await openStore({ databaseUrl: t.config.databaseUrl, duckdbPath: t.config.duckdbPath });
     try {
       const rows = await s.query<{ id: string; last_error: string | null }>(

@@ -37,7 +37,7 @@ describe.skipIf(!present).each(ENGINES)('pitwall collect gitlab of recorded resp
     t = await openTestStore(engine);
     await t.store.close();
     const r = await cli(
-      ['collect', 'gitlab', '--option', `group=${FIXTURE_GROUP}`, '--option', `base_url=${gl.url}`, '--json'],
+      ['collect', 'gitlab', '--group', `${FIXTURE_GROUP}`, '--base-url', `${gl.url}`, '--json'],
       {
         env: {
           GITLAB_TOKEN: 'glpat-test',

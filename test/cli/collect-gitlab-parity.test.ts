@@ -114,15 +114,7 @@ describe.each(ENGINES)('GitLab and GitHub collections of the demo agree on %s', 
     });
     expect(a.code).toBe(0);
     const b = await cli(
-      [
-        'collect',
-        'gitlab',
-        '--option',
-        `group=${gl.truth!.group}`,
-        '--option',
-        `base_url=${gl.url}`,
-        '--json',
-      ],
+      ['collect', 'gitlab', '--group', `${gl.truth!.group}`, '--base-url', `${gl.url}`, '--json'],
       { env: envOf(viaGitLab) },
     );
     expect(b.code).toBe(0);

@@ -27,16 +27,7 @@ describe.each(ENGINES)('pitwall collect gitlab on %s', (engine) => {
   let env: NodeJS.ProcessEnv;
   const collect = (...extra: string[]) =>
     cli(
-      [
-        'collect',
-        'gitlab',
-        '--option',
-        `group=${gl.truth!.group}`,
-        '--option',
-        `base_url=${gl.url}`,
-        '--json',
-        ...extra,
-      ],
+      ['collect', 'gitlab', '--group', `${gl.truth!.group}`, '--base-url', `${gl.url}`, '--json', ...extra],
       { env },
     );
 
@@ -186,7 +177,65 @@ describe.each(ENGINES)('pitwall collect gitlab on %s', (engine) => {
     const projects = gl.truth!.records.repos.length;
     for (const [project, n] of Object.entries(st.byProject)) expect(n, project).toBe(1);
     expect(st.requests).toBeLessThanOrEqual(projects + 1);
-    const out = JSON.parse(r.stdout) as { sources: { facts: { skipped?: boolean } }[] };
-    expect(out.sources.every((x) => x.facts.skipped === true)).toBe(true);
+    const out = JSON.parse(r.stdout) as { projects: { skipped: boolean }[] };
+    expect(out.projects.length).toBe(projects);
+    expect(out.projects.every((x) => x.skipped)).toBe(true);
+  }, 60_000);
+
+  it('refuses bad input before touching the store, naming what is wrong (exit 2)', async () => {
+    const noToken = await cli(['collect', 'gitlab', '--group', 'g', '--base-url', gl.url], {
+      env: { ...env, GITLAB_TOKEN: '' },
+    });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/GITLAB_TOKEN/);
+    const badProject = await cli(
+      ['collect', 'gitlab', '--project', 'no spaces/allowed here', '--base-url', gl.url],
+      {
+        env,
+      },
+    );
+    expect(badProject.code).toBe(2);
+    expect(badProject.stderr).toMatch(/--project/);
+    const bare = await cli(['collect', 'gitlab', '--project', 'api', '--base-url', gl.url], { env });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/group\/name/);
+    const badUrl = await cli(['collect', 'gitlab', '--group', 'g', '--base-url', 'ftp://x'], { env });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/--base-url/);
+  });
+
+  it('a dry run of named projects prints metrics, writes nothing and never shows the token', async () => {
+    const other = await openTestStore(engine);
+    await other.store.close();
+    try {
+      const project = gl.truth!.records.repos[0]!.repo;
+      const r = await cli(
+        ['collect', 'gitlab', '--project', project, '--base-url', gl.url, '--dry-run', '--verbose'],
+        {
+          env: {
+            ...env,
+            ...(other.config.databaseUrl
+              ? { DATABASE_URL: other.config.databaseUrl }
+              : { PITWALL_DB: other.config.duckdbPath }),
+          },
+        },
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/github\.prs\.merged/);
+      expect(r.stdout).toMatch(/dry run: nothing written/);
+      expect(`${r.stdout}${r.stderr}`).not.toContain('glpat-test-secret');
+      const s = await openStore({
+        databaseUrl: other.config.databaseUrl,
+        duckdbPath: other.config.duckdbPath,
+      });
+      try {
+        const n = await s.query<{ n: number }>('select count(*) as n from pull_requests');
+        expect(Number(n[0]!.n)).toBe(0);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await other.cleanup();
+    }
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import { collectFeedbackFlags } from './collect-feedback.js';
 import { collectGenericFlags } from './collect-generic.js';
 import { collectGitFlags } from './collect-git.js';
 import { collectGitHubFlags } from './collect-github.js';
+import { collectGitLabFlags } from './collect-gitlab.js';
 import { collectJunitFlags } from './collect-junit.js';
 import { collectSurveyFlags } from './collect-survey.js';
 
@@ -23,6 +24,7 @@ export type CollectFlags = (cmd: Command, collector: AnyCollector, ctx: CliConte
 const FLAGS: Partial<Record<string, CollectFlags>> = {
   git: collectGitFlags,
   github: collectGitHubFlags,
+  gitlab: collectGitLabFlags,
   junit: collectJunitFlags,
   coverage: collectCoverageFlags,
   feedback: collectFeedbackFlags,
