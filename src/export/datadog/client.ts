@@ -21,6 +21,6 @@ export function datadogConfiguration(
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     ...(target.apiUrl ? { baseServer: new client.BaseServerConfiguration(target.apiUrl, {}) } : {}),
   });
-  if (target.site) client.setServerVariables(conf, { site: target.site });
+  if (target.site) conf.setServerVariables({ site: target.site });
   return conf;
 }
