@@ -1,5 +1,5 @@
 import { v1 } from '@datadog/datadog-api-client';
-import { invalidArgument } from '../../errors/errors.js';
+import { invalidArgument, PitwallError } from '../../errors/errors.js';
 import type { DashboardSpec } from '../model.js';
 import type { DashboardTarget, ListedDashboard, TargetContext } from '../targets.js';
 import { dashboardsApi, dashboardUrl } from './api.js';
@@ -35,16 +35,42 @@ export function comparableDashboard(d: unknown): unknown {
   return strip(d, true);
 }
 
-/** Datadog's error, with what to check: the body may echo the request, never a key. */
-function failed(what: string, e: unknown): Error {
-  const code = (e as { code?: number }).code;
-  const hint =
-    code === 403 || code === 401
-      ? 'check DD_API_KEY and DD_APP_KEY (the application key needs dashboards_read and dashboards_write) and DD_SITE'
-      : code === undefined
-        ? `${(e as Error).message}`
-        : `Datadog answered ${code}`;
-  return new Error(`${what} failed: ${hint}`);
+/** Datadog's own reasons (`{"errors": [...]}`), from a typed body or the client's text for a status it does not model. */
+function reasons(body: unknown): string {
+  let b = body;
+  if (typeof b === 'string') {
+    const [i, j] = [b.indexOf('{'), b.lastIndexOf('}')];
+    try {
+      b = i >= 0 && j > i ? JSON.parse(b.slice(i, j + 1)) : b;
+    } catch {
+      return '';
+    }
+  }
+  const errors = (b as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) ? `: ${errors.map(String).join('; ').slice(0, 500)}` : '';
+}
+
+/**
+ * Datadog's refusal, with what to check; the body may echo the request, never a key. A refused
+ * key is the user's to fix (exit 2); anything else Datadog answers is a failure (exit 1).
+ */
+function failed(what: string, e: unknown): PitwallError {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'number')
+    return new PitwallError('collector_failed', `${what} failed: ${(e as Error).message}`);
+  if (code === 401 || code === 403)
+    return new PitwallError(
+      'invalid_config',
+      `${what} failed: Datadog answered ${code}: check DD_API_KEY and DD_APP_KEY (the application key needs dashboards_read and dashboards_write) and DD_SITE`,
+      { status: code },
+    );
+  return new PitwallError(
+    'collector_failed',
+    `${what} failed: Datadog answered ${code}${reasons((e as { body?: unknown }).body)}`,
+    {
+      status: code,
+    },
+  );
 }
 
 async function listPitwall(api: v1.DashboardsApi): Promise<v1.DashboardSummaryDefinition[]> {
@@ -84,7 +110,7 @@ export const datadogDashboards: DashboardTarget<DatadogDashboard> = {
     try {
       existing = await findOne(api, spec.id);
     } catch (e) {
-      if ((e as { code?: string }).code === 'invalid_argument') throw e;
+      if (e instanceof PitwallError) throw e;
       throw failed(`listing Datadog dashboards to find ${spec.id}`, e);
     }
     try {
@@ -105,7 +131,7 @@ export const datadogDashboards: DashboardTarget<DatadogDashboard> = {
       if (!hit?.id) return null;
       return toJson(await api.getDashboard({ dashboardId: hit.id })) as DatadogDashboard;
     } catch (e) {
-      if ((e as { code?: string }).code === 'invalid_argument') throw e;
+      if (e instanceof PitwallError) throw e;
       throw failed(`pulling Datadog dashboard ${stableId}`, e);
     }
   },

@@ -165,13 +165,24 @@ describe('pitwall dashboards --target datadog round trip', () => {
     expect(dd.stored.size).toBe(4);
   });
 
-  it('never prints a key, and a refused key exits 1 saying what to check', async () => {
+  it("a refusal exits 1 with Datadog's own reason", async () => {
+    dd.faults.push(400);
+    const r = await run('push', '--target', 'datadog', '--dashboard', 'team');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /listing Datadog dashboards to find pitwall-team failed: Datadog answered 400: Invalid query/,
+    );
+    expect(dd.stored.size).toBe(4);
+  });
+
+  it('never prints a key, and a refused key exits 2 saying what to check', async () => {
     const bad = await cli(['dashboards', 'push', '--target', 'datadog', '--dashboard', 'team'], {
       cwd: dir,
       env: { DD_API_KEY: 'wrong-api-key-123', DD_APP_KEY: 'wrong-app-key-456' },
     });
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/DD_API_KEY and DD_APP_KEY/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Datadog answered 403: check DD_API_KEY and DD_APP_KEY/);
+    expect(bad.stderr).not.toMatch(/unexpected error/);
     expect(bad.stderr + bad.stdout).not.toMatch(/wrong-api-key-123|wrong-app-key-456/);
     const all = await run('list', '--target', 'datadog');
     expect(all.stdout + all.stderr).not.toContain(dd.apiKey);

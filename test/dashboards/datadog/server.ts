@@ -115,7 +115,9 @@ export async function startFakeDatadogDashboards(): Promise<FakeDatadogDashboard
     const fault = faults.shift();
     if (fault !== undefined) {
       res.writeHead(fault, { 'content-type': 'application/json', 'x-ratelimit-reset': '0' });
-      res.end(JSON.stringify({ errors: [fault === 429 ? 'Rate limit exceeded' : 'Internal Server Error'] }));
+      const said =
+        fault === 429 ? 'Rate limit exceeded' : fault >= 500 ? 'Internal Server Error' : 'Invalid query';
+      res.end(JSON.stringify({ errors: [said] }));
       return fault;
     }
     if (req.headers['dd-api-key'] !== apiKey || req.headers['dd-application-key'] !== appKey) {
