@@ -121,6 +121,13 @@ describe.each(ENGINES)('pitwall collect pagerduty on %s', (engine) => {
     expect(bad.stderr).toMatch(/PagerDuty answered 401/);
     expect(bad.stderr).not.toContain('wrong');
     expect(await rows(t)).toEqual([]);
+    // The failure is the source's health, without the key.
+    const [health] = await queryOnce<{ last_error: string }>(
+      t,
+      `select last_error from sources where id = 'pagerduty'`,
+    );
+    expect(health!.last_error).toMatch(/401.*check the API key/);
+    expect(health!.last_error).not.toContain('wrong');
     pd.hits.length = 0;
 
     const first = await collect();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+import { ENGINES, openTestStore, queryOnce, type TestStore } from '../helpers/stores.js';
 import { workspace } from './helpers.js';
 import { pdIncident, startPagerDutyServer, type PagerDutyServer } from './pagerduty-server.js';
 
@@ -96,6 +96,11 @@ describe.each(ENGINES)('PagerDuty incidents in DORA on %s', (engine) => {
       'since=2024-04-30T00:00:00Z',
     ]);
     expect(r.code, r.stderr).toBe(0);
+    // The key reaches neither the output nor the store (the source's cursor and health).
+    expect(`${r.stdout}${r.stderr}`).not.toContain(KEY);
+    const sources = await queryOnce<Record<string, unknown>>(t, 'select * from sources');
+    expect(sources.map((x) => x.id)).toContain('pagerduty');
+    expect(JSON.stringify(sources)).not.toContain(KEY);
     const after = await dora();
     // One of four deployments failed (QINC1); QINC2 opened 48 h after the third: outside the 24 h window.
     expect(after['dora.change_failure.rate']).toBeCloseTo(0.25, 10);
