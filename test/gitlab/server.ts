@@ -27,6 +27,8 @@ export interface GitLabServerOptions {
   faults?: GitLabFaults;
   /** Requests per window before 429s; RateLimit-* headers count down from it. */
   rateLimit?: number;
+  /** The rate-limit window in seconds (GitLab.com: 60). */
+  rateWindowSeconds?: number;
 }
 
 export interface GitLabServerStats {
@@ -37,6 +39,8 @@ export interface GitLabServerStats {
   byKind: Record<string, number>;
   /** Requests per project (REST path or GraphQL `fullPath`). */
   byProject: Record<string, number>;
+  /** Requests answered 429 because the rate limit was exhausted (not injected ones). */
+  limited: number;
 }
 
 export interface GitLabServer {
@@ -50,7 +54,14 @@ export interface GitLabServer {
   stop(): Promise<void>;
 }
 
-const emptyStats = (): GitLabServerStats => ({ requests: 0, graphql: 0, rest: 0, byKind: {}, byProject: {} });
+const emptyStats = (): GitLabServerStats => ({
+  requests: 0,
+  graphql: 0,
+  rest: 0,
+  byKind: {},
+  byProject: {},
+  limited: 0,
+});
 
 /** Offset pagination with GitLab's Link header and X-Total/X-Next-Page headers. */
 function paged(c: Context, url: URL, items: unknown[]): Response {
@@ -78,6 +89,8 @@ export async function startGitLabServer(options: GitLabServerOptions = {}): Prom
   let truth: GitLabDemoTruth | null = null;
   const limit = options.rateLimit ?? 2000;
   let used = 0;
+  const windowMs = (options.rateWindowSeconds ?? 60) * 1000;
+  let windowStart = Date.now();
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   app.use('*', async (c, next) => {
@@ -115,8 +128,12 @@ export async function startGitLabServer(options: GitLabServerOptions = {}): Prom
       c.env.incoming.socket.destroy();
       return c.body(null, 500);
     }
+    if (Date.now() - windowStart >= windowMs) {
+      windowStart = Date.now();
+      used = 0;
+    }
     used++;
-    const reset = Math.ceil(Date.now() / 1000) + 60;
+    const reset = Math.ceil((windowStart + windowMs) / 1000);
     const rl = {
       'ratelimit-limit': String(limit),
       'ratelimit-remaining': String(Math.max(0, limit - used)),
@@ -124,6 +141,7 @@ export async function startGitLabServer(options: GitLabServerOptions = {}): Prom
       'ratelimit-observed': String(used),
     };
     for (const [k, v] of Object.entries(rl)) c.header(k, v);
+    if (used > limit) stats.limited++;
     if (faults.tooManyOn?.includes(n) || used > limit)
       return c.json({ message: 'Retry later' }, 429, {
         'retry-after': String(faults.retryAfterSeconds ?? 1),
