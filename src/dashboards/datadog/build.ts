@@ -51,7 +51,7 @@ export function datadogVariables(spec: DashboardSpec): string[] {
   return spec.variables.filter((v) => EXPORTED_GROUPS.includes(v));
 }
 
-/** Panels grouped by something the exporter does not send as a tag: they would stay empty in Datadog. */
+/** Panels grouped by something the exporter does not send as a tag: Datadog shows them ungrouped. */
 export function unexportedGroupBys(spec: DashboardSpec): string[] {
   return spec.sections.flatMap((s) =>
     s.panels.filter((p) => p.by && !EXPORTED_GROUPS.includes(p.by)).map((p) => `${p.id} (by ${p.by})`),

@@ -157,7 +157,8 @@ export const datadogDashboards: DashboardTarget<DatadogDashboard> = {
   comparable: comparableDashboard,
   warnings(spec) {
     return unexportedGroupBys(spec).map(
-      (p) => `${spec.id}: panel ${p} stays empty in Datadog: the exporter does not send that group as a tag`,
+      (p) =>
+        `${spec.id}: panel ${p} shows only the ungrouped value in Datadog: the exporter does not send that group as a tag`,
     );
   },
 };

@@ -248,7 +248,7 @@ describe('pitwall dashboards: bad input', () => {
         { cwd: other, env: {} },
       );
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain('(by phase) stays empty in Datadog');
+      expect(r.stderr).toContain('(by phase) shows only the ungrouped value in Datadog');
       const text = readFileSync(join(other, 'pitwall-testenv.datadog.json'), 'utf8');
       expect(text).toContain('avg:acme.testenv.provision.duration_p50_minutes{');
       expect(text).not.toMatch(/"(avg|sum):testenv\./);
