@@ -182,6 +182,79 @@ describe.each(ENGINES)('pitwall collect gitlab on %s', (engine) => {
     expect(out.projects.every((x) => x.skipped)).toBe(true);
   }, 60_000);
 
+  it('a new approval and a retried pipeline with a child pipeline are read alone on the next run', async () => {
+    const project = [...gl.data.projects.values()][0]!;
+    const mr = project.mergeRequests.find((m) => m.state === 'opened') ?? project.mergeRequests[0]!;
+    const at = new Date(Date.parse('2024-06-03T00:00:00Z') + 3_600_000).toISOString();
+    mr.notes.push({
+      id: 99_000_001,
+      type: null,
+      system: true,
+      body: 'approved this merge request',
+      author: { id: 5, username: 'late-reviewer', name: 'Late Reviewer' },
+      created_at: at,
+    });
+    mr.updated_at = at;
+    const parent = project.pipelines[project.pipelines.length - 1]!;
+    const bridgeAt = new Date(Date.parse(at) + 60_000).toISOString();
+    const childId = 99_000_100;
+    parent.jobs.push({
+      id: 99_000_010,
+      name: 'trigger-docs',
+      stage: 'deploy',
+      status: 'success',
+      kind: 'BRIDGE',
+      created_at: bridgeAt,
+      queued_duration: 0,
+      started_at: bridgeAt,
+      finished_at: bridgeAt,
+      retried: false,
+      allow_failure: false,
+      needs: [],
+      runner: null,
+      downstream_pipeline: { id: childId, project_path: project.path_with_namespace },
+    });
+    parent.updated_at = bridgeAt;
+    project.pipelines.push({
+      ...parent,
+      id: childId,
+      iid: parent.iid + 10_000,
+      source: 'parent_pipeline',
+      name: 'docs',
+      created_at: bridgeAt,
+      started_at: bridgeAt,
+      finished_at: bridgeAt,
+      updated_at: bridgeAt,
+      upstream_id: parent.id,
+      jobs: [],
+    });
+    gl.resetStats();
+    const r = await collect();
+    expect(r.code).toBe(0);
+    const st = gl.stats();
+    for (const [p, n] of Object.entries(st.byProject))
+      if (p !== project.path_with_namespace) expect(n, p).toBe(1);
+    // The merge-request page (with the probe), the pipelines page; deployments and nothing else.
+    expect(st.byProject[project.path_with_namespace]).toBeLessThanOrEqual(4);
+    await withStore(t, async (s) => {
+      const rv = await s.query<{ state: string }>(
+        'select state from reviews where repo = $1 and pr_number = $2 and reviewer = $3',
+        [project.path_with_namespace, mr.iid, 'late-reviewer'],
+      );
+      expect(rv.map((x) => x.state)).toEqual(['approved']);
+      const child = await s.query<{ event: string; workflow: string }>(
+        'select event, workflow from pipeline_runs where repo = $1 and run_id = $2',
+        [project.path_with_namespace, String(childId)],
+      );
+      expect(child).toEqual([{ event: 'parent_pipeline', workflow: 'docs' }]);
+      const bridge = await s.query<{ runner: string; run_id: string }>(
+        'select runner, run_id from pipeline_jobs where job_id = $1',
+        ['99000010'],
+      );
+      expect(bridge).toEqual([{ runner: 'bridge', run_id: String(parent.id) }]);
+    });
+  }, 60_000);
+
   it('refuses bad input before touching the store, naming what is wrong (exit 2)', async () => {
     const noToken = await cli(['collect', 'gitlab', '--group', 'g', '--base-url', gl.url], {
       env: { ...env, GITLAB_TOKEN: '' },
