@@ -255,6 +255,47 @@ describe.each(ENGINES)('pitwall collect gitlab on %s', (engine) => {
     });
   }, 60_000);
 
+  it('--since on a first run reads only what changed from then on', async () => {
+    const other = await openTestStore(engine);
+    await other.store.close();
+    try {
+      const project = [...gl.data.projects.values()][1]!;
+      const since = '2024-05-29T00:00:00.000Z';
+      const r = await cli(
+        [
+          'collect',
+          'gitlab',
+          '--project',
+          project.path_with_namespace,
+          '--base-url',
+          gl.url,
+          '--since',
+          since,
+        ],
+        {
+          env: {
+            ...env,
+            ...(other.config.databaseUrl
+              ? { DATABASE_URL: other.config.databaseUrl }
+              : { PITWALL_DB: other.config.duckdbPath }),
+          },
+        },
+      );
+      expect(r.code).toBe(0);
+      const want = project.mergeRequests.filter((m) => Date.parse(m.updated_at) >= Date.parse(since));
+      expect(want.length).toBeGreaterThan(0);
+      expect(want.length).toBeLessThan(project.mergeRequests.length);
+      await withStore(other, async (s) => {
+        const prs = await s.query<{ number: number }>('select number from pull_requests');
+        expect(prs.map((p) => Number(p.number)).sort((a, b) => a - b)).toEqual(
+          want.map((m) => m.iid).sort((a, b) => a - b),
+        );
+      });
+    } finally {
+      await other.cleanup();
+    }
+  }, 60_000);
+
   it('refuses bad input before touching the store, naming what is wrong (exit 2)', async () => {
     const noToken = await cli(['collect', 'gitlab', '--group', 'g', '--base-url', gl.url], {
       env: { ...env, GITLAB_TOKEN: '' },
