@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { MetricRegistry } from '../metrics/registry/registry.js';
 import { datadogDashboards } from './datadog/target.js';
+import { grafanaTargets } from './grafana/target.js';
 import type { DashboardSpec } from './model.js';
 
 /**
@@ -70,7 +71,7 @@ export interface DashboardTarget<Built = unknown> {
 }
 
 /** Every dashboard target; `--target <id>` picks one. */
-export const dashboardTargets: DashboardTarget[] = [datadogDashboards];
+export const dashboardTargets: DashboardTarget[] = [datadogDashboards, ...grafanaTargets];
 
 export function targetById(id: string): DashboardTarget | undefined {
   return dashboardTargets.find((t) => t.id === id);
