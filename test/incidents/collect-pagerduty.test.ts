@@ -214,6 +214,46 @@ describe.each(ENGINES)('pitwall collect pagerduty on %s', (engine) => {
     expect(pd.count('incident')).toBe(0);
   });
 
+  it("a first run over many incidents reads the account's log entries: far fewer requests, the same warehouse", async () => {
+    const end = new Date(Date.now() - 3_600_000);
+    since = new Date(end.getTime() - 30 * 86_400_000).toISOString();
+    const services = Array.from({ length: 20 }, (_, k) => `svc-${k}`);
+    // 20 services x 5 incidents, each with 3 log entries (trigger, acknowledge, resolve except the open last).
+    pd = await startPagerDutyServer({ incidents: demoPagerDuty(services, end, 5), token: KEY });
+    ws = workspace(t, {}, { PAGERDUTY_TOKEN: KEY });
+    const r = await collect();
+    expect(r.code, r.stderr).toBe(0);
+    const fast = await rows(t);
+    expect(fast).toHaveLength(100);
+    expect(pd.count('log_entries')).toBe(0);
+    // 280 entries, 100 a page.
+    expect(pd.count('account_log_entries')).toBe(3);
+    const requests = pd.hits.length;
+
+    const t2 = await openTestStore(engine);
+    await t2.store.close();
+    const ws2 = workspace(t2, { pagerduty: { account_log_entries_from: 1000 } }, { PAGERDUTY_TOKEN: KEY });
+    try {
+      pd.hits.length = 0;
+      const slow = await ws2.run([
+        'collect',
+        'pagerduty',
+        '--option',
+        `api_url=${pd.url}`,
+        '--option',
+        `since=${since}`,
+      ]);
+      expect(slow.code, slow.stderr).toBe(0);
+      expect(pd.count('log_entries')).toBe(100);
+      expect(await rows(t2)).toEqual(fast);
+      // One listing page plus three log pages, against one listing page plus a hundred.
+      expect(pd.hits.length / requests).toBeGreaterThan(20);
+    } finally {
+      ws2.cleanup();
+      await t2.cleanup();
+    }
+  });
+
   it('retries 429 and 500; an interrupted run resumes to the same warehouse as an uninterrupted one', async () => {
     const end = new Date(Date.now() - 3_600_000);
     const incidents = demoPagerDuty(['a', 'b', 'c'], end, 4);

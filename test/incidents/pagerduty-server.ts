@@ -11,17 +11,19 @@ export type PdModel = Record<string, unknown> & {
 export interface PagerDutyServer extends TestHttpServer {
   incidents: PdModel[];
   /** Requests by kind: list, incident, log_entries. */
-  count(kind: 'list' | 'incident' | 'log_entries'): number;
+  count(kind: 'list' | 'incident' | 'log_entries' | 'account_log_entries'): number;
 }
 
 const kindOf = (path: string) =>
-  /\/log_entries$/.test(path)
-    ? 'log_entries'
-    : /^\/incidents\/[^/]+$/.test(path)
-      ? 'incident'
-      : path === '/incidents'
-        ? 'list'
-        : 'other';
+  path === '/log_entries'
+    ? 'account_log_entries'
+    : /\/log_entries$/.test(path)
+      ? 'log_entries'
+      : /^\/incidents\/[^/]+$/.test(path)
+        ? 'incident'
+        : path === '/incidents'
+          ? 'list'
+          : 'other';
 
 /** What the API sends for an incident: no embedded timeline (that is GET /incidents/{id}/log_entries). */
 const shown = (i: PdModel) => {
@@ -69,6 +71,24 @@ export async function startPagerDutyServer(o: {
       return {
         status: 200,
         body: { incidents: p.page.map(shown), limit: p.limit, offset: p.offset, more: p.more, total: null },
+      };
+    }
+    if (hit.path === '/log_entries') {
+      // The account's log entries over since/until, newest first, each naming its incident.
+      const since = Date.parse(q.get('since') ?? '');
+      const until = Date.parse(q.get('until') ?? '');
+      if (!Number.isFinite(since) || !Number.isFinite(until) || until - since > 180 * 86_400_000)
+        return { status: 400, body: { error: { message: 'Invalid Input Provided', code: 2001 } } };
+      const all = incidents
+        .flatMap((i) =>
+          (i.log_entries ?? []).map((e) => ({ ...e, incident: { id: i.id, type: 'incident_reference' } })),
+        )
+        .filter((e) => Date.parse(e.created_at) >= since && Date.parse(e.created_at) < until)
+        .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+      const p = pageOf(all, q);
+      return {
+        status: 200,
+        body: { log_entries: p.page, limit: p.limit, offset: p.offset, more: p.more, total: null },
       };
     }
     const one = /^\/incidents\/([^/]+)(\/log_entries)?$/.exec(hit.path);

@@ -34,6 +34,10 @@ const listPage = z.object({
 });
 const logPage = z.object({ log_entries: z.array(pdLogEntry), more: z.boolean().nullish() });
 const onePage = z.object({ incident: pdIncident });
+const accountLogPage = z.object({
+  log_entries: z.array(pdLogEntry.extend({ incident: z.object({ id: z.string() }).loose().nullish() })),
+  more: z.boolean().nullish(),
+});
 
 /** PagerDuty refuses a since/until range over six months: longer ones are read in steps. */
 const MAX_RANGE_MS = 179 * 86_400_000;
@@ -82,6 +86,35 @@ async function logEntries(run: PagerDutyRun, id: string): Promise<PdLogEntry[]> 
   return out;
 }
 
+/** The account's log entries from the earliest pending incident's creation on, by incident id. */
+async function accountLogEntries(
+  run: PagerDutyRun,
+  pending: readonly PdIncident[],
+  now: Date,
+): Promise<Map<string, PdLogEntry[]>> {
+  const wanted = new Set(pending.map((i) => i.id));
+  const from = Math.min(...pending.map((i) => Date.parse(i.created_at)));
+  const out = new Map<string, PdLogEntry[]>();
+  for (let t = from; t <= now.getTime(); t += MAX_RANGE_MS) {
+    const q = new URLSearchParams({
+      since: new Date(t).toISOString(),
+      until: new Date(Math.min(t + MAX_RANGE_MS, now.getTime() + 1000)).toISOString(),
+      is_overview: 'true',
+      time_zone: 'UTC',
+    });
+    for await (const page of offsetPages(run.client, '/log_entries', q, 100, (b) => {
+      const p = parse(accountLogPage, b, 'log entries');
+      return { items: p.log_entries, more: !!p.more };
+    }))
+      for (const e of page) {
+        const id = e.incident?.id;
+        if (!id || !wanted.has(id)) continue;
+        out.set(id, [...(out.get(id) ?? []), e]);
+      }
+  }
+  return out;
+}
+
 /**
  * Incidents created since the cursor (less the overlap, for late acknowledgements and
  * resolutions), then the incidents still open from before that, one by one. An incident whose
@@ -98,26 +131,18 @@ async function* collectPagerDuty(
   const firstRun = run.since ?? new Date(now.getTime() - run.settings.first_run_days * 86_400_000);
   const start = listStart(previous, firstRun, run.settings.overlap_hours * 3_600_000);
   let listed = 0;
-  let changed = 0;
   const seenNow = new Set<string>();
+  /** New or changed incidents, whose timeline is read once listing is done. */
+  const pending: PdIncident[] = [];
 
-  const take = async (incidents: PdIncident[]): Promise<AnyRecordInput[]> => {
-    const records: AnyRecordInput[] = [];
-    for (const i of incidents) {
-      listed++;
-      seenNow.add(i.id);
-      if (!next.created_since || Date.parse(i.created_at) > Date.parse(next.created_since))
-        next.created_since = i.created_at;
-      if (i.status === 'resolved') delete next.open[i.id];
-      else next.open[i.id] = i.created_at;
-      const sig = signature(i);
-      if (previous?.seen[i.id]?.sig === sig) continue;
-      changed++;
-      records.push(mapPdIncident(i, await logEntries(run, i.id), run.settings.services));
-      next.seen[i.id] = { created_at: i.created_at, sig };
-    }
-    ctx.progress({ unit: 'incidents', done: listed });
-    return records;
+  const note = (i: PdIncident) => {
+    listed++;
+    seenNow.add(i.id);
+    if (!next.created_since || Date.parse(i.created_at) > Date.parse(next.created_since))
+      next.created_since = i.created_at;
+    if (i.status === 'resolved') delete next.open[i.id];
+    else next.open[i.id] = i.created_at;
+    if (previous?.seen[i.id]?.sig !== signature(i)) pending.push(i);
   };
 
   for (let from = start.getTime(); from < now.getTime(); from += MAX_RANGE_MS) {
@@ -131,18 +156,31 @@ async function* collectPagerDuty(
     for await (const page of offsetPages(run.client, '/incidents', q, run.settings.page_size, (b) => {
       const p = parse(listPage, b, 'incident list');
       return { items: p.incidents, more: !!p.more };
-    })) {
-      const records = await take(page);
-      if (records.length) yield { records };
-    }
+    }))
+      page.forEach(note);
+    ctx.progress({ unit: 'incidents', done: listed });
   }
   // Open incidents created before the listing's start: their resolution would not be listed.
   for (const id of Object.keys(previous?.open ?? {})) {
     if (seenNow.has(id)) continue;
-    const one = parse(onePage, await run.client.get(`/incidents/${encodeURIComponent(id)}`), 'incident');
-    const records = await take([one.incident]);
-    if (records.length) yield { records };
+    note(parse(onePage, await run.client.get(`/incidents/${encodeURIComponent(id)}`), 'incident').incident);
   }
+
+  // Many changed incidents (a first run): the account's log entries over their span, 100 a
+  // request, cost far fewer requests than one listing per incident. The account-wide listing
+  // cannot filter by service, so a run limited to services reads per incident.
+  const accountWide = !run.serviceIds.length && pending.length >= run.settings.account_log_entries_from;
+  const logs = accountWide ? await accountLogEntries(run, pending, now) : null;
+  for (let k = 0; k < pending.length; k += run.settings.page_size) {
+    const records: AnyRecordInput[] = [];
+    for (const i of pending.slice(k, k + run.settings.page_size)) {
+      const log = logs ? (logs.get(i.id) ?? []) : await logEntries(run, i.id);
+      records.push(mapPdIncident(i, log, run.settings.services));
+      next.seen[i.id] = { created_at: i.created_at, sig: signature(i) };
+    }
+    yield { records };
+  }
+  const changed = pending.length;
   pruneSeen(next, listStart(next, firstRun, run.settings.overlap_hours * 3_600_000));
   return {
     cursor: JSON.stringify(next),

@@ -17,6 +17,11 @@ export const pagerdutySection = z
     first_run_days: z.number().positive().max(3650).default(90),
     /** Incidents per page (PagerDuty's limit is 100). */
     page_size: z.number().int().min(1).max(100).default(100),
+    /**
+     * From this many new or changed incidents in one run, their timelines come from the
+     * account's log entries (100 a request) instead of one request per incident.
+     */
+    account_log_entries_from: z.number().int().min(1).default(25),
     /** Signing secret of the v3 webhook subscription; better PITWALL_PAGERDUTY_WEBHOOK_SECRET. */
     webhook_secret: z.string().min(1).nullable().default(null),
   })
