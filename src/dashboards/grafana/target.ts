@@ -1,8 +1,10 @@
 import type { Dashboard } from '@grafana/schema';
+import { defaultMetric } from '../definitions/default-metrics.js';
 import type { DashboardSpec } from '../model.js';
 import type { BuiltFile, DashboardTarget, ListedDashboard, TargetContext } from '../targets.js';
 import { GrafanaClient, grafanaSettings } from './api.js';
 import type { Flavour } from './panels.js';
+import { servesGroup } from './promql.js';
 import { dashboardsProvider, datasources } from './provisioning.js';
 import { PITWALL_TAG, renderDashboard } from './render.js';
 
@@ -59,6 +61,25 @@ export function grafanaTarget(flavour: Flavour, fetchImpl: typeof fetch = fetch)
           title: h.title,
           ...(h.url ? { url: `${api.baseUrl}${h.url}` } : {}),
         }));
+    },
+    warnings(spec: DashboardSpec): string[] {
+      if (flavour !== 'prometheus') return [];
+      // Group-bys do not depend on config: the default definitions say which splits /metrics serves.
+      return spec.sections.flatMap((s) =>
+        s.panels
+          .filter(
+            (p) =>
+              p.by &&
+              p.metrics.some((m) => {
+                const d = defaultMetric(m);
+                return d && !servesGroup(d, p.by!);
+              }),
+          )
+          .map(
+            (p) =>
+              `${spec.id}: "${p.title}" is split by ${p.by}, which /metrics does not label (only team, repo, service, workflow): Grafana shows its overall value (grafana-postgres shows the split)`,
+          ),
+      );
     },
     comparable(built: Dashboard): unknown {
       // Grafana owns the numeric id and the version; everything else is what build wrote.

@@ -39,6 +39,31 @@ describe('pitwall dashboards --target grafana / grafana-postgres', () => {
     expect(JSON.stringify(exec)).toContain('$__timeFrom()');
   });
 
+  it('build on Prometheus warns of each panel split by a group /metrics does not label, and on PostgreSQL of none', async () => {
+    const r = await cli(
+      ['dashboards', 'build', '--target', 'grafana', '--dashboard', 'testenv', '--out', join(dir, 'prom')],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'pitwall-testenv: "Phase time p90 per week" is split by phase, which /metrics does not label',
+    );
+    const pg = await cli(
+      [
+        'dashboards',
+        'build',
+        '--target',
+        'grafana-postgres',
+        '--dashboard',
+        'testenv',
+        '--out',
+        join(dir, 'pg'),
+      ],
+      { cwd: dir },
+    );
+    expect(pg.stderr).toBe('');
+  });
+
   it('push, push again, edit in Grafana, diff shows the edit; list; the token never printed', async () => {
     const push = await cli(['dashboards', 'push', '--target', 'grafana', '--dashboard', 'platform'], {
       cwd: dir,
