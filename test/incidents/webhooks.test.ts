@@ -5,6 +5,7 @@ import type { Config } from '../../src/config/schema.js';
 import { testConfig } from '../helpers/collect-git.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import { silent } from '../server/setup.js';
+import { ingest } from '../../src/ingest/ingest.js';
 
 const PD_SECRET = 'pd-webhook-secret';
 const OG_TOKEN = 'opsgenie-shared-token-0123456789';
@@ -109,6 +110,19 @@ describe.each(ENGINES)('incident webhooks into pitwall serve on %s', (engine) =>
   });
 
   it('PagerDuty: triggered, acknowledged, resolved; a redelivery and a late older event change nothing', async () => {
+    await ingest(t.store, [
+      {
+        kind: 'deployment',
+        id: 'dep-checkout-1',
+        service: 'checkout',
+        environment: 'production',
+        sha: 'a'.repeat(40),
+        started_at: '2025-02-20T09:25:00Z',
+        finished_at: '2025-02-20T09:30:00Z',
+        status: 'success',
+        source: 'test',
+      },
+    ]);
     const triggered = pdEvent({
       id: 'EV1',
       type: 'incident.triggered',
@@ -138,6 +152,21 @@ describe.each(ENGINES)('incident webhooks into pitwall serve on %s', (engine) =>
     expect(await again.json()).toMatchObject({ duplicate: true, records: 0 });
     // A retried older event under a new id: the stored row is newer and stays.
     expect((await pd({ ...ack, event: { ...ack.event, id: 'EV2-retry' } })).status).toBe(200);
+    // The webhook's incident is attributed like a collected one: the deployment 30 min before it failed.
+    const [outcome] = await t.store.query<{
+      failed: boolean;
+      reason: string;
+      evidence: string;
+      restored_at: Date;
+    }>(
+      `select failed, reason, evidence, restored_at from deployment_outcomes where deployment_id = 'dep-checkout-1'`,
+    );
+    expect({ ...outcome, restored_at: outcome!.restored_at.toISOString() }).toEqual({
+      failed: true,
+      reason: 'incident_attributed',
+      evidence: 'pagerduty:PGR0VU2',
+      restored_at: '2025-02-20T11:30:00.000Z',
+    });
     const rows = await incidents();
     expect(
       rows.map((r) => ({
