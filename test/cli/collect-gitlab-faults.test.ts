@@ -74,6 +74,8 @@ describe.each(ENGINES)('pitwall collect gitlab under faults on %s', (engine) => 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pitwall-gitlab-faults-'));
+    // Default page sizes (50 merge requests, 20 pipelines): too complex for the strict server.
+    writeFileSync(join(dir, 'default.yaml'), 'gitlab:\n  concurrency: 1\n');
     // One project at a time and small pages: many requests for faults to land between.
     writeFileSync(
       join(dir, 'pitwall.yaml'),
@@ -104,6 +106,28 @@ describe.each(ENGINES)('pitwall collect gitlab under faults on %s', (engine) => 
     const out = JSON.parse(r.stdout) as { requests: { retried: number } };
     expect(out.requests.retried).toBeGreaterThanOrEqual(5);
     expect(await dump(t)).toEqual(want);
+  }, 120_000);
+
+  it('asks for smaller pages when GitLab finds a query too complex, to the same warehouse', async () => {
+    const strict = await startGitLabServer({
+      source: 'demo',
+      demoOptions: { developers: 8, days: 10, end: END },
+      maxComplexity: 2500,
+    });
+    try {
+      const t = await fresh();
+      const r = await cli(
+        ['collect', 'gitlab', '--group', gl.truth!.group, '--base-url', strict.url, '--json'],
+        {
+          env: { ...envFor(t), PITWALL_CONFIG: join(dir, 'default.yaml') },
+        },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(await dump(t)).toEqual(want);
+    } finally {
+      await strict.stop();
+    }
   }, 120_000);
 
   it('records a failing project on its source and collects the others', async () => {

@@ -144,10 +144,35 @@ function projectView(p: ProjectModel) {
   };
 }
 
+/**
+ * A stand-in for GitLab's query complexity: each connection costs its page size times what
+ * one of its nodes costs (nested connections at their own `first`, else 100), plus one.
+ */
+function complexity(query: string, variables: Record<string, unknown>): number {
+  const firsts = [...query.matchAll(/first:\s*(\$?\w+)/g)].map((m) => {
+    const v = m[1]!.startsWith('$') ? variables[m[1]!.slice(1)] : Number(m[1]);
+    return typeof v === 'number' ? v : 100;
+  });
+  // Outer page x (1 + the nested pages): the shape of the collector's queries.
+  const [outer = 1, ...inner] = firsts;
+  return outer * (1 + inner.reduce((a, b) => a + b, 0)) + 1;
+}
+
 /** Executes one GraphQL request against the model; errors come back as GitLab's `errors` list. */
-export async function handleGraphQL(data: ServerData, body: unknown): Promise<unknown> {
+export async function handleGraphQL(
+  data: ServerData,
+  body: unknown,
+  maxComplexity = Infinity,
+): Promise<unknown> {
   const b = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
   if (typeof b.query !== 'string') return { errors: [{ message: 'No query string was present' }] };
+  const cost = complexity(b.query, b.variables ?? {});
+  if (cost > maxComplexity)
+    return {
+      errors: [
+        { message: `Query has complexity of ${cost}, which exceeds max complexity of ${maxComplexity}` },
+      ],
+    };
   return graphql({
     schema,
     source: b.query,

@@ -29,6 +29,8 @@ export interface GitLabServerOptions {
   rateLimit?: number;
   /** The rate-limit window in seconds (GitLab.com: 60). */
   rateWindowSeconds?: number;
+  /** GraphQL queries above this computed complexity are refused, as GitLab does (gitlab.com: 250). */
+  maxComplexity?: number;
 }
 
 export interface GitLabServerStats {
@@ -156,7 +158,9 @@ export async function startGitLabServer(options: GitLabServerOptions = {}): Prom
     await next();
   });
 
-  app.post('/api/graphql', async (c) => c.json(await handleGraphQL(data, c.get('body' as never))));
+  app.post('/api/graphql', async (c) =>
+    c.json(await handleGraphQL(data, c.get('body' as never), options.maxComplexity)),
+  );
 
   app.get('/api/v4/groups/:group/projects', (c) => {
     const url = new URL(c.req.url);

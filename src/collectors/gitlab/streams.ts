@@ -84,6 +84,31 @@ function parsed<T>(
   throw new Error(`unexpected GitLab ${what}: ${i.path.map(String).join('.') || '(body)'}: ${i.message}`);
 }
 
+/**
+ * GitLab refuses a query whose computed complexity passes its limit (250 on gitlab.com; an
+ * instance may set another). The page is asked again at half the size, down to one item, and
+ * the smaller size is kept for the rest of the run (the settings are the run's own).
+ */
+async function sizedPage<T>(
+  ctx: ProjectContext,
+  key: 'mrPageSize' | 'pipelinePageSize',
+  fetchPage: (first: number) => Promise<T>,
+): Promise<T> {
+  for (;;) {
+    try {
+      return await fetchPage(ctx.settings[key]);
+    } catch (e) {
+      const tooComplex = e instanceof Error && /complexity/i.test(e.message);
+      if (!tooComplex || ctx.settings[key] <= 1) throw e;
+      ctx.settings[key] = Math.max(1, Math.floor(ctx.settings[key] / 2));
+      ctx.logger.info(
+        { project: ctx.project, [key]: ctx.settings[key] },
+        'query too complex for GitLab; smaller pages',
+      );
+    }
+  }
+}
+
 /** What changed since the cursor besides merge requests, as the first page's probe counted it. */
 export interface Probe {
   pipelines: number | null;
@@ -119,15 +144,17 @@ export async function mergeRequests(
 ): Promise<{ first: AnyRecordInput[]; rest: Batches; empty: boolean }> {
   const updatedAfter = since(ctx, ctx.previous.mrs_updated_at);
   const page = async (after: string | null, withProbe: boolean) => {
-    const raw = await ctx.client.graphql(MERGE_REQUESTS_QUERY, {
-      fullPath: ctx.project,
-      updatedAfter,
-      after,
-      first: ctx.settings.mrPageSize,
-      probe: withProbe,
-      pipelinesAfter: since(ctx, ctx.previous.pipelines_updated_at),
-      issuesAfter: since(ctx, ctx.previous.issues_updated_at),
-    });
+    const raw = await sizedPage(ctx, 'mrPageSize', (first) =>
+      ctx.client.graphql(MERGE_REQUESTS_QUERY, {
+        fullPath: ctx.project,
+        updatedAfter,
+        after,
+        first,
+        probe: withProbe,
+        pipelinesAfter: since(ctx, ctx.previous.pipelines_updated_at),
+        issuesAfter: since(ctx, ctx.previous.issues_updated_at),
+      }),
+    );
     const project = parsed(mergeRequestsResponse, raw, 'merge requests page').project;
     if (!project) throw new Error(`project ${ctx.project} not found (or the token cannot read it)`);
     if (withProbe)
@@ -238,12 +265,9 @@ export async function* pipelines(ctx: ProjectContext): Batches {
   const updatedAfter = since(ctx, ctx.previous.pipelines_updated_at);
   let after: string | null = null;
   for (;;) {
-    const raw: unknown = await ctx.client.graphql(PIPELINES_QUERY, {
-      fullPath: ctx.project,
-      updatedAfter,
-      after,
-      first: ctx.settings.pipelinePageSize,
-    });
+    const raw: unknown = await sizedPage(ctx, 'pipelinePageSize', (first) =>
+      ctx.client.graphql(PIPELINES_QUERY, { fullPath: ctx.project, updatedAfter, after, first }),
+    );
     const conn = parsed(pipelinesResponse, raw, 'pipelines page').project?.pipelines;
     if (!conn) throw new Error(`project ${ctx.project} not found (or the token cannot read it)`);
     const batch: AnyRecordInput[] = [];
