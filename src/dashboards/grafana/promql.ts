@@ -1,3 +1,4 @@
+import { countsToZero } from '../../metrics/registry/registry.js';
 import type { MetricDefinition } from '../../metrics/registry/types.js';
 import { LABEL_GROUPS, promName } from '../../server/prometheus.js';
 import type { DashboardVariable } from '../model.js';
@@ -28,7 +29,9 @@ export function overallExpr(def: MetricDefinition, variables: readonly Dashboard
   const matchers = labelsOf(def).map((l) =>
     (variables as readonly string[]).includes(l) ? `${l}=~"$${l}"` : `${l}=""`,
   );
-  return `${promName(def.name)}${matchers.length ? `{${matchers.join(', ')}}` : ''}`;
+  const selector = `${promName(def.name)}${matchers.length ? `{${matchers.join(', ')}}` : ''}`;
+  // /metrics has no series for a group with nothing to count; the registry says 0 there.
+  return countsToZero(def) ? `${selector} or on() vector(0)` : selector;
 }
 
 /**
