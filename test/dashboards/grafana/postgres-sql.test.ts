@@ -40,15 +40,13 @@ describe('PostgreSQL flavour: the registry SQL with Grafana macros on a real Pos
   afterAll(() => t?.cleanup());
 
   const run = (sql: string, vars: Record<string, string | null>) =>
-    t.store
-      .query<Row>(asGrafanaSends(sql, range, vars))
-      .then((rows) =>
-        rows.map((r) => ({
-          bucket: r.bucket,
-          group: r.grp,
-          value: r.value === null ? null : Number(r.value),
-        })),
-      );
+    t.store.query<Row>(asGrafanaSends(sql, range, vars)).then((rows) =>
+      rows.map((r) => ({
+        bucket: r.bucket,
+        group: r.grp,
+        value: r.value === null ? null : Number(r.value),
+      })),
+    );
   const fromRegistry = (v: MetricValue[]) =>
     v.map((r) => ({ bucket: r.bucket, group: r.group, value: r.value }));
 
