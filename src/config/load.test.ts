@@ -43,7 +43,7 @@ describe('config', () => {
   it.each([
     [
       'collectors:\n  - { id: gitt, schedule: "* * * * *" }\n',
-      /config key "collectors.0.id": unknown collector "gitt": use one of git, github, junit/,
+      /config key "collectors.0.id": unknown collector "gitt": use one of git, github, gitlab, junit/,
     ],
     [
       'collectors:\n  - { id: github, schedule: "* * * * *", options: { organisation: acme } }\n',

@@ -14,7 +14,7 @@ export interface HealthzOptions {
 
 /**
  * GET /healthz: 200 {ok: true, store} when the store answers a ping within the timeout, 503
- * {ok: false, store, reason} otherwise. No auth (probes carry no token) and nothing secret: the
+ * {ok: false, store, reason, error: {code: 'store_unavailable', message}} otherwise. No auth (probes carry no token) and nothing secret: the
  * engine's name and, on failure, why (a mapped store error names no URL or password).
  */
 export function healthzRoutes(app: Hono<AppEnv>, ctx: ServerContext, opts: HealthzOptions = {}): void {
@@ -23,7 +23,9 @@ export function healthzRoutes(app: Hono<AppEnv>, ctx: ServerContext, opts: Healt
     // ping() uses a connection of its own: health never queues behind the reads or writes it reports on.
     const failure = await pingWithin(ctx, timeoutMs);
     if (failure === null) return c.json({ ok: true, store: ctx.store.kind });
-    return c.json({ ok: false, store: ctx.store.kind, reason: failure }, 503);
+    // The API's error envelope too, so a client reads every 503 the same way.
+    const error = { code: 'store_unavailable', message: failure };
+    return c.json({ ok: false, store: ctx.store.kind, reason: failure, error }, 503);
   });
 }
 

@@ -152,10 +152,12 @@ describe('GET /healthz when PostgreSQL goes away under a running server', () => 
     expect((await health(server.url)).status).toBe(503);
     const hung = await health(server.url);
     expect(hung.status).toBe(503);
+    const reason = 'the postgres store did not answer within 2000 ms';
     expect(hung.body).toEqual({
       ok: false,
       store: 'postgres',
-      reason: 'the postgres store did not answer within 2000 ms',
+      reason,
+      error: { code: 'store_unavailable', message: reason },
     });
   });
 });
