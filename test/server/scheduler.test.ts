@@ -116,7 +116,9 @@ describe.each(ENGINES)('collector schedule on %s', (engine) => {
   it('refuses, before the server starts, a job of no registry collector or with options its collector refuses', () => {
     expect(() =>
       Scheduler.validate(testConfig({ collectors: [{ id: 'gitt', schedule: '* * * * *', options: {} }] })),
-    ).toThrow(/config key "collectors.0.id": unknown collector "gitt": use one of git, github, gitlab, junit/);
+    ).toThrow(
+      /config key "collectors.0.id": unknown collector "gitt": use one of git, github, gitlab, junit/,
+    );
     expect(() =>
       Scheduler.validate(
         testConfig({ collectors: [{ id: 'git', schedule: '* * * * *', options: { path: 7 } }] }),
