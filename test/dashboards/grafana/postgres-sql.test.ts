@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo } from '../../../src/demo/generate.js';
 import { dashboards } from '../../../src/dashboards/definitions/index.js';
@@ -78,6 +79,40 @@ describe('PostgreSQL flavour: the registry SQL with Grafana macros on a real Pos
     expect(compared).toBeGreaterThan(500);
     expect(withheld).toBeGreaterThan(0);
     expect(filtered).toBeGreaterThan(30);
+  }, 600_000);
+
+  it("gives the same values in a session on another time zone (Grafana's connection is not pinned to UTC)", async () => {
+    const c = new pg.Client({
+      connectionString: t.config.databaseUrl,
+      options: '-c TimeZone=Pacific/Auckland',
+    });
+    await c.connect();
+    try {
+      const [{ tz }] = (await c.query<{ tz: string }>("select current_setting('TimeZone') as tz")).rows as [
+        { tz: string },
+      ];
+      expect(tz).toBe('Pacific/Auckland');
+      let compared = 0;
+      for (const def of registry.list())
+        for (const shape of [{}, { bucket: 'week' as const }]) {
+          const sql = asGrafanaSends(metricSql(registry, def.name, { ...shape, variables: [] }), range, {});
+          // Buckets as text: the driver would read a timestamp in this process's zone.
+          const got = (
+            await c.query<{ b: string | null; grp: string | null; value: number | null }>(
+              `select to_char(bucket, 'YYYY-MM-DD"T"HH24:MI:SS') as b, grp, value from (${sql}) g`,
+            )
+          ).rows.map((r) => `${r.b ?? '-'}|${r.grp ?? '-'}|${round(r.value)}`);
+          const want = (await registry.compute(t.store, def.name, { ...range, ...shape })).map(
+            (r) =>
+              `${r.bucket ? r.bucket.toISOString().slice(0, 19) : '-'}|${r.group ?? '-'}|${round(r.value)}`,
+          );
+          expect(got.sort(), `${def.name} ${JSON.stringify(shape)}`).toEqual(want.sort());
+          compared += want.length;
+        }
+      expect(compared).toBeGreaterThan(300);
+    } finally {
+      await c.end();
+    }
   }, 600_000);
 
   it("every panel query of the built dashboards runs and shows the registry's values", async () => {
