@@ -27,7 +27,7 @@ export function grafanaUnit(unit: string): string {
  */
 export function grafanaThresholds(def: MetricDefinition): ThresholdsConfig {
   const t = def.thresholds;
-  const base = (color: string) => ({ color, value: null as unknown as number });
+  const base = (color: string) => ({ color, value: null });
   if (!t) return { mode: 'absolute' as ThresholdsConfig['mode'], steps: [base('text')] };
   const steps =
     def.direction === 'higher_is_better'
