@@ -69,6 +69,17 @@ describe('Prometheus flavour: PromQL over the /metrics gauges', () => {
         expr: asGrafanaSends(e.expr, vars),
       })),
     );
+    // Variables: Grafana's label_values(<selector>, <label>) over a PromQL selector.
+    for (const spec of Object.values(dashboards))
+      for (const v of (renderDashboard(spec, { flavour: 'prometheus', registry }) as unknown as Json)
+        .templating.list as Json[]) {
+        const m = (v.query as string).match(/^label_values\((.+), (\w+)\)$/);
+        expect(m, v.query).not.toBeNull();
+        rules.push({
+          record: `pitwall:grafana_variable_${rules.length}`,
+          expr: `count by (${m![2]}) (${m![1]})`,
+        });
+      }
     writeFileSync(join(dir, 'panels.yml'), stringify({ groups: [{ name: 'grafana-panels', rules }] }));
     const ok = promtool(['check', 'rules', 'panels.yml'], dir);
     expect(ok.out).toContain(`SUCCESS: ${rules.length} rules found`);
