@@ -17,11 +17,14 @@ copyFileSync(SCRIPT, SCRIPT_COPY);
 chmodSync(SCRIPT_COPY, 0o755);
 afterAll(() => rmSync(bins, { recursive: true, force: true }));
 
-/** A PATH holding only `tools` (and the shells, unless `shells` is false): what the machine offers. */
-function pathWith(name: string, tools: string[], shells = true): string {
+/** What the suite runs besides the browser and the database: shells, Prometheus, unzip (for helm). */
+const MACHINE_TOOLS = ['zsh', 'fish', 'prometheus', 'promtool', 'unzip'];
+
+/** A PATH holding only `tools` and the machine tools less `missing`: what the machine offers. */
+function pathWith(name: string, tools: string[], missing: string[] = []): string {
   const dir = join(bins, name);
   mkdirSync(dir);
-  for (const t of ['bash', 'id', ...(shells ? ['zsh', 'fish'] : []), ...tools]) {
+  for (const t of ['bash', 'id', ...MACHINE_TOOLS.filter((m) => !missing.includes(m)), ...tools]) {
     const real = which(t);
     expect(real, `${t} on this machine`).not.toBe('');
     symlinkSync(real, join(dir, t));
@@ -82,7 +85,7 @@ describe('test setup: what the machine must provide before Vitest runs', () => {
   it('names zsh and fish when they are missing (the shell-hook tests run them)', () => {
     const r = run(
       {
-        PATH: pathWith('no-shells', ['apt-get'], false),
+        PATH: pathWith('no-shells', ['apt-get'], ['zsh', 'fish']),
         PITWALL_CHROMIUM: SOME_EXECUTABLE,
         PITWALL_TEST_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
       },
@@ -90,5 +93,18 @@ describe('test setup: what the machine must provide before Vitest runs', () => {
     );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`  sudo sh -c 'apt-get update && apt-get install -y zsh fish'\n`);
+  });
+
+  it('names prometheus and unzip when they are missing (a real Prometheus scrapes; helm is unzipped)', () => {
+    const r = run(
+      {
+        PATH: pathWith('no-prometheus', ['apt-get'], ['prometheus', 'promtool', 'unzip']),
+        PITWALL_CHROMIUM: SOME_EXECUTABLE,
+        PITWALL_TEST_DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+      },
+      true,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`  sudo sh -c 'apt-get update && apt-get install -y prometheus unzip'\n`);
   });
 });

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { parseInstant } from '../../domain/time.js';
 import { invalidArgument } from '../../errors/errors.js';
 import { otlpExporter } from '../../export/otlp/exporter.js';
-import { parseSince, SINCE_HELP } from '../../export/otlp/options.js';
 import { otlpTarget } from '../../export/otlp/target.js';
 import { runExporter } from '../../export/run.js';
 import { registryFor } from '../../metrics/definitions/index.js';
 import { collectLogger } from '../collect-run.js';
 import { config, printJson, withStore, type CliContext } from '../context.js';
+import { windowFlags, windowOptions } from './export-flags.js';
 
 interface Options {
   endpoint?: string;
@@ -25,8 +25,7 @@ interface Options {
  * the endpoint are checked before the store is opened: a bad one exits 2 and sends nothing.
  */
 export function registerExportOtlp(parent: Command, program: Command, ctx: CliContext): void {
-  parent
-    .command('otlp')
+  windowFlags(parent.command('otlp'))
     .description(
       'push the registry metrics to an OTLP/HTTP endpoint as daily gauges (headers: OTEL_EXPORTER_OTLP_HEADERS)',
     )
@@ -34,8 +33,6 @@ export function registerExportOtlp(parent: Command, program: Command, ctx: CliCo
       '--endpoint <url>',
       'OTLP/HTTP base URL, e.g. http://collector:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT)',
     )
-    .option('--metrics <names>', 'comma-separated registry metric names (default: every metric)')
-    .option('--since <when>', `first day to send: ${SINCE_HELP} (default: 7d)`)
     .option(
       '--until <date>',
       'end of the days to send, exclusive (default: now; only whole UTC days are sent)',
@@ -46,25 +43,8 @@ export function registerExportOtlp(parent: Command, program: Command, ctx: CliCo
     .action(async (o: Options) => {
       const cfg = config(ctx, program);
       const registry = registryFor(cfg);
-      let metrics: string[] | undefined;
-      if (o.metrics !== undefined) {
-        metrics = o.metrics
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        if (!metrics.length)
-          throw invalidArgument(
-            `--metrics ${JSON.stringify(o.metrics)}: give metric names separated by commas, e.g. --metrics ci.runs.count,dora.deploys.count`,
-          );
-        try {
-          for (const m of metrics) registry.get(m);
-        } catch (e) {
-          throw invalidArgument(`--metrics: ${(e as Error).message}`);
-        }
-      }
+      const window = windowOptions(o, registry);
       const clock = () => new Date();
-      if (o.since !== undefined && !parseSince(o.since, clock()))
-        throw invalidArgument(`--since ${JSON.stringify(o.since)} is not ${SINCE_HELP}`);
       if (o.until !== undefined && !parseInstant(o.until))
         throw invalidArgument(
           `--until ${JSON.stringify(o.until)} is not an ISO date or instant, e.g. 2025-03-01`,
@@ -81,8 +61,7 @@ export function registerExportOtlp(parent: Command, program: Command, ctx: CliCo
       if (!o.dryRun || o.endpoint) otlpTarget(o.endpoint, ctx.env);
       const options = {
         ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-        ...(metrics ? { metrics } : {}),
-        ...(o.since ? { since: o.since } : {}),
+        ...window,
         ...(o.until ? { until: o.until } : {}),
         ...(batchPoints ? { batch_points: batchPoints } : {}),
       };

@@ -1,9 +1,9 @@
 import { v2 } from '@datadog/datadog-api-client';
 import { z } from 'zod';
-import { parseInstant } from '../../domain/time.js';
 import { invalidArgument } from '../../errors/errors.js';
 import type { ExportContext, ExportOutcome, Exporter } from '../exporter.js';
 import { metricSeries } from '../metric-series.js';
+import { exportWindowOptions, parseSince, SINCE_HELP } from '../window-options.js';
 import { datadogConfiguration } from './client.js';
 import { datadogSettings } from './config.js';
 import { apiKey, datadogTarget, targetUrl } from './credentials.js';
@@ -17,23 +17,9 @@ import {
 import { datadogTag } from './names.js';
 import { batchSeries, datadogSeries, serializePayload, type DatadogSeries } from './series.js';
 
-/** `7d`, `36h`, or an ISO instant. */
-export const SINCE_HELP = 'a number of days or hours back (7d, 36h) or an ISO date (2024-05-01)';
-
-export function parseSince(since: string, now: Date): Date | null {
-  const rel = /^(\d{1,4})([dh])$/.exec(since.trim());
-  if (rel) return new Date(now.getTime() - Number(rel[1]) * (rel[2] === 'd' ? 86_400_000 : 3_600_000));
-  return parseInstant(since);
-}
-
 export const datadogOptions = z
   .object({
-    /** Registry names; default every metric. */
-    metrics: z.array(z.string().min(1)).min(1).optional(),
-    since: z
-      .string()
-      .refine((s) => parseSince(s, new Date()) !== null, `expected ${SINCE_HELP}`)
-      .default('7d'),
+    ...exportWindowOptions,
   })
   .strict();
 

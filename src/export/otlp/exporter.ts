@@ -6,7 +6,8 @@ import type { ExportOutcome, Exporter } from '../exporter.js';
 import { dayStart, metricSeries, type MetricSeriesSet } from '../metric-series.js';
 import { otlpJson } from './json.js';
 import { pointsOf, resourceMetrics, type Point } from './metric-data.js';
-import { otlpOptions, parseSince, SINCE_HELP } from './options.js';
+import { parseSince, SINCE_HELP } from '../window-options.js';
+import { otlpOptions } from './options.js';
 import { otlpTarget, shownUrl } from './target.js';
 
 /** The SDK's export result: code 0 is success. */
