@@ -14,8 +14,23 @@ import type { Queryable } from '../store/store.js';
  * is partial and is overwritten by the next run with the fuller value.
  */
 
-/** The groups exported as tags/attributes, in this order: the rest (people, jobs, tests) would explode cardinality. */
-export const STANDARD_GROUPS = ['repo', 'org', 'team', 'service', 'env', 'workflow'] as const;
+/**
+ * The groups exported as tags/attributes, in this order: the standard tags, then the few
+ * low-cardinality breakdowns seed 003's test-environment dashboard splits by (provisioning
+ * phase, failure category, whether CI had finished). The rest (people, jobs, tests) would explode
+ * cardinality; a command's `category` would collide with the hybrid `category:` name tag.
+ */
+export const STANDARD_GROUPS = [
+  'repo',
+  'org',
+  'team',
+  'service',
+  'env',
+  'workflow',
+  'phase',
+  'failure',
+  'ci_complete',
+] as const;
 export type StandardGroup = (typeof STANDARD_GROUPS)[number];
 
 export const DAY_MS = 86_400_000;

@@ -45,7 +45,7 @@ describe('Datadog dashboard build', () => {
     const d = buildDatadogDashboard(dashboards.testenv, registry);
     const perDay = find(d.widgets as W[], 'Provisions per day');
     expect((perDay.definition.requests![0]!['queries'] as { query: string }[])[0]!.query).toBe(
-      'sum:testenv.provision.count{!repo:*,!team:*}.as_count().rollup(sum, 86400)',
+      'sum:testenv.provision.count{!repo:*,!team:*,!failure:*,!ci_complete:*}.as_count().rollup(sum, 86400)',
     );
   });
 
@@ -82,9 +82,11 @@ describe('Datadog dashboard build', () => {
   });
 
   it('names the panels grouped by something the exporter does not send as a tag', () => {
-    expect(unexportedGroupBys(dashboards.testenv)).toContain(
-      'series-testenv-phase-duration-p50-minutes-by-phase (by phase)',
+    expect(unexportedGroupBys(dashboards.team)).toContain(
+      'bars-local-commands-hours-per-week-by-category (by category)',
     );
+    // Seed 003's breakdowns (phase, failure, CI finished) are exported groups.
+    expect(unexportedGroupBys(dashboards.testenv)).toEqual([]);
     expect(unexportedGroupBys(dashboards.executive)).toEqual([]);
   });
 });

@@ -243,12 +243,13 @@ describe('pitwall dashboards: bad input', () => {
     const other = mkdtempSync(join(tmpdir(), 'pitwall-dd-prefix-'));
     try {
       writeFileSync(join(other, 'pitwall.yaml'), 'datadog:\n  prefix: acme\n');
-      const r = await cli(
-        ['dashboards', 'build', '--target', 'datadog', '--dashboard', 'testenv', '--out', '.'],
-        { cwd: other, env: {} },
-      );
+      const r = await cli(['dashboards', 'build', '--target', 'datadog', '--out', '.'], {
+        cwd: other,
+        env: {},
+      });
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain('(by phase) shows only the ungrouped value in Datadog');
+      expect(r.stderr).toContain('(by category) shows only the ungrouped value in Datadog');
+      expect(r.stderr).not.toContain('(by phase)');
       const text = readFileSync(join(other, 'pitwall-testenv.datadog.json'), 'utf8');
       expect(text).toContain('avg:acme.testenv.provision.duration_p50_minutes{');
       expect(text).not.toMatch(/"(avg|sum):testenv\./);
