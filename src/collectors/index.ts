@@ -1,3 +1,4 @@
+import { argocdCollector } from './argocd/collector.js';
 import type { AnyCollector } from './collector.js';
 import { coverageCollector } from './coverage/collector.js';
 import { feedbackCollector } from './feedback/collector.js';
@@ -24,6 +25,7 @@ export const collectors = [
   feedbackCollector,
   pagerdutyCollector,
   opsgenieCollector,
+  argocdCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];
