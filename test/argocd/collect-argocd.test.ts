@@ -130,6 +130,16 @@ describe.each(ENGINES)('pitwall collect argocd on %s', (engine) => {
     });
   });
 
+  it('takes production-like from github.deploy_environment_pattern, the rule every source shares', async () => {
+    argo = await startArgoServer(demoApps(), TOKEN);
+    ws = workspace(t, { github: { deploy_environment_pattern: '^staging$' } }, { ARGOCD_TOKEN: TOKEN });
+    const r = await collect();
+    expect(r.code, r.stderr).toBe(0);
+    expect((await deployments(t)).map((d) => [d.id, d.environment, d.sha])).toEqual([
+      ['argocd:billing:0', 'staging', sha('e')],
+    ]);
+  });
+
   it('refuses a bad or missing token with a clear error and writes nothing', async () => {
     argo = await startArgoServer(demoApps(), TOKEN);
     ws = workspace(t, {});

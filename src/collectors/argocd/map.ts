@@ -69,10 +69,24 @@ export function productionEnvironment(app: ArgoApp, pattern: RegExp): string | n
   return null;
 }
 
-/** "https://github.com/acme/shop.git" or "git@github.com:acme/shop.git" → "acme/shop"; else null. */
+/** "https://github.com/acme/shop.git" or "git@github.com:acme/shop.git" → "acme/shop" (the last two path segments); else null. */
 export function repoOf(url: string | null | undefined): string | null {
-  const m = url?.match(/[/:]([^/\s:]+)\/([^/\s]+?)(?:\.git)?\/?$/);
-  return m ? `${m[1]}/${m[2]}` : null;
+  if (!url) return null;
+  const scp = url.match(/^[^\s/@]+@[^\s/:]+:(.+)$/);
+  let path: string;
+  if (scp) path = scp[1]!;
+  else {
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      return null;
+    }
+  }
+  const parts = path
+    .replace(/\.git\/?$/, '')
+    .split('/')
+    .filter(Boolean);
+  return parts.length >= 2 ? `${parts.at(-2)}/${parts.at(-1)}` : null;
 }
 
 /** Whether the app's last sync operation ended in failure. */
