@@ -5,6 +5,7 @@ import { feedbackCollector } from './feedback/collector.js';
 import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
 import { gitlabCollector } from './gitlab/collector.js';
+import { jenkinsCollector } from './jenkins/collector.js';
 import { junitCollector } from './junit/collector.js';
 import { opsgenieCollector } from './opsgenie/collector.js';
 import { pagerdutyCollector } from './pagerduty/collector.js';
@@ -26,6 +27,7 @@ export const collectors = [
   pagerdutyCollector,
   opsgenieCollector,
   argocdCollector,
+  jenkinsCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];
