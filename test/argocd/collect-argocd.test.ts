@@ -149,6 +149,11 @@ describe.each(ENGINES)('pitwall collect argocd on %s', (engine) => {
     expect(bad.stderr + bad.stdout).not.toContain('wrong-token-abcdef');
     expect(argo.hits.map((h) => h.authorization)).toEqual(['Bearer wrong-token-abcdef']);
 
+    const broken = await collect({ ARGOCD_TOKEN: 'secret-part\nother-part' });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/ARGOCD_TOKEN holds a line break/);
+    expect(broken.stderr).not.toContain('secret-part');
+
     const missing = await collect();
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/ARGOCD_TOKEN is not set/);

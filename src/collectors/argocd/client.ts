@@ -10,7 +10,9 @@ export async function argoGet(baseUrl: string, token: string, path: string): Pro
   try {
     res = await fetch(url, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
   } catch (e) {
-    throw new PitwallError('collector_failed', `Argo CD unreachable at GET ${path}: ${(e as Error).message}`);
+    // fetch names a bad header value in its message: never let the token through.
+    const message = (e as Error).message.split(token).join('***');
+    throw new PitwallError('collector_failed', `Argo CD unreachable at GET ${path}: ${message}`);
   }
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel().catch(() => undefined);

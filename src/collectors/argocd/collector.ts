@@ -83,6 +83,12 @@ export const argocdCollector = {
         'ARGOCD_TOKEN is not set: create a token for an account with read-only access (argocd account generate-token) and export it',
         { field: 'ARGOCD_TOKEN' },
       );
+    // eslint-disable-next-line no-control-regex -- a header value cannot hold control characters
+    if (/[\u0000-\u001f\u007f]/.test(token))
+      throw invalidArgument(
+        'ARGOCD_TOKEN holds a line break or another control character: export the token alone, on one line',
+        { field: 'ARGOCD_TOKEN' },
+      );
     const body = await argoGet(o.url, token, '/api/v1/applications');
     const r = appList.safeParse(body);
     if (!r.success) {
