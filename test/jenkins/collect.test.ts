@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
+import { jenkinsFixtures, recordedJenkins, skipMessage } from './fixtures.js';
+import { FOLDER, PIPELINE, startJenkinsServer, type JenkinsServer, type JkNode } from './server.js';
+
+const USER = 'ci-reader';
+const TOKEN = '11a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7';
+const present = jenkinsFixtures();
+if (!present) skipMessage();
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+
+/** A synthetic pipeline job: build n starts at hour n, stages build, test, deploy of a minute each. */
+function pipelineBuild(n: number, o: { building?: boolean; result?: string } = {}) {
+  const t0 = Date.UTC(2026, 0, 5, n);
+  return {
+    build: {
+      _class: 'org.jenkinsci.plugins.workflow.job.WorkflowRun',
+      number: n,
+      result: o.building ? null : (o.result ?? 'SUCCESS'),
+      building: o.building ?? false,
+      timestamp: t0,
+      duration: o.building ? 0 : 200_000,
+      actions: [
+        {
+          _class: 'hudson.model.CauseAction',
+          causes: [{ _class: 'hudson.triggers.TimerTrigger$TimerTriggerCause' }],
+        },
+        { _class: 'hudson.model.ParametersAction', parameters: [{ name: 'ENV', value: 'prod' }] },
+        {},
+      ],
+    },
+    stages: ['build', 'test', 'deploy'].map((name, i) => ({
+      id: String(10 + i),
+      name,
+      status: o.building && i === 2 ? 'IN_PROGRESS' : 'SUCCESS',
+      startTimeMillis: t0 + 1000 + i * 60_000,
+      durationMillis: 60_000,
+    })),
+  };
+}
+
+function syntheticTree(builds: ReturnType<typeof pipelineBuild>[]): JkNode {
+  return {
+    name: '',
+    _class: 'hudson.model.Hudson',
+    jobs: [
+      {
+        name: 'platform',
+        _class: FOLDER,
+        jobs: [
+          {
+            name: 'deploy-api',
+            _class: PIPELINE,
+            builds: builds.map((b) => b.build),
+            stages: Object.fromEntries(builds.map((b) => [b.build.number, b.stages])),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
+  let t: TestStore;
+  let jk: JenkinsServer | undefined;
+  let dir: string;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    cli(['collect', 'jenkins', '--option', `url=${jk!.url}`, ...args, '--json'], {
+      cwd: dir,
+      env: { ...storeEnv(t), JENKINS_USER: USER, JENKINS_TOKEN: TOKEN, ...env },
+    });
+  const runs = async () =>
+    (
+      await queryOnce<Row>(
+        t,
+        `select repo, run_id, workflow, event, branch, sha, pr_number, status, conclusion, actor, started_at, completed_at
+         from pipeline_runs order by run_id`,
+      )
+    ).map((r): Row => ({ ...r, started_at: iso(r.started_at), completed_at: iso(r.completed_at) }));
+  const jobs = async () =>
+    (
+      await queryOnce<Row>(
+        t,
+        `select job_id, run_id, name, needs, conclusion, started_at, completed_at from pipeline_jobs order by job_id`,
+      )
+    ).map((r): Row => ({ ...r, started_at: iso(r.started_at), completed_at: iso(r.completed_at) }));
+
+  beforeEach(async () => {
+    t = await openTestStore(engine);
+    await t.store.close();
+    dir = mkdtempSync(join(tmpdir(), 'pitwall-jenkins-'));
+    writeFileSync(join(dir, 'pitwall.yaml'), '{}\n');
+  });
+  afterEach(async () => {
+    await jk?.stop();
+    jk = undefined;
+    rmSync(dir, { recursive: true, force: true });
+    await t?.cleanup();
+  });
+
+  it.skipIf(!present)(
+    'maps the recorded builds and stages: multibranch branches and PRs, timeouts, NOT_BUILD, a running build',
+    async () => {
+      jk = await startJenkinsServer({ root: recordedJenkins(), user: USER, token: TOKEN });
+      const r = await run([]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const all = await runs();
+      expect(all).toHaveLength(15 + 12);
+      const byId = new Map(all.map((x) => [x.run_id, x]));
+      expect(byId.get('github_org/devlake-jenkins/main#4')).toEqual({
+        repo: 'jenkins/127.0.0.1',
+        run_id: 'github_org/devlake-jenkins/main#4',
+        workflow: 'github_org/devlake-jenkins',
+        event: 'push',
+        branch: 'main',
+        sha: 'c83ae02076382670e286ac2474b7a7327fc28cde',
+        pr_number: null,
+        status: 'completed',
+        conclusion: 'success',
+        actor: null,
+        started_at: '2024-03-24T10:52:31.963Z',
+        completed_at: '2024-03-24T10:53:02.378Z',
+      });
+      // A pull-request branch job: the PR number, no branch; aborted by a timeout step.
+      expect(byId.get('github_org/devlake-jenkins/PR-2#1')).toMatchObject({
+        branch: null,
+        pr_number: 2,
+        conclusion: 'timed_out',
+      });
+      // A failed build before checkout has no revision.
+      expect(byId.get('github_org/devlake-jenkins/feature-2#5')).toMatchObject({
+        sha: null,
+        conclusion: 'failure',
+      });
+      expect(byId.get('github_org/devlake-jenkins/main#1')).toMatchObject({ event: 'indexing' });
+      const fs = 'Test-jenkins-dir/test-jenkins-sub-dir/test-sub-sub-dir/devlake';
+      expect(byId.get(`${fs}#31`)).toMatchObject({
+        workflow: fs,
+        event: 'manual',
+        actor: 'merico',
+        branch: 'main',
+        sha: '0f886c74949c3ee7e489188911c7dc0c1d547418',
+      });
+      // Recorded as building with a result already set: not final.
+      expect(byId.get(`${fs}#10002`)).toMatchObject({
+        status: 'in_progress',
+        conclusion: null,
+        completed_at: null,
+      });
+      expect(byId.get(`${fs}#10003`)).toMatchObject({ conclusion: 'cancelled' });
+      expect(byId.get(`${fs}#10004`)).toMatchObject({ conclusion: 'skipped' });
+      expect(byId.get(`${fs}#10005`)).toMatchObject({ conclusion: 'failure' });
+
+      const stages = (await jobs()).filter((j) => j.run_id === 'github_org/devlake-jenkins/feature-2#6');
+      // Job ids sort by stage id as text (15, 20, 24, 28, 6); each stage needs the one before.
+      expect(stages.map((s) => [s.name, s.conclusion, JSON.parse(String(s.needs))])).toEqual([
+        ['checkout', 'cancelled', ['Declarative: Checkout SCM']],
+        ['build', 'cancelled', ['checkout']],
+        ['test', 'cancelled', ['build']],
+        ['deploy', 'cancelled', ['test']],
+        ['Declarative: Checkout SCM', 'success', []],
+      ]);
+      // Freestyle builds are one job each.
+      expect((await jobs()).filter((j) => j.run_id === `${fs}#31`).map((j) => j.name)).toEqual(['devlake']);
+      // Reads need no CSRF crumb.
+      expect(jk.hits).not.toContain('/crumbIssuer/api/json');
+    },
+  );
+
+  it('re-runs read only new builds and finish a running one; --option job limits the tree', async () => {
+    const builds = [
+      pipelineBuild(1),
+      pipelineBuild(2, { result: 'FAILURE' }),
+      pipelineBuild(3, { building: true }),
+    ];
+    jk = await startJenkinsServer({ root: syntheticTree(builds), user: USER, token: TOKEN });
+    const first = await run(['--option', 'job=platform']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect((await runs()).map((x) => [x.run_id, x.status, x.conclusion, x.event])).toEqual([
+      ['platform/deploy-api#1', 'completed', 'success', 'schedule'],
+      ['platform/deploy-api#2', 'completed', 'failure', 'schedule'],
+      ['platform/deploy-api#3', 'in_progress', null, 'schedule'],
+    ]);
+    const deploy3 = (await jobs()).find((j) => j.job_id === 'platform/deploy-api#3:12');
+    expect(deploy3).toMatchObject({ conclusion: null, completed_at: null });
+
+    const job = jk.root.jobs![0]!.jobs![0]!;
+    const done = [pipelineBuild(3), pipelineBuild(4)];
+    job.builds = [...builds.slice(0, 2), ...done].map((b) => b.build);
+    job.stages = Object.fromEntries([...builds.slice(0, 2), ...done].map((b) => [b.build.number, b.stages]));
+    jk.hits = [];
+    const second = await run(['--option', 'job=platform']);
+    expect(second.code).toBe(0);
+    expect(jk.hits.filter((h) => h.endsWith('/wfapi/describe'))).toEqual([
+      '/job/platform/job/deploy-api/3/wfapi/describe',
+      '/job/platform/job/deploy-api/4/wfapi/describe',
+    ]);
+    expect((await runs()).map((x) => [x.run_id, x.status, x.conclusion])).toEqual([
+      ['platform/deploy-api#1', 'completed', 'success'],
+      ['platform/deploy-api#2', 'completed', 'failure'],
+      ['platform/deploy-api#3', 'completed', 'success'],
+      ['platform/deploy-api#4', 'completed', 'success'],
+    ]);
+    expect((await jobs()).find((j) => j.job_id === 'platform/deploy-api#3:12')).toMatchObject({
+      conclusion: 'success',
+      completed_at: new Date(Date.UTC(2026, 0, 5, 3) + 1000 + 120_000 + 60_000).toISOString(),
+    });
+
+    jk.hits = [];
+    const third = await run(['--option', 'job=platform']);
+    expect(third.code).toBe(0);
+    expect(jk.hits.filter((h) => h.endsWith('/wfapi/describe'))).toEqual([]);
+    expect(await runs()).toHaveLength(4);
+  });
+
+  it('bad credentials: a clear error naming the variables, no token in it, nothing written', async () => {
+    jk = await startJenkinsServer({ root: syntheticTree([pipelineBuild(1)]), user: USER, token: TOKEN });
+    const bad = await run([], { JENKINS_TOKEN: 'wrong-token-value' });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(
+      /Jenkins answered 401 to GET \/api\/json: check JENKINS_USER and JENKINS_TOKEN/,
+    );
+    expect(bad.stderr + bad.stdout).not.toContain('wrong-token-value');
+    expect(jk.refused).toBe(1);
+    const missing = await run([], { JENKINS_TOKEN: '' });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/JENKINS_TOKEN is not set/);
+    expect(await runs()).toEqual([]);
+  });
+});
