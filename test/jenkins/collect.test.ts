@@ -32,6 +32,13 @@ function pipelineBuild(n: number, o: { building?: boolean; result?: string } = {
           causes: [{ _class: 'hudson.triggers.TimerTrigger$TimerTriggerCause' }],
         },
         { _class: 'hudson.model.ParametersAction', parameters: [{ name: 'ENV', value: 'prod' }] },
+        {
+          _class: 'hudson.plugins.git.util.BuildData',
+          lastBuiltRevision: {
+            SHA1: String(n).padStart(40, 'a'),
+            branch: [{ name: 'refs/remotes/origin/main' }],
+          },
+        },
         {},
       ],
     },
@@ -234,5 +241,69 @@ describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/JENKINS_TOKEN is not set/);
     expect(await runs()).toEqual([]);
+  });
+
+  it.skipIf(!present)(
+    'a deploy stage pattern makes deployments of the recorded builds that ran it',
+    async () => {
+      jk = await startJenkinsServer({ root: recordedJenkins(), user: USER, token: TOKEN });
+      const r = await run(['--option', 'deploy=^deploy$', '--option', 'job=github_org']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const deps = (
+        await queryOnce<Row>(
+          t,
+          `select id, service, environment, sha, status, started_at, finished_at, source from deployments order by id`,
+        )
+      ).map((d): Row => ({ ...d, started_at: iso(d.started_at), finished_at: iso(d.finished_at) }));
+      const byId = new Map(deps.map((d) => [d.id, d]));
+      expect(byId.get('jenkins:github_org/devlake-jenkins/main#4')).toEqual({
+        id: 'jenkins:github_org/devlake-jenkins/main#4',
+        service: 'devlake-jenkins',
+        environment: 'production',
+        sha: 'c83ae02076382670e286ac2474b7a7327fc28cde',
+        status: 'success',
+        started_at: '2024-03-24T10:52:58.791Z',
+        finished_at: '2024-03-24T10:53:02.342Z',
+        source: 'jenkins',
+      });
+      // Every recorded build whose deploy stage ran: an aborted one is a cancelled deployment;
+      // feature-2#4 and #5 failed before any stage (no stages, no revision) and deployed nothing.
+      expect(
+        deps.map((d) => [String(d.id).replace('jenkins:github_org/devlake-jenkins/', ''), d.status]),
+      ).toEqual([
+        ['PR-2#1', 'cancelled'],
+        ['PR-2#2', 'success'],
+        ['feature-1#1', 'success'],
+        ['feature-1#2', 'success'],
+        ['feature-1#3', 'success'],
+        ['feature-2#1', 'success'],
+        ['feature-2#2', 'success'],
+        ['feature-2#3', 'success'],
+        ['feature-2#6', 'cancelled'],
+        ['main#1', 'success'],
+        ['main#2', 'success'],
+        ['main#3', 'success'],
+        ['main#4', 'success'],
+      ]);
+      const bad = await run(['--option', 'deploy=(']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--option deploy=\(: not a regular expression/);
+    },
+  );
+
+  it.skipIf(!present)('deploy_branch keeps only the builds of matching branches', async () => {
+    jk = await startJenkinsServer({ root: recordedJenkins(), user: USER, token: TOKEN });
+    const r = await run([
+      '--option',
+      'deploy=^deploy$',
+      '--option',
+      'deploy_branch=^main$',
+      '--option',
+      'job=github_org',
+    ]);
+    expect(r.code).toBe(0);
+    const ids = (await queryOnce<Row>(t, `select id from deployments order by id`)).map((d) => d.id);
+    expect(ids).toEqual([1, 2, 3, 4].map((n) => `jenkins:github_org/devlake-jenkins/main#${n}`));
   });
 });

@@ -3,6 +3,7 @@ import { invalidArgument } from '../../errors/errors.js';
 import type { AnyRecordInput } from '../../domain/records.js';
 import type { Collector, CollectContext, CollectBatch, CollectOutcome } from '../collector.js';
 import { jenkinsClient, type JenkinsClient } from './client.js';
+import { deploymentOf, type DeployRule } from './deploy.js';
 import { parseJenkinsCursor, type JenkinsCursor } from './cursor.js';
 import {
   isFolder,
@@ -29,6 +30,14 @@ const options = z
       .optional(),
     /** Newest builds read per job and run. */
     builds: z.coerce.number().int().min(1).max(1000).default(100),
+    /** A regular expression: builds whose stage (or freestyle job) name matches are deployments. */
+    deploy: z.string().min(1).optional(),
+    /** A regular expression on the branch: only builds of matching branches deploy (default: any). */
+    deploy_branch: z.string().min(1).optional(),
+    /** The environment those deployments go to. */
+    environment: z.string().min(1).default('production'),
+    /** The service they deploy (default: the job's, or multibranch project's, own name). */
+    service: z.string().min(1).optional(),
   })
   .strict();
 
@@ -37,6 +46,7 @@ export interface JenkinsRun {
   repo: string;
   roots: string[];
   builds: number;
+  deploy: DeployRule | null;
 }
 
 /** /job/a/job/b for the full name a/b. */
@@ -55,6 +65,17 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.o
       `Jenkins ${what} was not in the expected shape: ${r.error.issues[0]?.message ?? ''} at ${r.error.issues[0]?.path.join('.') ?? ''}`,
     );
   return r.data;
+}
+
+function regexOption(name: string, value: string | undefined): RegExp | null {
+  if (value === undefined) return null;
+  try {
+    return new RegExp(value);
+  } catch (e) {
+    throw invalidArgument(`--option ${name}=${value}: not a regular expression (${(e as Error).message})`, {
+      field: name,
+    });
+  }
 }
 
 const JOBS_TREE = 'jobs[name,url,_class]';
@@ -95,6 +116,7 @@ async function* collectJenkins(
   const next: JenkinsCursor = { v: 1, jobs: { ...(previous?.jobs ?? {}) } };
   let jobsSeen = 0;
   let buildsRead = 0;
+  let deployments = 0;
   for (const root of run.roots) {
     for await (const job of walk(run.client, root, null, null)) {
       jobsSeen++;
@@ -117,6 +139,11 @@ async function* collectJenkins(
           ).stages;
         const m = mapBuild(run.repo, job, b, stages);
         records.push(m.run, ...m.jobs);
+        const d = run.deploy ? deploymentOf(run.deploy, m.run, m.jobs, stages !== null) : null;
+        if (d) {
+          records.push(d);
+          deployments++;
+        }
         buildsRead++;
       }
       // The cursor stops before the oldest build still running: the next run reads it again, finished.
@@ -133,6 +160,7 @@ async function* collectJenkins(
       incremental: previous !== null,
       jobs: jobsSeen,
       builds: buildsRead,
+      deployments,
       requests: run.client.stats.requests,
     },
   };
@@ -151,6 +179,8 @@ export const jenkinsCollector = {
         { field: user ? 'JENKINS_TOKEN' : 'JENKINS_USER' },
       );
     const url = new URL(o.url);
+    const pattern = regexOption('deploy', o.deploy);
+    const branch = regexOption('deploy_branch', o.deploy_branch);
     const roots = o.job
       ? o.job
           .split(',')
@@ -164,6 +194,7 @@ export const jenkinsCollector = {
         repo: o.repo ?? `jenkins/${url.hostname}`,
         roots,
         builds: o.builds,
+        deploy: pattern ? { pattern, branch, environment: o.environment, service: o.service ?? null } : null,
       },
     };
   },
