@@ -306,4 +306,58 @@ describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
     const ids = (await queryOnce<Row>(t, `select id from deployments order by id`)).map((d) => d.id);
     expect(ids).toEqual([1, 2, 3, 4].map((n) => `jenkins:github_org/devlake-jenkins/main#${n}`));
   });
+
+  it('samples the build queue and the agents as gauges', async () => {
+    jk = await startJenkinsServer({ root: syntheticTree([]), user: USER, token: TOKEN });
+    const now = Date.now();
+    jk.queue = [
+      {
+        id: 1,
+        why: 'Waiting for next available executor on linux',
+        inQueueSince: now - 600_000,
+        stuck: true,
+        blocked: false,
+        buildable: true,
+      },
+      {
+        id: 2,
+        why: 'Build #3 is already in progress',
+        inQueueSince: now - 60_000,
+        stuck: false,
+        blocked: true,
+        buildable: false,
+      },
+    ];
+    jk.computers = {
+      busyExecutors: 3,
+      totalExecutors: 6,
+      computer: [
+        { displayName: 'built-in', offline: false, idle: false, numExecutors: 2 },
+        { displayName: 'linux-1', offline: false, idle: true, numExecutors: 2 },
+        { displayName: 'linux-2', offline: true, idle: true, numExecutors: 2 },
+      ],
+    };
+    const r = await run([]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const points = await queryOnce<Row>(t, `select name, value, tags from metric_points order by name`);
+    const value = new Map(points.map((p) => [p.name, Number(p.value)]));
+    expect(Object.fromEntries([...value].filter(([n]) => !String(n).includes('wait')))).toEqual({
+      'jenkins.agents.busy': 1,
+      'jenkins.agents.online': 2,
+      'jenkins.agents.total': 3,
+      'jenkins.executors.busy': 3,
+      'jenkins.executors.total': 6,
+      'jenkins.queue.blocked': 1,
+      'jenkins.queue.items': 2,
+      'jenkins.queue.stuck': 1,
+    });
+    // Waits are measured from inQueueSince to the run's clock: at least the ages set above.
+    expect(value.get('jenkins.queue.wait_seconds.max')).toBeGreaterThanOrEqual(600);
+    expect(value.get('jenkins.queue.wait_seconds.avg')).toBeGreaterThanOrEqual(330);
+    expect(value.get('jenkins.queue.wait_seconds.avg')).toBeLessThan(
+      value.get('jenkins.queue.wait_seconds.max')!,
+    );
+    expect(JSON.parse(String(points[0]!.tags))).toEqual({ server: new URL(jk.url).host });
+  });
 });

@@ -18,6 +18,9 @@ export interface JenkinsServer {
   /** Requests refused for their credentials. */
   refused: number;
   root: JkNode;
+  /** /queue/api/json's items and /computer/api/json's answer; change them between runs. */
+  queue: Record<string, unknown>[];
+  computers: { busyExecutors: number; totalExecutors: number; computer: Record<string, unknown>[] };
   stop(): Promise<void>;
 }
 
@@ -43,7 +46,12 @@ export async function startJenkinsServer(o: {
   token: string;
 }): Promise<JenkinsServer> {
   const expected = `Basic ${Buffer.from(`${o.user}:${o.token}`).toString('base64')}`;
-  const state = { hits: [] as string[], refused: 0 };
+  const state = {
+    hits: [] as string[],
+    refused: 0,
+    queue: [] as Record<string, unknown>[],
+    computers: { busyExecutors: 0, totalExecutors: 0, computer: [] as Record<string, unknown>[] },
+  };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://x');
     if (req.headers.authorization !== expected) {
@@ -55,6 +63,10 @@ export async function startJenkinsServer(o: {
     state.hits.push(u.pathname);
     if (u.pathname === '/crumbIssuer/api/json')
       return send(res, 200, { crumb: 'c0ffee', crumbRequestField: 'Jenkins-Crumb' });
+    if (u.pathname === '/queue/api/json')
+      return send(res, 200, { _class: 'hudson.model.Queue', items: state.queue });
+    if (u.pathname === '/computer/api/json')
+      return send(res, 200, { _class: 'hudson.model.ComputerSet', ...state.computers });
     const seg = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     let node = o.root;
     while (seg[0] === 'job') {
@@ -102,6 +114,18 @@ export async function startJenkinsServer(o: {
       return state.refused;
     },
     root: o.root,
+    get queue() {
+      return state.queue;
+    },
+    set queue(v) {
+      state.queue = v;
+    },
+    get computers() {
+      return state.computers;
+    },
+    set computers(v) {
+      state.computers = v;
+    },
     stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

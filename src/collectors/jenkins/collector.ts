@@ -4,6 +4,7 @@ import type { AnyRecordInput } from '../../domain/records.js';
 import type { Collector, CollectContext, CollectBatch, CollectOutcome } from '../collector.js';
 import { jenkinsClient, type JenkinsClient } from './client.js';
 import { deploymentOf, type DeployRule } from './deploy.js';
+import { COMPUTER_TREE, QUEUE_TREE, jkComputers, jkQueue, sampleMetrics } from './sample.js';
 import { parseJenkinsCursor, type JenkinsCursor } from './cursor.js';
 import {
   isFolder,
@@ -47,6 +48,8 @@ export interface JenkinsRun {
   roots: string[];
   builds: number;
   deploy: DeployRule | null;
+  /** The server's host, the tag of the queue and agent gauges. */
+  server: string;
 }
 
 /** /job/a/job/b for the full name a/b. */
@@ -154,6 +157,13 @@ async function* collectJenkins(
       if (records.length) yield { records };
     }
   }
+  const queue = parse(jkQueue, await run.client.get('/queue/api/json', QUEUE_TREE), 'build queue');
+  const computers = parse(
+    jkComputers,
+    await run.client.get('/computer/api/json', COMPUTER_TREE),
+    'agent list',
+  );
+  yield { records: sampleMetrics(run.server, queue, computers, new Date()) };
   return {
     cursor: JSON.stringify(next),
     facts: {
@@ -194,6 +204,7 @@ export const jenkinsCollector = {
         repo: o.repo ?? `jenkins/${url.hostname}`,
         roots,
         builds: o.builds,
+        server: url.host,
         deploy: pattern ? { pattern, branch, environment: o.environment, service: o.service ?? null } : null,
       },
     };
