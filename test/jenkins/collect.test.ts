@@ -360,4 +360,54 @@ describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
     );
     expect(JSON.parse(String(points[0]!.tags))).toEqual({ server: new URL(jk.url).host });
   });
+
+  it('reads the JUnit plugin report of finished builds into test results', async () => {
+    const tree = syntheticTree([
+      pipelineBuild(1, { result: 'UNSTABLE' }),
+      pipelineBuild(2, { building: true }),
+    ]);
+    const job = tree.jobs![0]!.jobs![0]!;
+    job.tests = {
+      1: {
+        _class: 'hudson.tasks.junit.TestResult',
+        suites: [
+          {
+            name: 'api.CheckoutTest',
+            cases: [
+              { className: 'api.CheckoutTest', name: 'pays', status: 'PASSED', duration: 0.25 },
+              { className: 'api.CheckoutTest', name: 'refunds', status: 'REGRESSION', duration: 1.5 },
+              { className: 'api.CheckoutTest', name: 'splits', status: 'SKIPPED', duration: 0 },
+            ],
+          },
+        ],
+      },
+    };
+    jk = await startJenkinsServer({ root: tree, user: USER, token: TOKEN });
+    const r = await run([]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const results = await queryOnce<Row>(
+      t,
+      `select run_id, class_name, name, status, duration_ms, sha, branch from test_results order by name`,
+    );
+    expect(results.map((x) => ({ ...x, duration_ms: Number(x.duration_ms) }))).toEqual(
+      [
+        ['pays', 'passed', 250],
+        ['refunds', 'failed', 1500],
+        ['splits', 'skipped', 0],
+      ].map(([name, status, ms]) => ({
+        run_id: 'platform/deploy-api#1',
+        class_name: 'api.CheckoutTest',
+        name,
+        status,
+        duration_ms: ms,
+        sha: '1'.padStart(40, 'a'),
+        branch: 'main',
+      })),
+    );
+    // A running build's report is not final: not asked for.
+    expect(jk.hits.filter((h) => h.includes('testReport'))).toEqual([
+      '/job/platform/job/deploy-api/1/testReport/api/json',
+    ]);
+  });
 });

@@ -9,6 +9,8 @@ export interface JkNode {
   builds?: Record<string, unknown>[];
   /** Build number -> the stages of its wfapi/describe. */
   stages?: Record<number, Record<string, unknown>[]>;
+  /** Build number -> its JUnit plugin report (testReport/api/json); others answer 404. */
+  tests?: Record<number, Record<string, unknown>>;
 }
 
 export interface JenkinsServer {
@@ -94,6 +96,8 @@ export async function startJenkinsServer(o: {
         })),
       });
     }
+    const tr = /^(\d+)\/testReport\/api\/json$/.exec(rest);
+    if (tr && node.tests?.[Number(tr[1])]) return send(res, 200, node.tests[Number(tr[1])]);
     const m = /^(\d+)\/wfapi\/describe$/.exec(rest);
     if (m && node.builds?.some((b) => b.number === Number(m[1])))
       return send(res, 200, { id: m[1], name: `#${m[1]}`, stages: node.stages?.[Number(m[1])] ?? [] });

@@ -7,6 +7,8 @@ export interface JenkinsStats {
 
 export interface JenkinsClient {
   get(path: string, tree?: string): Promise<unknown>;
+  /** null when Jenkins answers 404 (a build without a test report). */
+  getOrNull(path: string, tree?: string): Promise<unknown>;
   stats: JenkinsStats;
 }
 
@@ -19,28 +21,26 @@ export function jenkinsClient(baseUrl: string, user: string, token: string): Jen
   const base = baseUrl.replace(/\/+$/, '');
   const auth = `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
   const stats: JenkinsStats = { requests: 0 };
-  return {
-    stats,
-    async get(path, tree) {
-      const url = `${base}${path}${tree ? `?tree=${encodeURIComponent(tree)}` : ''}`;
-      stats.requests++;
-      let res: Response;
-      try {
-        res = await fetch(url, { headers: { accept: 'application/json', authorization: auth } });
-      } catch (e) {
-        throw new PitwallError(
-          'collector_failed',
-          `Jenkins unreachable at GET ${path}: ${(e as Error).message}`,
-        );
-      }
-      if (res.status === 401 || res.status === 403)
-        throw new PitwallError(
-          'collector_failed',
-          `Jenkins answered ${res.status} to GET ${path}: check JENKINS_USER and JENKINS_TOKEN (an API token of a user with Overall/Read and Job/Read)`,
-        );
-      if (!res.ok)
-        throw new PitwallError('collector_failed', `Jenkins answered ${res.status} to GET ${path}`);
-      return (await res.json()) as unknown;
-    },
+  const get = async (path: string, tree: string | undefined, missingOk: boolean): Promise<unknown> => {
+    const url = `${base}${path}${tree ? `?tree=${encodeURIComponent(tree)}` : ''}`;
+    stats.requests++;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { accept: 'application/json', authorization: auth } });
+    } catch (e) {
+      throw new PitwallError(
+        'collector_failed',
+        `Jenkins unreachable at GET ${path}: ${(e as Error).message}`,
+      );
+    }
+    if (res.status === 401 || res.status === 403)
+      throw new PitwallError(
+        'collector_failed',
+        `Jenkins answered ${res.status} to GET ${path}: check JENKINS_USER and JENKINS_TOKEN (an API token of a user with Overall/Read and Job/Read)`,
+      );
+    if (res.status === 404 && missingOk) return null;
+    if (!res.ok) throw new PitwallError('collector_failed', `Jenkins answered ${res.status} to GET ${path}`);
+    return (await res.json()) as unknown;
   };
+  return { stats, get: (p, t) => get(p, t, false), getOrNull: (p, t) => get(p, t, true) };
 }

@@ -5,6 +5,7 @@ import type { Collector, CollectContext, CollectBatch, CollectOutcome } from '..
 import { jenkinsClient, type JenkinsClient } from './client.js';
 import { deploymentOf, type DeployRule } from './deploy.js';
 import { COMPUTER_TREE, QUEUE_TREE, jkComputers, jkQueue, sampleMetrics } from './sample.js';
+import { TESTS_TREE, jkTestReport, mapTestReport } from './tests.js';
 import { parseJenkinsCursor, type JenkinsCursor } from './cursor.js';
 import {
   isFolder,
@@ -142,6 +143,11 @@ async function* collectJenkins(
           ).stages;
         const m = mapBuild(run.repo, job, b, stages);
         records.push(m.run, ...m.jobs);
+        if (b.building !== true) {
+          const report = await run.client.getOrNull(`${path}/${b.number}/testReport/api/json`, TESTS_TREE);
+          if (report !== null)
+            records.push(...mapTestReport(parse(jkTestReport, report, 'test report'), m.run));
+        }
         const d = run.deploy ? deploymentOf(run.deploy, m.run, m.jobs, stages !== null) : null;
         if (d) {
           records.push(d);
