@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { datadogExporter } from '../../export/datadog/exporter.js';
-import { runExporter } from '../../export/run.js';
 import { registryFor } from '../../metrics/definitions/index.js';
-import { collectLogger } from '../collect-run.js';
-import { config, printJson, withStore, type CliContext } from '../context.js';
-import { windowFlags, windowOptions } from './export-flags.js';
+import { config, printJson, type CliContext } from '../context.js';
+import { runExportCommand, windowFlags, windowOptions } from './export-flags.js';
 
 interface Options {
   metrics?: string;
@@ -29,28 +27,14 @@ export function registerExportDatadog(parent: Command, program: Command, ctx: Cl
       const cfg = config(ctx, program);
       const registry = registryFor(cfg);
       const window = windowOptions(o, registry);
-      const clock = () => new Date();
-      const logger = collectLogger(ctx, 'export:datadog');
-      const outcome = await withStore(cfg, (store) =>
-        runExporter(datadogExporter, window, {
-          store,
-          registry,
-          config: cfg,
-          clock,
-          logger,
-          env: ctx.env,
-          cwd: ctx.cwd,
-          dryRun: !!o.dryRun,
-          out: ctx.out,
-        }),
+      const { outcome, summary } = await runExportCommand(
+        ctx,
+        cfg,
+        registry,
+        datadogExporter,
+        window,
+        !!o.dryRun,
       );
-      const summary = {
-        exporter: 'datadog',
-        dry_run: !!o.dryRun,
-        points: outcome.points,
-        requests: outcome.requests,
-        ...outcome.facts,
-      };
       // A dry run's stdout is its bodies alone (one JSON per line): the summary goes to stderr.
       if (o.json && o.dryRun) return ctx.err(JSON.stringify(summary) + '\n');
       if (o.json) return printJson(ctx, summary);

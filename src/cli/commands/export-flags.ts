@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors/errors.js';
 import { parseSince, SINCE_HELP } from '../../export/window-options.js';
+import type { Config } from '../../config/schema.js';
+import type { AnyExporter, ExportOutcome } from '../../export/exporter.js';
+import { runExporter } from '../../export/run.js';
 import type { MetricRegistry } from '../../metrics/registry/registry.js';
+import { collectLogger } from '../collect-run.js';
+import { withStore, type CliContext } from '../context.js';
 
 /** The flags every `pitwall export <metrics destination>` takes. */
 export function windowFlags(cmd: Command): Command {
@@ -37,4 +42,39 @@ export function windowOptions(
   if (o.since !== undefined && !parseSince(o.since, new Date()))
     throw invalidArgument(`--since ${JSON.stringify(o.since)} is not ${SINCE_HELP}`);
   return { ...(metrics ? { metrics } : {}), ...(o.since ? { since: o.since } : {}) };
+}
+
+/**
+ * One CLI run of an exporter on the configured store, and the summary both `--json` and the
+ * text line are made from.
+ */
+export async function runExportCommand(
+  ctx: CliContext,
+  cfg: Config,
+  registry: MetricRegistry,
+  exporter: AnyExporter,
+  options: Record<string, unknown>,
+  dryRun: boolean,
+): Promise<{ outcome: ExportOutcome; summary: Record<string, unknown> }> {
+  const outcome = await withStore(cfg, (store) =>
+    runExporter(exporter, options, {
+      store,
+      registry,
+      config: cfg,
+      clock: () => new Date(),
+      logger: collectLogger(ctx, `export:${exporter.id}`),
+      env: ctx.env,
+      cwd: ctx.cwd,
+      dryRun,
+      out: ctx.out,
+    }),
+  );
+  const summary = {
+    exporter: exporter.id,
+    dry_run: dryRun,
+    points: outcome.points,
+    requests: outcome.requests,
+    ...outcome.facts,
+  };
+  return { outcome, summary };
 }

@@ -3,11 +3,9 @@ import { parseInstant } from '../../domain/time.js';
 import { invalidArgument } from '../../errors/errors.js';
 import { otlpExporter } from '../../export/otlp/exporter.js';
 import { otlpTarget } from '../../export/otlp/target.js';
-import { runExporter } from '../../export/run.js';
 import { registryFor } from '../../metrics/definitions/index.js';
-import { collectLogger } from '../collect-run.js';
-import { config, printJson, withStore, type CliContext } from '../context.js';
-import { windowFlags, windowOptions } from './export-flags.js';
+import { config, printJson, type CliContext } from '../context.js';
+import { runExportCommand, windowFlags, windowOptions } from './export-flags.js';
 
 interface Options {
   endpoint?: string;
@@ -44,7 +42,6 @@ export function registerExportOtlp(parent: Command, program: Command, ctx: CliCo
       const cfg = config(ctx, program);
       const registry = registryFor(cfg);
       const window = windowOptions(o, registry);
-      const clock = () => new Date();
       if (o.until !== undefined && !parseInstant(o.until))
         throw invalidArgument(
           `--until ${JSON.stringify(o.until)} is not an ISO date or instant, e.g. 2025-03-01`,
@@ -65,27 +62,14 @@ export function registerExportOtlp(parent: Command, program: Command, ctx: CliCo
         ...(o.until ? { until: o.until } : {}),
         ...(batchPoints ? { batch_points: batchPoints } : {}),
       };
-      const logger = collectLogger(ctx, 'export:otlp');
-      const outcome = await withStore(cfg, (store) =>
-        runExporter(otlpExporter, options, {
-          store,
-          registry,
-          config: cfg,
-          clock,
-          logger,
-          env: ctx.env,
-          cwd: ctx.cwd,
-          dryRun: !!o.dryRun,
-          out: ctx.out,
-        }),
+      const { outcome, summary } = await runExportCommand(
+        ctx,
+        cfg,
+        registry,
+        otlpExporter,
+        options,
+        !!o.dryRun,
       );
-      const summary = {
-        exporter: 'otlp',
-        dry_run: !!o.dryRun,
-        points: outcome.points,
-        requests: outcome.requests,
-        ...outcome.facts,
-      };
       if (o.json) return printJson(ctx, summary);
       if (o.dryRun)
         return ctx.err(`dry run: ${outcome.points} point(s) in the requests above, nothing sent\n`);
