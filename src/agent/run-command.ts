@@ -40,18 +40,23 @@ export function runForeground(argv: readonly string[], o: RunOptions): Promise<R
   const startedAt = new Date();
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env: o.env, stdio: 'inherit' });
+    // The handlers go in before the command starts: a signal sent once the command has shown
+    // any sign of life (under load, before the line after spawn ran) must not kill us instead.
+    // Node runs them from the event loop, so `running` is always set by the time one runs.
+    let running: ChildProcess | undefined;
     const forwarded = o.terminal ? ALWAYS : [...ALWAYS, ...FROM_TERMINAL];
     const handlers = new Map<NodeJS.Signals, () => void>();
     for (const sig of [...ALWAYS, ...FROM_TERMINAL]) {
       const h = forwarded.includes(sig)
         ? () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+            if (running && running.exitCode === null && running.signalCode === null) running.kill(sig);
           }
         : () => {}; // delivered to the command by the terminal; we only outlive it
       handlers.set(sig, h);
       process.on(sig, h);
     }
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env: o.env, stdio: 'inherit' });
+    running = child;
     const done = (r: Omit<Ran, 'startedAt' | 'durationMs' | 'endedAt'>) => {
       const endedAt = performance.now();
       for (const [sig, h] of handlers) process.off(sig, h);
