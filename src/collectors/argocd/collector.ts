@@ -3,6 +3,7 @@ import { invalidArgument } from '../../errors/errors.js';
 import type { AnyRecordInput } from '../../domain/records.js';
 import type { Collector, CollectContext, CollectBatch, CollectOutcome } from '../collector.js';
 import { argoGet } from './client.js';
+import { argocdSettings } from './config.js';
 import { appList, mapApp, productionEnvironment, statusPoints, type ArgoApp, type MapState } from './map.js';
 
 const options = z
@@ -76,6 +77,7 @@ export const argocdCollector = {
   description:
     'deployments (sync history of production-like destinations) and sync/health status from Argo CD',
   configSchema: options,
+  settings: argocdSettings,
   async prepare(o, ctx) {
     const token = ctx.env.ARGOCD_TOKEN?.trim();
     if (!token)

@@ -5,7 +5,7 @@ import type { AnyRecordInput } from '../../domain/records.js';
  * The parts of Argo CD's v1alpha1 Application that Pitwall reads (GET /api/v1/applications);
  * everything else is let through untouched.
  */
-const historyEntry = z
+export const historyEntry = z
   .object({
     id: z.number().int(),
     revision: z.string().nullish(),
@@ -14,7 +14,7 @@ const historyEntry = z
   })
   .loose();
 
-const operationState = z
+export const operationState = z
   .object({
     phase: z.string(),
     startedAt: z.string(),
