@@ -12,6 +12,7 @@ import { reportRoutes } from './reports.js';
 import { pointsRoutes } from './points.js';
 import { staticRoutes } from './static.js';
 import { tokenRoutes } from './tokens-route.js';
+import { argocdWebhookRoutes } from './webhooks-argocd.js';
 import { githubWebhookRoutes } from './webhooks-github.js';
 import { opsgenieWebhookRoutes } from './webhooks-opsgenie.js';
 import { pagerdutyWebhookRoutes } from './webhooks-pagerduty.js';
@@ -82,6 +83,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): Hono<AppEnv> {
   githubWebhookRoutes(app, ctx);
   pagerdutyWebhookRoutes(app, ctx);
   opsgenieWebhookRoutes(app, ctx);
+  argocdWebhookRoutes(app, ctx);
   tokenRoutes(app, ctx, auth);
   queryRoutes(app, ctx, auth);
   reportRoutes(app, ctx, auth);
