@@ -1,10 +1,12 @@
 import { argocdCollector } from './argocd/collector.js';
 import type { AnyCollector } from './collector.js';
+import { copilotCollector } from './copilot/collector.js';
 import { coverageCollector } from './coverage/collector.js';
 import { feedbackCollector } from './feedback/collector.js';
 import { gitCollector } from './git/collector.js';
 import { githubCollector } from './github/collector.js';
 import { gitlabCollector } from './gitlab/collector.js';
+import { healthCollector } from './health/collector.js';
 import { jenkinsCollector } from './jenkins/collector.js';
 import { junitCollector } from './junit/collector.js';
 import { opsgenieCollector } from './opsgenie/collector.js';
@@ -28,6 +30,8 @@ export const collectors = [
   opsgenieCollector,
   argocdCollector,
   jenkinsCollector,
+  healthCollector,
+  copilotCollector,
 ] as const satisfies readonly AnyCollector[];
 
 export type RegisteredCollector = (typeof collectors)[number];
