@@ -23,6 +23,8 @@ const options = z
           .filter(Boolean),
       )
       .refine((ts) => ts.every((t) => SLUG.test(t)), 'expected team slugs such as payments,platform'),
+    /** The REST API root (default: github.api_url, https://api.github.com). */
+    api_url: z.string().url().optional(),
   })
   .strict();
 
@@ -149,6 +151,7 @@ export const copilotCollector = {
       config: ctx.config,
       target: { org: o.org, repos: [] },
       logger: ctx.logger,
+      apiUrl: o.api_url,
     });
     return {
       sourceId: `copilot:${o.org}${o.teams.length ? `:${o.teams.join(',')}` : ''}`,
