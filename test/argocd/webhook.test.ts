@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { argocdCollector } from '../../src/collectors/argocd/collector.js';
 import { prepareCollector } from '../../src/collectors/run.js';
 import type { Config } from '../../src/config/schema.js';
@@ -22,30 +24,29 @@ const at = (o: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as never)[k] : undefined), o) ??
   null;
 
-/** The body the template of docs/argocd.md renders for an app (every value through toJson). */
+/** The webhook body template exactly as docs/argocd.md tells users to install it. */
+function documentedTemplate(): string {
+  const doc = readFileSync(fileURLToPath(new URL('../../docs/argocd.md', import.meta.url)), 'utf8');
+  const block = /```yaml\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Webhooks from Argo CD')))?.[1];
+  const cm = parse(block ?? '') as Record<string, string>;
+  const template = parse(cm['template.pitwall-sync'] ?? '') as {
+    webhook: { pitwall: { method: string; body: string } };
+  };
+  expect(template.webhook.pitwall.method).toBe('POST');
+  return template.webhook.pitwall.body;
+}
+const TEMPLATE = documentedTemplate();
+
+/**
+ * Renders the documented template for an app as Notifications would: each `{{toJson .app.X}}`
+ * becomes the JSON of that path. Anything else in braces would need Go to render, so it fails.
+ */
 export function renderNotification(app: DemoApp): string {
-  const a = (p: string) => at(app, p);
-  return JSON.stringify({
-    app: a('metadata.name'),
-    repoURL: a('spec.source.repoURL'),
-    destination: {
-      server: a('spec.destination.server'),
-      name: a('spec.destination.name'),
-      namespace: a('spec.destination.namespace'),
-    },
-    syncStatus: a('status.sync.status'),
-    health: a('status.health.status'),
-    revision: a('status.sync.revision'),
-    operationState: {
-      phase: a('status.operationState.phase'),
-      startedAt: a('status.operationState.startedAt'),
-      finishedAt: a('status.operationState.finishedAt'),
-      message: a('status.operationState.message'),
-      operation: { sync: { revision: a('status.operationState.operation.sync.revision') } },
-      syncResult: { revision: a('status.operationState.syncResult.revision') },
-    },
-    history: a('status.history'),
-  });
+  const out = TEMPLATE.replace(/\{\{\s*toJson\s+\.app\.([\w.]+)\s*\}\}/g, (_, path: string) =>
+    JSON.stringify(at(app, path)),
+  );
+  expect(out).not.toContain('{{');
+  return out;
 }
 
 describe('argocd: section', () => {
@@ -197,7 +198,11 @@ describe.each(ENGINES)('Argo CD Notifications webhooks into pitwall serve on %s'
   });
 
   it('on-sync-failed: the failed operation is a failed deployment of its revision; a non-production app is ignored', async () => {
-    const r = await post(renderNotification(app('search')));
+    const search = app('search');
+    // toJson keeps a message with quotes and line breaks valid JSON.
+    (search.status.operationState as Record<string, unknown>).message =
+      'one or more objects failed to apply:\n"Deployment/api" is invalid';
+    const r = await post(renderNotification(search));
     expect(r.status).toBe(200);
     expect((await deployments()).map((d) => [d.id, d.environment, d.sha, d.status, d.finished_at])).toEqual([
       ['argocd:search:3', 'prod-eu', sha('c'), 'success', '2026-11-29T08:00:40.000Z'],
