@@ -11,6 +11,7 @@ import { githubDefinitions } from './github.js';
 import { dxDefinitions } from './dx.js';
 import { feedbackDefinitions } from './feedback.js';
 import { localDefinitions } from './local.js';
+import { platformDefinitions } from './platform.js';
 import { prDefinitions } from './prs.js';
 import { spaceDefinitions } from './space.js';
 import { testenvDefinitions } from './testenv.js';
@@ -30,6 +31,7 @@ export const definitions: MetricDefinition[] = [
   ...gitDefinitions,
   ...githubDefinitions,
   ...spaceDefinitions,
+  ...platformDefinitions,
 ];
 
 /** The registry for a configuration: config decides production environments, tiers, threshold overrides and the test-environment analysis settings. */
