@@ -1,0 +1,125 @@
+import { literal, oneBucket } from '../registry/fragments.js';
+import type { MetricDefinition, QueryParts } from '../registry/types.js';
+import { activityFacts } from './space.js';
+
+/**
+ * AI-assistant adoption from the `copilot.*` metric points (the Copilot collector, or any
+ * assistant sending the same points through the ingest API: docs/copilot.md). The points are
+ * daily counts of people, never people themselves, so the registry's privacy rule is applied to
+ * the number of people each value is over (the `people` column): below privacy.min_group_size
+ * the value is withheld, as on the team views.
+ */
+
+const tag = (key: string) => `(cast(tags as json) ->> ${literal(key)})`;
+
+/** The breakdown columns a request uses: its group-by and the columns its filters name. */
+function dimsOf(p: QueryParts): Set<string> {
+  const dims = new Set<string>(p.by ? [p.by] : []);
+  for (const m of p.where.matchAll(/cast\(([a-z_]+) as text\)/g)) dims.add(m[1]!);
+  return dims;
+}
+
+/** Rows at exactly the level asked: a team's points when a team is asked for, else the org's. */
+const level = (dims: Set<string>, cols: readonly string[]) =>
+  cols.map((c) => `${c} is ${dims.has(c) ? 'not ' : ''}null`).join(' and ');
+
+const points = (names: string[]) => `select occurred_at as ts, name, value, ${tag('org')} as org,
+    ${tag('team')} as team, ${tag('editor')} as editor, ${tag('language')} as language, ${tag('feature')} as feature
+  from metric_points
+  where name in (${names.map(literal).join(', ')}) and occurred_at >= $1::timestamp and occurred_at < $2::timestamp`;
+
+/** The end of the bucket holding `col` (the window's end when unbucketed). */
+const bucketEnd = (p: QueryParts, col: string) =>
+  p.unit ? `least(${col} + ${oneBucket(p.unit)}, $2::timestamp)` : '$2::timestamp';
+
+const adoption: MetricDefinition = {
+  name: 'copilot.adoption.active_share',
+  version: 1,
+  title: 'AI adoption',
+  unit: 'ratio',
+  description:
+    "Developers who used the AI assistant on its busiest day in the window (GitHub Copilot's daily active users, summed over organisations), as a share of the licensed seats when the seat total was collected, else of the developers active in the window (committed, opened a PR or reviewed; the SPACE activity population). By team: the team's own Copilot metrics over the team's active developers.",
+  why: "An assistant nobody uses is a licence cost with no return; adoption is the first thing to know before asking whether it helps delivery.",
+  action:
+    'Low: ask non-users what stops them (editor support, policy, training), and check that seats go to people who code. Compare teams only to find who needs help, never to rank.',
+  direction: 'higher_is_better',
+  thresholds: { green: 0.7, yellow: 0.5 },
+  groupBy: ['team'],
+  personal: true,
+  query: (p) => {
+    const dims = dimsOf(p);
+    const team = dims.has('team');
+    return `with pts as (${points(['copilot.active_users'])}),
+active as (
+  select ${p.bucket('ts')} as bucket, ${p.group('team')} as grp, org, max(value) as users
+  from pts where ${level(dims, ['team'])}${p.where} group by 1, 2, 3
+),
+seat_pts as (
+  select occurred_at as ts, value, ${tag('org')} as org from metric_points where name = 'copilot.seats'
+),
+with_seats as (
+  select a.bucket, a.grp, a.org, a.users,
+    ${
+      team
+        ? 'cast(null as double precision)'
+        : `(select s.value from seat_pts s where s.org = a.org
+        order by abs(extract(epoch from (s.ts - ${bucketEnd(p, 'a.bucket')}))), s.ts desc limit 1)`
+    } as seats
+  from active a
+),
+per as (
+  select bucket, grp, sum(users) as users,
+    case when count(seats) = count(*) then sum(seats) end as seats
+  from with_seats group by 1, 2
+),
+dev as (
+  select ${p.group('team')} as grp, count(distinct person) as developers
+  from (${activityFacts('commit')}) f
+  where ts >= $1::timestamp and ts < $2::timestamp${p.where} group by 1
+)
+select u.bucket, u.grp, u.users / nullif(coalesce(u.seats, d.developers), 0) as value,
+  cast(coalesce(u.seats, d.developers, 0) as bigint) as people
+from per u left join dev d on d.grp is not distinct from u.grp
+order by 1, 2`;
+  },
+};
+
+const acceptance: MetricDefinition = {
+  name: 'copilot.completions.acceptance_rate',
+  version: 1,
+  title: 'AI suggestion acceptance rate',
+  unit: 'ratio',
+  description:
+    "Code completions accepted as a share of those shown (GitHub Copilot's total_code_acceptances / total_code_suggestions), summed over days, editors, languages and models.",
+  why: 'Accepted suggestions are the assistant doing useful work; a low rate means developers spend attention on suggestions they throw away.',
+  action:
+    'Low for one language or editor: check its plug-in version and the content exclusions; low everywhere: share prompting practice and review whether the assistant fits the codebase.',
+  direction: 'higher_is_better',
+  thresholds: { green: 0.3, yellow: 0.2 },
+  groupBy: ['team', 'editor', 'language'],
+  personal: true,
+  query: (p) => {
+    const dims = dimsOf(p);
+    const groupCol = p.by ?? 'team';
+    return `with pts as (${points(['copilot.suggestions', 'copilot.acceptances', 'copilot.engaged_users'])}),
+counts as (
+  select ${p.bucket('ts')} as bucket, ${p.group(groupCol)} as grp,
+    sum(case when name = 'copilot.acceptances' then value else 0 end) as accepted,
+    sum(case when name = 'copilot.suggestions' then value else 0 end) as shown
+  from pts where name <> 'copilot.engaged_users' and ${level(dims, ['team'])}${p.where} group by 1, 2
+),
+engaged as (
+  select bucket, grp, sum(people) as people from (
+    select ${p.bucket('ts')} as bucket, ${p.group(groupCol)} as grp, org, max(value) as people
+    from pts where name = 'copilot.engaged_users' and feature = 'code_completions'
+      and ${level(dims, ['team', 'editor', 'language'])}${p.where}
+    group by 1, 2, 3
+  ) x group by 1, 2
+)
+select c.bucket, c.grp, c.accepted / nullif(c.shown, 0) as value, cast(coalesce(e.people, 0) as bigint) as people
+from counts c left join engaged e on e.bucket is not distinct from c.bucket and e.grp is not distinct from c.grp
+order by 1, 2`;
+  },
+};
+
+export const copilotDefinitions: MetricDefinition[] = [adoption, acceptance];
