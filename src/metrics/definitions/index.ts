@@ -2,6 +2,7 @@ import { coreConfigSchema, type Config } from '../../config/schema.js';
 import type { MetricDefinition } from '../registry/types.js';
 import { MetricRegistry } from '../registry/registry.js';
 import { ciDefinitions } from './ci.js';
+import { copilotDefinitions } from './copilot.js';
 import { coverageDefinitions } from './coverage.js';
 import { criticalPathDefinitions } from './critical-path.js';
 import { flowDefinitions } from './flow.js';
@@ -32,6 +33,7 @@ export const definitions: MetricDefinition[] = [
   ...githubDefinitions,
   ...spaceDefinitions,
   ...platformDefinitions,
+  ...copilotDefinitions,
 ];
 
 /** The registry for a configuration: config decides production environments, tiers, threshold overrides and the test-environment analysis settings. */
