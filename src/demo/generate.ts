@@ -13,6 +13,7 @@ import { Rng } from './random.js';
 import { summarise, type RealisedTruth } from './summary.js';
 import { cacheEnabledAt, demoTruth, type DemoTruth } from './truth.js';
 import { annotations, metricsDay } from './cache.js';
+import { platformHealthDay } from './platform-health.js';
 import { feedbackDay } from './feedback.js';
 import { surveyDay } from './surveys.js';
 import { experimentRecords } from './experiments.js';
@@ -187,6 +188,7 @@ function* stream(
     surveyDay(ctx, day);
     feedbackDay(ctx, day);
     metricsDay(ctx, day);
+    platformHealthDay(ctx, day);
     adoptionDay(ctx, day, adopting);
     provisioningDay(ctx, day + DAY);
     yield* drain(false);
