@@ -3,6 +3,7 @@ import {
   count,
   instant,
   jsonList,
+  jsonMap,
   objectInOrder,
   optCount,
   optInstant,
@@ -32,6 +33,14 @@ export const pipelineRun = objectInOrder([['started_at', 'completed_at']], {
   status: z.string().default('completed'),
   conclusion,
   actor: optText,
+  /**
+   * What the run was started with (Jenkins build parameters), name -> value as JSON text; the
+   * producer has already replaced secret values. Null for sources without parameters.
+   */
+  parameters: z
+    .record(z.string().min(1).max(200), z.union([z.string().max(4000), z.number(), z.boolean(), z.null()]))
+    .nullish()
+    .transform((m) => (m ? jsonMap.parse(m) : null)),
   /** When the source last changed the run (GitHub's `updated_at`): orders versions of the row. */
   source_updated_at: optInstant,
 });
