@@ -18,6 +18,7 @@ import { feedbackDay } from './feedback.js';
 import { surveyDay } from './surveys.js';
 import { experimentRecords } from './experiments.js';
 import { adopters, adoptionDay } from './adoption.js';
+import { copilotDay, copilotUsers } from './copilot.js';
 import { regressionAnnotation } from './regression.js';
 
 export interface DemoRun {
@@ -143,6 +144,7 @@ function* stream(
   regressionAnnotation(ctx);
   const byTeam = new Map(org.teams.map((t) => [t.team, states.filter((s) => s.team === t)]));
   const adopting = adopters(org);
+  const copilot = copilotUsers(org);
   yield* drain(false);
 
   for (let day = ctx.start; day < ctx.end; day += DAY) {
@@ -190,6 +192,7 @@ function* stream(
     metricsDay(ctx, day);
     platformHealthDay(ctx, day);
     adoptionDay(ctx, day, adopting);
+    copilotDay(ctx, day, copilot);
     provisioningDay(ctx, day + DAY);
     yield* drain(false);
   }
