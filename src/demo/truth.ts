@@ -5,6 +5,7 @@ import { buildOrg, testCatalogue, type DemoOrg } from './org.js';
 import { demoSurveyTruth, type DemoSurveyTruth } from './survey-truth.js';
 import { plantedExperiments } from './experiments.js';
 import { ADOPTION, adopters, type AdoptionId } from './adoption.js';
+import { COPILOT, copilotUsers } from './copilot.js';
 import { REGRESSION, regressionAt } from './regression.js';
 import { CI, CI_JOBS, INNER_LOOP, PR, PROVISIONING, REMEDY_SHARES, DEPLOY } from './params.js';
 
@@ -80,6 +81,8 @@ export interface DemoTruth {
   experiments: ReturnType<typeof plantedExperiments>;
   /** Platform adoption (src/demo/adoption.ts): who sends points of each tool's metric every weekday. */
   adoption: Record<AdoptionId, { metric: string; share: number; adopters: string[] }>;
+  /** GitHub Copilot (src/demo/copilot.ts): its users among all developers, the acceptance rate. */
+  copilot: { share: number; acceptanceRate: number; users: string[] };
 }
 
 /** When the planted provisioning optimisation takes effect (PROVISIONING.optimisation). */
@@ -160,6 +163,7 @@ export function demoTruth(o: DemoOptions, org: DemoOrg = buildOrg(o)): DemoTruth
     },
     surveys: demoSurveyTruth(org),
     experiments: plantedExperiments(o),
+    copilot: { share: COPILOT.share, acceptanceRate: COPILOT.acceptanceRate, users: copilotUsers(org) },
     adoption: (() => {
       const who = adopters(org);
       return {
