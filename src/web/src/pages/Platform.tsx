@@ -1,4 +1,8 @@
 import { ActiveAlerts } from '../charts/ActiveAlerts.js';
+import { ArgoSync } from '../charts/ArgoSync.js';
+import { JenkinsQueue } from '../charts/JenkinsQueue.js';
+import { RecentActivity } from '../charts/RecentActivity.js';
+import { ServiceTiles } from '../charts/ServiceTiles.js';
 import { CriticalPath } from '../charts/CriticalPath.js';
 import { FailureCategories } from '../charts/FailureCategories.js';
 import { FlakyTests } from '../charts/FlakyTests.js';
@@ -23,6 +27,13 @@ export function Platform() {
       />
       <div className="grid">
         <ActiveAlerts />
+      </div>
+      <h2 className="section">Real-time health</h2>
+      <div className="grid">
+        <ServiceTiles />
+        <JenkinsQueue />
+        <ArgoSync />
+        <RecentActivity />
       </div>
       <h2 className="section">Pipeline health</h2>
       <div className="grid">
