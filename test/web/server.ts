@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { build } from 'vite';
 import { PitwallClient } from '../../src/client/index.js';
+import type { AnyRecordInput } from '../../src/domain/records.js';
 import { createDemo } from '../../src/demo/generate.js';
 import { ensureFresh } from '../../src/enrich/index.js';
 import { ingestBatches } from '../../src/ingest/ingest.js';
@@ -26,7 +27,7 @@ export interface WebFixture {
  * Builds the web app into a temp folder (so parallel runs never share dist/web), loads the demo
  * into a fresh store and serves both from the real server on a free loopback port.
  */
-export async function startWebFixture(): Promise<WebFixture> {
+export async function startWebFixture(opts: { records?: AnyRecordInput[] } = {}): Promise<WebFixture> {
   const out = mkdtempSync(join(tmpdir(), 'pitwall-web-'));
   // Vite picks React's build from NODE_ENV, which Vitest sets to "test": build what users get.
   const env = process.env.NODE_ENV;
@@ -43,6 +44,8 @@ export async function startWebFixture(): Promise<WebFixture> {
     t.store,
     createDemo({ developers: 16, days: 56, seed: 7, end: DEMO_END }).batches(10_000),
   );
+  // A test's own records on top of the demo (e.g. activity in the demo's last hour).
+  if (opts.records) await ingestBatches(t.store, [opts.records]);
   await ensureFresh(t.store, config);
   let running: RunningServer;
   try {
