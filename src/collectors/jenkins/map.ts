@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RecordInput } from '../../domain/records.js';
+import { buildParameters } from './params.js';
 
 /** One entry of a folder's `jobs` list. */
 export const jkJob = z.object({ name: z.string().min(1), _class: z.string().default('') }).loose();
@@ -10,7 +11,11 @@ const action = z
   .object({
     _class: z.string().optional(),
     causes: z.array(cause).optional(),
-    parameters: z.array(z.object({ name: z.string(), value: z.unknown() }).loose()).optional(),
+    parameters: z
+      .array(
+        z.object({ _class: z.string().optional(), name: z.string(), value: z.unknown().optional() }).loose(),
+      )
+      .optional(),
     lastBuiltRevision: z
       .object({
         SHA1: z.string().optional(),
@@ -132,6 +137,8 @@ export function mapBuild(
     // A build still running can carry a result in Jenkins' answer (recorded): it is not final yet.
     conclusion: building ? null : conclusionOf(b.result, timedOut),
     actor: causes.find((c) => c.userId)?.userId ?? null,
+    // Redacted here: a secret parameter never reaches a record, let alone the store.
+    parameters: buildParameters(actions.flatMap((a) => a.parameters ?? [])),
     source_updated_at: completed ?? started,
   };
   const base = { kind: 'pipeline_job' as const, repo, run_id: runId, workflow, runner: null };
