@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/ingest.js';
 import { copilotDefinitions } from '../../src/metrics/definitions/copilot.js';
-import { MetricRegistry } from '../../src/metrics/registry/registry.js';
+import { MetricRegistry, explainMetric } from '../../src/metrics/registry/registry.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 
 /**
@@ -35,7 +35,14 @@ function records(): Record<string, unknown>[] {
     }),
   );
   const point = (name: string, d: number, value: number, tags: Record<string, string>) =>
-    out.push({ kind: 'metric_point', name, occurred_at: at(d), type: 'gauge', value, tags: { org: 'acme', ...tags } });
+    out.push({
+      kind: 'metric_point',
+      name,
+      occurred_at: at(d),
+      type: 'gauge',
+      value,
+      tags: { org: 'acme', ...tags },
+    });
   ORG_ACTIVE.forEach((v, d) => point('copilot.active_users', d, v, {}));
   point('copilot.active_users', 3, 6, { team: 'core' });
   point('copilot.active_users', 3, 2, { team: 'web' });
@@ -124,7 +131,10 @@ describe.each(ENGINES)('Copilot metrics on %s', (engine) => {
     const editors = await compute('copilot.completions.acceptance_rate', { by: 'editor' });
     expect(editors.find((v) => v.group === 'vscode')).toMatchObject({ value: 0.3, people: 15 });
     expect(editors.find((v) => v.group === 'jetbrains')).toMatchObject({ value: null, people: 3 });
-    const langs = await compute('copilot.completions.acceptance_rate', { by: 'language', where: { editor: 'vscode' } });
+    const langs = await compute('copilot.completions.acceptance_rate', {
+      by: 'language',
+      where: { editor: 'vscode' },
+    });
     expect(langs).toEqual([{ bucket: null, group: 'python', value: 0.3, people: 12 }]);
     const core = await compute('copilot.completions.acceptance_rate', { by: 'team' });
     expect(core).toEqual([{ bucket: null, group: 'core', value: 0.4, people: 9 }]);
@@ -133,5 +143,13 @@ describe.each(ENGINES)('Copilot metrics on %s', (engine) => {
       [at(1), 40 / 150],
       [at(8), 40 / 150],
     ]);
+  });
+
+  it('rows behind: answered without listing rows, as for every personal metric', async () => {
+    for (const name of ['copilot.adoption.active_share', 'copilot.completions.acceptance_rate']) {
+      const e = await explainMetric(t.store, registry, name, { from: FROM, to: TO });
+      expect(e.rows, name).toEqual([]);
+      expect(e.withheld, name).toMatch(/rows not listed/);
+    }
   });
 });

@@ -38,14 +38,15 @@ const adoption: MetricDefinition = {
   title: 'AI adoption',
   unit: 'ratio',
   description:
-    "Developers who used the AI assistant on its busiest day in the window (GitHub Copilot's daily active users, summed over organisations), as a share of the licensed seats when the seat total was collected, else of the developers active in the window (committed, opened a PR or reviewed; the SPACE activity population). By team: the team's own Copilot metrics over the team's active developers.",
-  why: "An assistant nobody uses is a licence cost with no return; adoption is the first thing to know before asking whether it helps delivery.",
+    'Developers using the AI assistant on its busiest day in the window, as a share of the Copilot seats (when collected) or of the developers active in the window.',
+  why: 'An assistant nobody uses is a licence cost with no return; adoption is the first thing to know before asking whether it helps delivery.',
   action:
     'Low: ask non-users what stops them (editor support, policy, training), and check that seats go to people who code. Compare teams only to find who needs help, never to rank.',
   direction: 'higher_is_better',
   thresholds: { green: 0.7, yellow: 0.5 },
   groupBy: ['team'],
   personal: true,
+  explain: `select ts, team, org, value from (${points(['copilot.active_users'])}) x`,
   query: (p) => {
     const dims = dimsOf(p);
     const team = dims.has('team');
@@ -90,7 +91,7 @@ const acceptance: MetricDefinition = {
   title: 'AI suggestion acceptance rate',
   unit: 'ratio',
   description:
-    "Code completions accepted as a share of those shown (GitHub Copilot's total_code_acceptances / total_code_suggestions), summed over days, editors, languages and models.",
+    'Code completions accepted as a share of those shown, summed over days, editors, languages and models.',
   why: 'Accepted suggestions are the assistant doing useful work; a low rate means developers spend attention on suggestions they throw away.',
   action:
     'Low for one language or editor: check its plug-in version and the content exclusions; low everywhere: share prompting practice and review whether the assistant fits the codebase.',
@@ -98,6 +99,7 @@ const acceptance: MetricDefinition = {
   thresholds: { green: 0.3, yellow: 0.2 },
   groupBy: ['team', 'editor', 'language'],
   personal: true,
+  explain: `select ts, team, editor, language, name, value from (${points(['copilot.suggestions', 'copilot.acceptances'])}) x`,
   query: (p) => {
     const dims = dimsOf(p);
     const groupCol = p.by ?? 'team';
