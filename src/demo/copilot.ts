@@ -4,7 +4,18 @@ import { isWeekday } from './context.js';
 import type { DemoOrg } from './org.js';
 
 const DAY = 86_400_000;
-const EDITORS = ['vscode', 'vscode', 'vscode', 'vscode', 'vscode', 'vscode', 'jetbrains', 'jetbrains', 'jetbrains', 'neovim'];
+const EDITORS = [
+  'vscode',
+  'vscode',
+  'vscode',
+  'vscode',
+  'vscode',
+  'vscode',
+  'jetbrains',
+  'jetbrains',
+  'jetbrains',
+  'neovim',
+];
 const LANGUAGES = ['typescript', 'python', 'go'];
 
 /**
@@ -43,7 +54,14 @@ export function copilotDay(ctx: DemoContext, dayStart: number, users: readonly s
     active.map((u) => {
       const h = fnv1a(`copilot-use:${u}`);
       // Suggestions a multiple of ten, so the planted acceptance rate is exact in whole numbers.
-      return [u, { editor: EDITORS[h % 10]!, language: LANGUAGES[(h >>> 4) % 3]!, suggestions: 10 * (2 + (fnv1a(`${u}:${n}`) % 5)) }];
+      return [
+        u,
+        {
+          editor: EDITORS[h % 10]!,
+          language: LANGUAGES[(h >>> 4) % 3]!,
+          suggestions: 10 * (2 + (fnv1a(`${u}:${n}`) % 5)),
+        },
+      ];
     }),
   );
   const scopes: [Record<string, string>, string[]][] = [
@@ -59,12 +77,25 @@ export function copilotDay(ctx: DemoContext, dayStart: number, users: readonly s
     const f = { ...scope, feature: 'code_completions' };
     emit('copilot.engaged_users', 'gauge', people.length, f);
     const count = (pick: (u: Use) => boolean) => people.filter((p) => pick(uses.get(p)!)).length;
-    for (const editor of new Set(EDITORS)) emit('copilot.engaged_users', 'gauge', count((u) => u.editor === editor), { ...f, editor });
+    for (const editor of new Set(EDITORS))
+      emit(
+        'copilot.engaged_users',
+        'gauge',
+        count((u) => u.editor === editor),
+        { ...f, editor },
+      );
     for (const language of LANGUAGES)
-      emit('copilot.engaged_users', 'gauge', count((u) => u.language === language), { ...f, language });
+      emit(
+        'copilot.engaged_users',
+        'gauge',
+        count((u) => u.language === language),
+        { ...f, language },
+      );
     for (const editor of new Set(EDITORS))
       for (const language of LANGUAGES) {
-        const mine = people.map((p) => uses.get(p)!).filter((u) => u.editor === editor && u.language === language);
+        const mine = people
+          .map((p) => uses.get(p)!)
+          .filter((u) => u.editor === editor && u.language === language);
         if (!mine.length) continue;
         const shown = mine.reduce((s, u) => s + u.suggestions, 0);
         const accepted = Math.round(shown * COPILOT.acceptanceRate);

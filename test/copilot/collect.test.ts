@@ -35,10 +35,13 @@ describe.each(ENGINES)('pitwall collect copilot on %s', (engine) => {
   let gh: CopilotServer;
   let dir: string;
   const run = (args: string[] = [], env: Record<string, string> = {}) =>
-    cli(['collect', 'copilot', '--option', `org=${ORG}`, '--option', `api_url=${gh.url}`, ...args, '--json'], {
-      cwd: dir,
-      env: { ...storeEnv(t), GITHUB_TOKEN: TOKEN, PITWALL_GITHUB_RETRY_BASE_MS: '1', ...env },
-    });
+    cli(
+      ['collect', 'copilot', '--option', `org=${ORG}`, '--option', `api_url=${gh.url}`, ...args, '--json'],
+      {
+        cwd: dir,
+        env: { ...storeEnv(t), GITHUB_TOKEN: TOKEN, PITWALL_GITHUB_RETRY_BASE_MS: '1', ...env },
+      },
+    );
   const points = async (): Promise<Point[]> =>
     (
       await queryOnce<{ name: string; occurred_at: unknown; value: number; tags: string }>(
@@ -56,7 +59,8 @@ describe.each(ENGINES)('pitwall collect copilot on %s', (engine) => {
       (p) =>
         p.name === name &&
         p.day === `2026-01-${String(dayN).padStart(2, '0')}T00:00:00.000Z` &&
-        JSON.stringify(Object.entries(p.tags).sort()) === JSON.stringify(Object.entries({ org: ORG, ...tags }).sort()),
+        JSON.stringify(Object.entries(p.tags).sort()) ===
+          JSON.stringify(Object.entries({ org: ORG, ...tags }).sort()),
     );
 
   beforeEach(async () => {
@@ -88,23 +92,30 @@ describe.each(ENGINES)('pitwall collect copilot on %s', (engine) => {
     // python in vscode: the two models' counts added, engaged users the larger model's.
     expect(find(ps, 'copilot.suggestions', 7, { editor: 'vscode', language: 'python' })[0]?.value).toBe(710);
     expect(find(ps, 'copilot.acceptances', 7, { editor: 'vscode', language: 'python' })[0]?.value).toBe(215);
-    expect(find(ps, 'copilot.lines_suggested', 5, { editor: 'vscode', language: 'python' })[0]?.value).toBe(165);
-    expect(find(ps, 'copilot.lines_accepted', 5, { editor: 'vscode', language: 'python' })[0]?.value).toBe(51);
+    expect(find(ps, 'copilot.lines_suggested', 5, { editor: 'vscode', language: 'python' })[0]?.value).toBe(
+      165,
+    );
+    expect(find(ps, 'copilot.lines_accepted', 5, { editor: 'vscode', language: 'python' })[0]?.value).toBe(
+      51,
+    );
     expect(find(ps, 'copilot.suggestions', 5, { editor: 'jetbrains', language: 'java' })[0]?.value).toBe(50);
     expect(
-      find(ps, 'copilot.engaged_users', 5, { feature: 'code_completions', editor: 'vscode', language: 'python' })[0]
-        ?.value,
+      find(ps, 'copilot.engaged_users', 5, {
+        feature: 'code_completions',
+        editor: 'vscode',
+        language: 'python',
+      })[0]?.value,
     ).toBe(9);
-    expect(find(ps, 'copilot.engaged_users', 5, { feature: 'code_completions', editor: 'jetbrains' })[0]?.value).toBe(7);
+    expect(
+      find(ps, 'copilot.engaged_users', 5, { feature: 'code_completions', editor: 'jetbrains' })[0]?.value,
+    ).toBe(7);
     expect(find(ps, 'copilot.engaged_users', 5, { feature: 'ide_chat' })[0]?.value).toBe(12);
     expect(find(ps, 'copilot.engaged_users', 5, { feature: 'dotcom_chat' })[0]?.value).toBe(2);
     // Nothing of the withheld team, and the days of the org are exactly the three served.
     expect(ps.some((p) => p.tags.team === 'tiny')).toBe(false);
-    expect([...new Set(ps.filter((p) => p.name === 'copilot.active_users' && !p.tags.team).map((p) => p.day))]).toEqual([
-      '2026-01-05T00:00:00.000Z',
-      '2026-01-06T00:00:00.000Z',
-      '2026-01-07T00:00:00.000Z',
-    ]);
+    expect([
+      ...new Set(ps.filter((p) => p.name === 'copilot.active_users' && !p.tags.team).map((p) => p.day)),
+    ]).toEqual(['2026-01-05T00:00:00.000Z', '2026-01-06T00:00:00.000Z', '2026-01-07T00:00:00.000Z']);
     const seats = ps.filter((p) => p.name === 'copilot.seats');
     expect(seats.map((p) => [p.value, p.tags])).toEqual([[60, { org: ORG }]]);
     expect(JSON.stringify(ps)).not.toContain(TOKEN);

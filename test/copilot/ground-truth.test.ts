@@ -36,7 +36,10 @@ describe.each(ENGINES)('Copilot adoption recovers the demo’s planted values on
     const [org] = await registry.compute(t.store, 'copilot.adoption.active_share', window);
     expect(org).toMatchObject({ people: OPTIONS.developers });
     expect(org!.value).toBeCloseTo(0.85, 12);
-    const weeks = await registry.compute(t.store, 'copilot.adoption.active_share', { ...window, bucket: 'week' });
+    const weeks = await registry.compute(t.store, 'copilot.adoption.active_share', {
+      ...window,
+      bucket: 'week',
+    });
     expect(weeks.length).toBeGreaterThanOrEqual(8);
     for (const w of weeks) expect(w.value, w.bucket!.toISOString()).toBeCloseTo(0.85, 12);
     // Teams have no seats: their own users over their active developers (all active in 8 weeks).
@@ -54,7 +57,10 @@ describe.each(ENGINES)('Copilot adoption recovers the demo’s planted values on
     const [all] = await registry.compute(t.store, 'copilot.completions.acceptance_rate', window);
     expect(all!.value).toBeCloseTo(truth.copilot.acceptanceRate, 9);
     expect(all!.people).toBe(truth.copilot.users.length);
-    const editors = await registry.compute(t.store, 'copilot.completions.acceptance_rate', { ...window, by: 'editor' });
+    const editors = await registry.compute(t.store, 'copilot.completions.acceptance_rate', {
+      ...window,
+      by: 'editor',
+    });
     expect(editors.length).toBeGreaterThan(1);
     for (const e of editors)
       if (e.people! >= 5) expect(e.value, e.group!).toBeCloseTo(truth.copilot.acceptanceRate, 9);

@@ -106,9 +106,7 @@ export async function startCopilotServer(o: { org: string; token: string }): Pro
   const window = (days: Record<string, unknown>[], q: URLSearchParams) => {
     const since = q.get('since')?.slice(0, 10);
     const until = q.get('until')?.slice(0, 10);
-    return days.filter(
-      (d) => (!since || String(d.date) >= since) && (!until || String(d.date) <= until),
-    );
+    return days.filter((d) => (!since || String(d.date) >= since) && (!until || String(d.date) <= until));
   };
   const server = await serveJson((hit) => {
     const auth = hit.authorization ?? '';
@@ -117,14 +115,22 @@ export async function startCopilotServer(o: { org: string; token: string }): Pro
     const org = `/orgs/${o.org}`;
     if (hit.path === `${org}/copilot/metrics`)
       return state.policyDisabled
-        ? { status: 422, body: ERR('Copilot Usage Metrics API setting is disabled at the organization level.') }
+        ? {
+            status: 422,
+            body: ERR('Copilot Usage Metrics API setting is disabled at the organization level.'),
+          }
         : { status: 200, body: window(state.days, hit.query) };
     const team = new RegExp(`^${org}/team/([^/]+)/copilot/metrics$`).exec(hit.path);
     if (team) {
       const t = state.teams[team[1]!];
       if (t === undefined) return { status: 404, body: ERR('Not Found') };
       if (t === 'too_small')
-        return { status: 422, body: ERR('Copilot metrics are not available for teams with fewer than 5 members with Copilot licenses.') };
+        return {
+          status: 422,
+          body: ERR(
+            'Copilot metrics are not available for teams with fewer than 5 members with Copilot licenses.',
+          ),
+        };
       return { status: 200, body: window(t, hit.query) };
     }
     if (hit.path === `${org}/copilot/billing`)

@@ -63,7 +63,10 @@ function failure(e: unknown, scope: Scope, what: string): PitwallError {
         : status === 422
           ? 'GitHub refused it: enable "Copilot Metrics API access" in the organisation\'s Copilot policies'
           : (e as Error).message;
-  return new PitwallError('collector_failed', `GitHub answered ${status ?? 'no status'} to ${what} for ${where}: ${hint}`);
+  return new PitwallError(
+    'collector_failed',
+    `GitHub answered ${status ?? 'no status'} to ${what} for ${where}: ${hint}`,
+  );
 }
 
 async function* collectCopilot(
@@ -93,7 +96,10 @@ async function* collectCopilot(
       // GitHub keeps a team's metrics to itself below five licensed members: that is the same
       // privacy rule as ours, so the team is reported withheld and the run goes on.
       if (scope.team && statusOfError(e) === 422) {
-        ctx.logger.info({ team: scope.team }, 'Copilot metrics withheld by GitHub: fewer than 5 licensed members');
+        ctx.logger.info(
+          { team: scope.team },
+          'Copilot metrics withheld by GitHub: fewer than 5 licensed members',
+        );
         withheld.push(scope.team);
         continue;
       }
@@ -107,7 +113,9 @@ async function* collectCopilot(
         `unexpected GitHub response to ${route}: ${i?.path.join('.') || '(body)'}: ${i?.message ?? ''}`,
       );
     }
-    const fresh = parsed.data.filter((d) => !after || d.date > after).sort((a, b) => a.date.localeCompare(b.date));
+    const fresh = parsed.data
+      .filter((d) => !after || d.date > after)
+      .sort((a, b) => a.date.localeCompare(b.date));
     if (fresh.length) next.days[key] = fresh[fresh.length - 1]!.date;
     days += fresh.length;
     ctx.progress({ unit: 'days', done: days });
@@ -124,7 +132,10 @@ async function* collectCopilot(
     const status = statusOfError(e);
     // Seats need the billing scope; without it adoption is read against active developers.
     if (status !== 403 && status !== 404) throw failure(e, { org }, 'the Copilot billing request');
-    ctx.logger.warn({ status }, 'Copilot seats not readable with this token: adoption uses active developers');
+    ctx.logger.warn(
+      { status },
+      'Copilot seats not readable with this token: adoption uses active developers',
+    );
   }
   if (seats !== null) yield { records: [seatsPoint(org, seats, new Date())] };
   return {
@@ -142,7 +153,8 @@ async function* collectCopilot(
 
 export const copilotCollector = {
   id: 'copilot',
-  description: 'GitHub Copilot usage per day (active and engaged users, suggestions and acceptances by editor and language) as metric points',
+  description:
+    'GitHub Copilot usage per day (active and engaged users, suggestions and acceptances by editor and language) as metric points',
   configSchema: options,
   async prepare(o, ctx) {
     const client = await githubClientFor({
