@@ -1,3 +1,4 @@
+import { AiAdoptionPanels } from '../charts/AiAdoption.js';
 import { DoraPanel, FOUR_KEYS } from '../charts/DoraPanel.js';
 import { DxiPanel } from '../charts/DxiPanel.js';
 import { HeadlinePanel } from '../charts/HeadlinePanel.js';
@@ -25,6 +26,7 @@ export function Executive() {
         <MetricTile name="dx.survey.nps" />
         <MetricTile name="dx.survey.satisfaction" />
         <SpaceScore />
+        <AiAdoptionPanels />
         <DoraPanel />
         <Scorecard
           title="Developer experience vs target"
