@@ -1,3 +1,4 @@
+import { AiAdoptionRow } from '../charts/AiAdoption.js';
 import {
   quarterText,
   scoreText,
@@ -152,6 +153,7 @@ function Dimension({ d, data }: { d: SpaceDimension; data: SpaceData }) {
                 </td>
               </tr>
             ))}
+            {d.dimension === 'activity' && <AiAdoptionRow previous={data.previousWindow} />}
           </tbody>
         </table>
       </div>
