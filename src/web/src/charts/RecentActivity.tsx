@@ -5,14 +5,16 @@ import { iso, useFilters } from '../filters.js';
 import { show, withheldShort } from '../format.js';
 import type { MetricPoint } from '../types.js';
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /**
  * The hour the panel covers: the last hour before now, or before the view's end when the view
  * looks at the past (so an older window shows its own last hour, not an empty present).
  */
 export function lastHour(to: string, now = Date.now()): { from: string; to: string } {
-  const end = Math.min(now, Date.parse(iso(to)));
+  // Whole minutes: the window (the read's key) stays the same across renders within a minute.
+  const end = Math.min(Math.floor(now / MINUTE) * MINUTE, Date.parse(iso(to)));
   return { from: new Date(end - HOUR).toISOString(), to: new Date(end).toISOString() };
 }
 
