@@ -23,7 +23,12 @@ function dimsOf(p: QueryParts): Set<string> {
 const level = (dims: Set<string>, cols: readonly string[]) =>
   cols.map((c) => `${c} is ${dims.has(c) ? 'not ' : ''}null`).join(' and ');
 
-const points = (names: string[]) => `select occurred_at as ts, name, value, ${tag('org')} as org,
+/** Points without an `assistant` tag are GitHub Copilot's (the collector writes none). */
+const assistant = `coalesce(${tag('assistant')}, 'copilot')`;
+
+const points = (
+  names: string[],
+) => `select occurred_at as ts, name, value, ${tag('org')} as org, ${assistant} as assistant,
     ${tag('team')} as team, ${tag('editor')} as editor, ${tag('language')} as language, ${tag('feature')} as feature
   from metric_points
   where name in (${names.map(literal).join(', ')}) and occurred_at >= $1::timestamp and occurred_at < $2::timestamp`;
@@ -44,38 +49,47 @@ const adoption: MetricDefinition = {
     'Low: ask non-users what stops them (editor support, policy, training), and check that seats go to people who code. Compare teams only to find who needs help, never to rank.',
   direction: 'higher_is_better',
   thresholds: { green: 0.7, yellow: 0.5 },
-  groupBy: ['team'],
+  groupBy: ['team', 'assistant'],
   personal: true,
-  explain: `select ts, team, org, value from (${points(['copilot.active_users'])}) x`,
+  explain: `select ts, assistant, team, org, value from (${points(['copilot.active_users'])}) x`,
   query: (p) => {
     const dims = dimsOf(p);
     const team = dims.has('team');
+    const grp = p.group(p.by ?? 'team');
     return `with pts as (${points(['copilot.active_users'])}),
 active as (
-  select ${p.bucket('ts')} as bucket, ${p.group('team')} as grp, org, max(value) as users
-  from pts where ${level(dims, ['team'])}${p.where} group by 1, 2, 3
+  select ${p.bucket('ts')} as bucket, ${grp} as grp, assistant, org, max(value) as users
+  from pts where ${level(dims, ['team'])}${p.where} group by 1, 2, 3, 4
 ),
 seat_pts as (
-  select occurred_at as ts, value, ${tag('org')} as org from metric_points where name = 'copilot.seats'
+  select occurred_at as ts, value, ${tag('org')} as org, ${assistant} as assistant
+  from metric_points where name = 'copilot.seats'
 ),
 with_seats as (
-  select a.bucket, a.grp, a.org, a.users,
+  select a.bucket, a.grp, a.assistant, a.org, a.users,
     ${
       team
         ? 'cast(null as double precision)'
-        : `(select s.value from seat_pts s where s.org = a.org
+        : `(select s.value from seat_pts s where s.org = a.org and s.assistant = a.assistant
         order by abs(extract(epoch from (s.ts - ${bucketEnd(p, 'a.bucket')}))), s.ts desc limit 1)`
     } as seats
   from active a
 ),
-per as (
-  select bucket, grp, sum(users) as users,
+per_assistant as (
+  select bucket, grp, assistant, sum(users) as users,
     case when count(seats) = count(*) then sum(seats) end as seats
-  from with_seats group by 1, 2
+  from with_seats group by 1, 2, 3
+),
+per as (
+  -- Several assistants: the most used one's users (a developer may use two), over the
+  -- developers, since one assistant's seats do not license the other.
+  select bucket, grp, max(users) as users, case when count(*) = 1 then max(seats) end as seats
+  from per_assistant group by 1, 2
 ),
 dev as (
-  select ${p.group('team')} as grp, count(distinct person) as developers
-  from (${activityFacts('commit')}) f
+  select ${grp} as grp, count(distinct person) as developers
+  from (select f.*, a.assistant from (${activityFacts('commit')}) f
+    cross join (select distinct assistant from pts) a) f
   where ts >= $1::timestamp and ts < $2::timestamp${p.where} group by 1
 )
 select u.bucket, u.grp, u.users / nullif(coalesce(u.seats, d.developers), 0) as value,
@@ -97,9 +111,9 @@ const acceptance: MetricDefinition = {
     'Low for one language or editor: check its plug-in version and the content exclusions; low everywhere: share prompting practice and review whether the assistant fits the codebase.',
   direction: 'higher_is_better',
   thresholds: { green: 0.3, yellow: 0.2 },
-  groupBy: ['team', 'editor', 'language'],
+  groupBy: ['team', 'editor', 'language', 'assistant'],
   personal: true,
-  explain: `select ts, team, editor, language, name, value from (${points(['copilot.suggestions', 'copilot.acceptances'])}) x`,
+  explain: `select ts, assistant, team, editor, language, name, value from (${points(['copilot.suggestions', 'copilot.acceptances'])}) x`,
   query: (p) => {
     const dims = dimsOf(p);
     const groupCol = p.by ?? 'team';
@@ -111,12 +125,15 @@ counts as (
   from pts where name <> 'copilot.engaged_users' and ${level(dims, ['team'])}${p.where} group by 1, 2
 ),
 engaged as (
-  select bucket, grp, sum(people) as people from (
-    select ${p.bucket('ts')} as bucket, ${p.group(groupCol)} as grp, org, max(value) as people
-    from pts where name = 'copilot.engaged_users' and feature = 'code_completions'
-      and ${level(dims, ['team', 'editor', 'language'])}${p.where}
-    group by 1, 2, 3
-  ) x group by 1, 2
+  -- People are never added across assistants (one developer may use two): the largest count.
+  select bucket, grp, max(people) as people from (
+    select bucket, grp, assistant, sum(people) as people from (
+      select ${p.bucket('ts')} as bucket, ${p.group(groupCol)} as grp, assistant, org, max(value) as people
+      from pts where name = 'copilot.engaged_users' and feature = 'code_completions'
+        and ${level(dims, ['team', 'editor', 'language'])}${p.where}
+      group by 1, 2, 3, 4
+    ) x group by 1, 2, 3
+  ) y group by 1, 2
 )
 select c.bucket, c.grp, c.accepted / nullif(c.shown, 0) as value, cast(coalesce(e.people, 0) as bigint) as people
 from counts c left join engaged e on e.bucket is not distinct from c.bucket and e.grp is not distinct from c.grp
