@@ -1,9 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { argocdCollector } from '../../src/collectors/argocd/collector.js';
 import { prepareCollector } from '../../src/collectors/run.js';
 import type { Config } from '../../src/config/schema.js';
@@ -13,41 +11,12 @@ import { testConfig } from '../helpers/collect-git.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import { iso } from '../incidents/helpers.js';
 import { silent } from '../server/setup.js';
-import { demoApps, startArgoServer, type DemoApp } from './argocd-server.js';
+import { demoApps, startArgoServer } from './argocd-server.js';
+import { renderNotification } from './notification.js';
 
 const WEBHOOK_TOKEN = 'argocd-webhook-token-0123456789';
 const READ_TOKEN = 'argocd-readonly-token-0123456789';
 const sha = (c: string) => c.repeat(40);
-
-/** What Go's text/template gives for a path into the Application: a missing key is null under toJson. */
-const at = (o: unknown, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as never)[k] : undefined), o) ??
-  null;
-
-/** The webhook body template exactly as docs/argocd.md tells users to install it. */
-function documentedTemplate(): string {
-  const doc = readFileSync(fileURLToPath(new URL('../../docs/argocd.md', import.meta.url)), 'utf8');
-  const block = /```yaml\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Webhooks from Argo CD')))?.[1];
-  const cm = parse(block ?? '') as Record<string, string>;
-  const template = parse(cm['template.pitwall-sync'] ?? '') as {
-    webhook: { pitwall: { method: string; body: string } };
-  };
-  expect(template.webhook.pitwall.method).toBe('POST');
-  return template.webhook.pitwall.body;
-}
-const TEMPLATE = documentedTemplate();
-
-/**
- * Renders the documented template for an app as Notifications would: each `{{toJson .app.X}}`
- * becomes the JSON of that path. Anything else in braces would need Go to render, so it fails.
- */
-export function renderNotification(app: DemoApp): string {
-  const out = TEMPLATE.replace(/\{\{\s*toJson\s+\.app\.([\w.]+)\s*\}\}/g, (_, path: string) =>
-    JSON.stringify(at(app, path)),
-  );
-  expect(out).not.toContain('{{');
-  return out;
-}
 
 describe('argocd: section', () => {
   const load = (yaml: string, env: Record<string, string> = {}) => {
