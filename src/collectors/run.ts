@@ -121,8 +121,8 @@ export async function runPrepared<S extends z.ZodType, T>(
     }
   };
   try {
-    // An atomic collector's batches share one transaction: all of the run is written, or none.
-    outcome = collector.atomic ? await store.transaction((tx) => pump(tx)) : await pump(store);
+    // An atomic collector's batches are one load: all of the run is written, or none.
+    outcome = collector.atomic ? await store.load((w) => pump(w)) : await pump(store);
   } catch (e) {
     if (collector.atomic) total = 0;
     await gen.return(undefined as never).catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { QueryOptions, SqlValue, Store, TableWrite, Tx } from '../store/store.js';
+import type { LoadWriter, QueryOptions, SqlValue, Store, TableWrite, Tx } from '../store/store.js';
 
 /** Tables a write touched, or null when a statement's target could not be told (assume all). */
 export type Touched = ReadonlySet<string> | null;
@@ -80,6 +80,21 @@ export function watchWrites(store: Store, onWrite: (tables: Touched) => void): S
       } finally {
         // Also after a failed commit: whether it landed is not known, and a spare miss is cheap.
         report(touched, unknown);
+      }
+    },
+    async load<T>(fn: (w: LoadWriter) => Promise<T>): Promise<T> {
+      const touched = new Set<string>();
+      try {
+        return await store.load((w) =>
+          fn({
+            upsert: (writes) => {
+              for (const t of upsertTargets(writes)) touched.add(t);
+              return w.upsert(writes);
+            },
+          }),
+        );
+      } finally {
+        report(touched, false);
       }
     },
     ping: () => store.ping(),

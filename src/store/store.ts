@@ -50,6 +50,9 @@ export interface Tx extends Queryable {
   upsert(writes: readonly TableWrite[]): Promise<void>;
 }
 
+/** A load's handle: upserts that land together when the load ends, or not at all. */
+export type LoadWriter = Pick<Tx, 'upsert'>;
+
 /** The `on conflict` clause of an upsert: update the columns the write owns, or nothing. */
 export function onConflict(w: TableWrite): string {
   const updates = updatedColumns(w);
@@ -86,6 +89,12 @@ export interface Store extends Queryable {
   upsert(writes: readonly TableWrite[]): Promise<void>;
   /** Runs `fn` in a transaction: everything or nothing. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A write of many batches (a collector's whole run) that lands whole when `fn` resolves, or
+   * not at all, in memory that does not grow with its size. Where batches repeat a key the last
+   * wins, as successive upserts would. Writes may not `replace`.
+   */
+  load<T>(fn: (w: LoadWriter) => Promise<T>): Promise<T>;
   /** Checks the engine answers, on a connection of its own that no read or write queues on. */
   ping(): Promise<void>;
   close(): Promise<void>;

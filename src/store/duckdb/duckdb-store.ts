@@ -12,10 +12,13 @@ import {
   type SqlValue,
   type Store,
   type TableWrite,
+  type LoadWriter,
   type Tx,
 } from '../store.js';
 import { fromDriverValue, toParam } from '../values.js';
+import { appendRows } from './append.js';
 import { lockHeldError } from './lock.js';
+import { dropLeftStages, StagedLoad } from './staged-load.js';
 import { Mutex } from '../mutex.js';
 
 export interface DuckDbOptions {
@@ -86,18 +89,7 @@ async function upsertOne(c: DuckConn, w: TableWrite): Promise<void> {
     );
     c.staged.add(stage);
   }
-  const ap = await c.conn.createAppender(stage, 'main', 'temp');
-  for (const row of w.rows) {
-    for (const v of row) {
-      if (v === null) ap.appendNull();
-      else if (typeof v === 'string') ap.appendVarchar(v);
-      else if (typeof v === 'number') ap.appendDouble(v);
-      else if (typeof v === 'boolean') ap.appendBoolean(v);
-      else ap.appendVarchar(String(toParam(v)));
-    }
-    ap.endRow();
-  }
-  ap.closeSync();
+  await appendRows(c.conn, stage, 'temp', w.rows);
   await c.queryUnlocked(
     `insert into ${w.table} (${w.columns.join(', ')}) select ${w.columns.join(', ')} from ${stage} ${onConflict(w)}`,
   );
@@ -133,6 +125,7 @@ export class DuckDbStore implements Store {
       );
     }
     const writer = new DuckConn(await instance.connect());
+    await dropLeftStages(writer);
     // Two read connections let independent report queries run side by side on 2 cores.
     const readers = [new DuckConn(await instance.connect()), new DuckConn(await instance.connect())];
     return new DuckDbStore(path, instance, writer, readers, new DuckConn(await instance.connect()));
@@ -166,6 +159,19 @@ export class DuckDbStore implements Store {
         },
       }),
     );
+  }
+
+  /** See StagedLoad: batches staged in committed tables, moved into their targets at the end. */
+  async load<T>(fn: (w: LoadWriter) => Promise<T>): Promise<T> {
+    const staged = new StagedLoad(this.writer);
+    try {
+      const out = await fn({ upsert: (writes) => this.writer.lock.run(() => staged.stage(writes)) });
+      await this.onWriter(() => staged.merge());
+      return out;
+    } catch (e) {
+      await this.writer.lock.run(() => staged.discard());
+      throw e;
+    }
   }
 
   upsert(writes: readonly TableWrite[]): Promise<void> {

@@ -4,6 +4,7 @@ import { guarded } from '../guard.js';
 import { Mutex } from '../mutex.js';
 import {
   onConflict,
+  type LoadWriter,
   type QueryOptions,
   type ResultRow,
   type SqlValue,
@@ -190,6 +191,11 @@ export class PostgresStore implements Store {
     } finally {
       client.release();
     }
+  }
+
+  /** One transaction: PostgreSQL keeps an uncommitted write on disk, so memory stays flat. */
+  load<T>(fn: (w: LoadWriter) => Promise<T>): Promise<T> {
+    return this.transaction((tx) => fn({ upsert: (writes) => tx.upsert(writes) }));
   }
 
   async upsert(writes: readonly TableWrite[]): Promise<void> {
