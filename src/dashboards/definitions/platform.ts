@@ -12,6 +12,19 @@ export const platformDashboard: DashboardSpec = {
   variables: [],
   sections: [
     {
+      title: 'Real-time health',
+      panels: [
+        stat('jenkins.queue.depth'),
+        stat('jenkins.queue.wait_avg_minutes'),
+        stat('jenkins.agents.busy_share'),
+        stat('argocd.sync.failure_rate'),
+        stat('argocd.apps.healthy_share'),
+        stat('health.service.state'),
+        bars('Platform service latency', 'health.service.latency_ms', 'service'),
+        bars('Platform service uptime', 'health.service.uptime', 'service'),
+      ],
+    },
+    {
       title: 'Pipeline health',
       panels: [
         stat('ci.runs.success_rate'),
