@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/plugins.js';
 import { cli } from '../helpers/cli.js';
 import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
 import { copilotDay, startCopilotServer, type CopilotServer } from './server.js';
@@ -175,5 +176,24 @@ describe.each(ENGINES)('pitwall collect copilot on %s', (engine) => {
     } finally {
       await t2.cleanup();
     }
+  });
+});
+
+describe('copilot jobs in pitwall.yaml', () => {
+  const load = (yaml: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pitwall-copilot-config-'));
+    try {
+      writeFileSync(join(dir, 'pitwall.yaml'), yaml);
+      return loadConfig({ cwd: dir, env: {} });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it('takes teams as a list or a comma list, and names the key of a bad slug', () => {
+    const job = (teams: string) =>
+      `collectors:\n  - { id: copilot, schedule: "0 6 * * *", options: { org: acme, teams: ${teams} } }\n`;
+    expect(() => load(job('[payments, platform]'))).not.toThrow();
+    expect(() => load(job('"payments,platform"'))).not.toThrow();
+    expect(() => load(job('["pay ments"]'))).toThrow(/collectors\.0\.options\.teams.*expected team slugs/);
   });
 });

@@ -12,16 +12,11 @@ const options = z
   .object({
     /** The organisation whose Copilot metrics are read. */
     org: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected an organisation login such as acme'),
-    /** Team slugs, comma separated: each team's own metrics too, tagged `team`. */
+    /** Team slugs, comma separated (or a list in pitwall.yaml): each team's own metrics too, tagged `team`. */
     teams: z
-      .string()
+      .union([z.string(), z.array(z.string())])
       .optional()
-      .transform((s) =>
-        (s ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      )
+      .transform((s) => (Array.isArray(s) ? s : (s ?? '').split(',')).map((t) => t.trim()).filter(Boolean))
       .refine((ts) => ts.every((t) => SLUG.test(t)), 'expected team slugs such as payments,platform'),
     /** The REST API root (default: github.api_url, https://api.github.com). */
     api_url: z.string().url().optional(),
