@@ -70,7 +70,10 @@ export function ServiceTiles() {
                 Latency: <span data-testid="service-latency">{showText(latency!.get(s), 'ms')}</span>
               </div>
               <div className="muted">Uptime: {showText(uptime!.get(s), 'ratio')}</div>
-              <div className="muted">Certificate: {showText(cert!.get(s), 'days')} left</div>
+              {/* Plain-http services have no certificate: no line rather than a dash. */}
+              {cert!.get(s) != null && (
+                <div className="muted">Certificate: {showText(cert!.get(s), 'days')} left</div>
+              )}
             </div>
           );
         })}
