@@ -11,7 +11,9 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const options = z
   .object({
     /** The organisation whose Copilot metrics are read. */
-    org: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected an organisation login such as acme'),
+    org: z
+      .string({ error: 'required: pass --option org=ORG (the organisation whose Copilot metrics are read)' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected an organisation login such as acme'),
     /** Team slugs, comma separated (or a list in pitwall.yaml): each team's own metrics too, tagged `team`. */
     teams: z
       .union([z.string(), z.array(z.string())])
