@@ -3,7 +3,7 @@ import { DAY, HOUR, MINUTE } from './options.js';
 
 /**
  * The platform's real-time health as its collectors sample it (Jenkins queue and agents, Argo CD
- * application status, four service health checks), every 6 hours over the demo, and once more
+ * application status, four service health checks, two PromQL capacity checks), every 6 hours over the demo, and once more
  * 5 minutes before its end with the values of the platform team's dashboard: the newest sample
  * in any window reaching the end is exactly `PLATFORM_HEALTH`, which the ground-truth test
  * recovers through the registry. Earlier samples move on a fixed weekly wave so trends have a
@@ -25,6 +25,11 @@ export const PLATFORM_HEALTH = {
     { service: 'harbor', latencyMs: 95, certDays: 44, state: 0 },
     { service: 'mattermost', latencyMs: 140, certDays: 12, state: 1 },
     { service: 'prometheus', latencyMs: 35, certDays: 88, state: 0 },
+  ],
+  /** PromQL checks of the health collector: the cluster's capacity (warn 75, crit 90 percent). */
+  queries: [
+    { service: 'kubernetes', check: 'cpu', value: 65, unit: 'percent', state: 0 },
+    { service: 'kubernetes', check: 'memory', value: 78, unit: 'percent', state: 1 },
   ],
   /** Every `downEvery`-th health sample of backstage failed (uptime below 100%). */
   downEvery: 50,
@@ -78,6 +83,11 @@ function sample(ctx: DemoContext, at: number, wave: number | null): void {
     point('health.latency_ms', sway(s.latencyMs, Math.round(s.latencyMs / 4)), tags);
     point('health.cert_days_left', s.certDays + Math.floor((ctx.end - 5 * MINUTE - at) / DAY), tags);
     point('health.state', down ? 2 : s.state, tags);
+  }
+  for (const q of h.queries) {
+    const tags = { service: q.service, check: q.check, unit: q.unit };
+    point('health.query', sway(q.value, 10), tags);
+    point('health.query_state', wave === null ? q.state : 0, tags);
   }
 }
 

@@ -59,6 +59,7 @@ describe.each(ENGINES)('demo platform health through the registry on %s', (engin
     expect(await v('health.service.cert_days_left', 'service')).toEqual(
       H.services.map((s) => [s.service, s.certDays]),
     );
+    expect(await v('health.query.state', 'check_name')).toEqual(H.queries.map((q) => [q.check, q.state]));
     // Uptime over the whole demo: every check counts, and backstage failed some of them.
     const all = { from: new Date(END.getTime() - 14 * DAY), to: END };
     const demo = { start: all.from.getTime(), end: END.getTime() };
