@@ -23,7 +23,7 @@ if (mode === 'sax') {
   parser.close();
   console.log(JSON.stringify({ elements, ms: performance.now() - t0, maxRssMb: maxRssMb() }));
 } else if (mode === 'collect') {
-  // The collection as `pitwall collect junit FILE` runs it: both passes, one transaction.
+  // The collection as `pitwall collect junit FILE` runs it: both passes, one load.
   const { loadConfig } = await import('../src/config/load.js');
   const { prepareCollector } = await import('../src/collectors/run.js');
   const { junitCollector } = await import('../src/collectors/junit/collector.js');

@@ -79,7 +79,7 @@ export interface CollectorBase<S extends z.ZodType, U> {
    */
   settings?: ConfigSection;
   /**
-   * All batches of one run are ingested in one transaction: a failure anywhere (a bad record, a
+   * All batches of one run are ingested as one `store.load`: a failure anywhere (a bad record, a
    * report that breaks off mid-way) writes nothing. For sources that are one indivisible
    * delivery, such as the test reports of one CI job; leave unset for long incremental crawls.
    */

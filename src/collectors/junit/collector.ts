@@ -53,14 +53,14 @@ export function fileSummaries(reports: readonly ScannedReport[]): FileSummary[] 
   }));
 }
 
-/** Records per yielded batch: each is one ingest (validate + upsert) inside the one transaction. */
+/** Records per yielded batch: each is one ingest (validate + upsert) of the one load. */
 const BATCH = 5000;
 
 export const junitCollector = {
   id: 'junit',
   description: 'test results from JUnit, NUnit, xUnit.net and TRX (Visual Studio, dotnet test) reports',
   configSchema: options,
-  // The runner ingests every batch in one transaction: an invocation lands whole or not at all.
+  // The runner ingests every batch as one load: an invocation lands whole or not at all.
   atomic: true,
   // Every report is read to its end here, before a store is opened: a malformed file writes
   // nothing. Only counts and identity fingerprints are kept, never the cases.
