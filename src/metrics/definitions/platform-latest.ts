@@ -21,6 +21,8 @@ export interface LatestSpec {
    * `sum(items)` or `sum(failed) / nullif(sum(total), 0)`.
    */
   value: string;
+  /** Only points matching this fixed condition over `tags` (e.g. a unit tag). */
+  where?: string;
 }
 
 /** The points of the spec's gauges over [$1, $2), with their group-by columns: what explain lists. */
@@ -29,7 +31,7 @@ export function latestFacts(s: LatestSpec): string {
   const groups = Object.entries(s.tags)
     .map(([col, key]) => `, ${tag(key)} as ${col}`)
     .join('');
-  return `select occurred_at as ts, name, value${groups}, tags from metric_points where name in (${names})`;
+  return `select occurred_at as ts, name, value${groups}, tags from metric_points where name in (${names})${s.where ? ` and ${s.where}` : ''}`;
 }
 
 /**

@@ -63,6 +63,9 @@ const records: AnyRecordInput[] = [
   ...service('harbor', 24 * 60, { up: 1, ms: 95, days: 12, state: 1 }),
   gauge('health.query_state', 24 * 60, 2, { service: 'harbor', check: 'replication_backlog' }),
   gauge('health.query_state', 24 * 60, 0, { service: 'harbor', check: 'scan_queue' }),
+  gauge('health.query', 24 * 60, 65, { service: 'kubernetes', check: 'cpu', unit: 'percent' }),
+  gauge('health.query', 24 * 60, 78, { service: 'kubernetes', check: 'memory', unit: 'percent' }),
+  gauge('health.query', 24 * 60, 247, { service: 'kubernetes', check: 'pods', unit: 'pods' }),
 ];
 
 const HOUR_START = T0 + 48 * 3_600_000;
@@ -198,6 +201,14 @@ describe.each(ENGINES)('platform health metrics on %s', (engine) => {
       ['replication_backlog', 2],
       ['scan_queue', 0],
     ]);
+  });
+
+  it('capacity: only the percent checks, per check; the highest over checks', async () => {
+    expect(await value('health.capacity.used_percent', both, 'check_name')).toEqual([
+      ['cpu', 65],
+      ['memory', 78],
+    ]);
+    expect(await value('health.capacity.used_percent')).toEqual([[null, 78]]);
   });
 
   it('explain lists the samples behind a value, with their group columns', async () => {

@@ -277,6 +277,24 @@ const health: MetricDefinition[] = [
       value: 'max(state)',
     },
   ),
+  latest(
+    {
+      name: 'health.capacity.used_percent',
+      title: 'Platform capacity used',
+      unit: 'percent',
+      description: `The value of each PromQL check whose unit is percent (CPU, memory, disk used). ${SVC_NEWEST} and check (the highest when not grouped).`,
+      why: 'A cluster near its limits fails deployments and slows builds before anything is down.',
+      action: 'Above 80%: add nodes or lower requests before the next release, not during it.',
+      direction: 'lower_is_better',
+      thresholds: { green: 80, yellow: 90 },
+    },
+    {
+      gauges: { used: 'health.query' },
+      tags: { service: 'service', check_name: 'check' },
+      value: 'max(used)',
+      where: `${tag('unit')} = ${literal('percent')}`,
+    },
+  ),
 ];
 
 /** Everyone who did something in the window, from every source that names a person. */
