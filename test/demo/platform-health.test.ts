@@ -60,6 +60,9 @@ describe.each(ENGINES)('demo platform health through the registry on %s', (engin
       H.services.map((s) => [s.service, s.certDays]),
     );
     expect(await v('health.query.state', 'check_name')).toEqual(H.queries.map((q) => [q.check, q.state]));
+    expect(await v('health.capacity.used_percent', 'check_name')).toEqual(
+      H.queries.map((q) => [q.check, q.value]),
+    );
     // Uptime over the whole demo: every check counts, and backstage failed some of them.
     const all = { from: new Date(END.getTime() - 14 * DAY), to: END };
     const demo = { start: all.from.getTime(), end: END.getTime() };
