@@ -1,5 +1,6 @@
 import { ActiveAlerts } from '../charts/ActiveAlerts.js';
 import { ArgoSync } from '../charts/ArgoSync.js';
+import { ClusterCapacity } from '../charts/ClusterCapacity.js';
 import { JenkinsQueue } from '../charts/JenkinsQueue.js';
 import { RecentActivity } from '../charts/RecentActivity.js';
 import { ServiceTiles } from '../charts/ServiceTiles.js';
@@ -33,6 +34,7 @@ export function Platform() {
         <ServiceTiles />
         <JenkinsQueue />
         <ArgoSync />
+        <ClusterCapacity />
         <RecentActivity />
       </div>
       <h2 className="section">Pipeline health</h2>
