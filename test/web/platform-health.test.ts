@@ -103,6 +103,18 @@ describe('platform page: real-time health', () => {
     await page.close();
   });
 
+  it('capacity: a bar per percent check, coloured by the check’s state', async () => {
+    const api = await value('health.capacity.used_percent', { ...WINDOW, by: 'check_name' });
+    const page = await pages.open(view);
+    for (const q of H.queries) {
+      const row = page.locator(`[data-testid="capacity-${q.check}"]`);
+      expect(Number(await row.getAttribute('data-value'))).toBe(api.find((v) => v.group === q.check)!.value);
+      expect(Number(await row.getAttribute('data-value'))).toBe(q.value);
+      expect(await row.locator('.badge').textContent()).toBe(q.state ? 'warning' : 'ok');
+    }
+    await page.close();
+  });
+
   it('recent activity: the last hour’s deployments, builds and active developers, as the API counts them', async () => {
     const [deploys] = await value('platform.activity.deployments', HOUR);
     const [builds] = await value('platform.activity.builds', HOUR);
@@ -136,6 +148,7 @@ describe('platform page: real-time health', () => {
     expect(await page.locator('[data-testid="jenkins-queue-empty"]').textContent()).toContain('jenkins');
     expect(await page.locator('[data-testid="argocd-sync-empty"]').textContent()).toContain('argocd');
     expect(await page.locator('[data-testid="service-tiles-empty"]').textContent()).toContain('health');
+    expect(await page.locator('[data-testid="cluster-capacity-empty"]').textContent()).toContain('health');
     expect(await page.locator('[data-testid="recent-activity-empty"]').count()).toBe(1);
     await page.close();
   });
