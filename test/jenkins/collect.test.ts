@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
 import { jenkinsFixtures, recordedJenkins, skipMessage } from './fixtures.js';
-import { FOLDER, PIPELINE, startJenkinsServer, type JenkinsServer, type JkNode } from './server.js';
+import { startJenkinsServer, type JenkinsServer } from './server.js';
+import { pipelineBuild, syntheticTree } from './synthetic.js';
 
 const USER = 'ci-reader';
 const TOKEN = '11a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7';
@@ -14,64 +15,6 @@ if (!present) skipMessage();
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-
-/** A synthetic pipeline job: build n starts at hour n, stages build, test, deploy of a minute each. */
-function pipelineBuild(n: number, o: { building?: boolean; result?: string } = {}) {
-  const t0 = Date.UTC(2026, 0, 5, n);
-  return {
-    build: {
-      _class: 'org.jenkinsci.plugins.workflow.job.WorkflowRun',
-      number: n,
-      result: o.building ? null : (o.result ?? 'SUCCESS'),
-      building: o.building ?? false,
-      timestamp: t0,
-      duration: o.building ? 0 : 200_000,
-      actions: [
-        {
-          _class: 'hudson.model.CauseAction',
-          causes: [{ _class: 'hudson.triggers.TimerTrigger$TimerTriggerCause' }],
-        },
-        { _class: 'hudson.model.ParametersAction', parameters: [{ name: 'ENV', value: 'prod' }] },
-        {
-          _class: 'hudson.plugins.git.util.BuildData',
-          lastBuiltRevision: {
-            SHA1: String(n).padStart(40, 'a'),
-            branch: [{ name: 'refs/remotes/origin/main' }],
-          },
-        },
-        {},
-      ],
-    },
-    stages: ['build', 'test', 'deploy'].map((name, i) => ({
-      id: String(10 + i),
-      name,
-      status: o.building && i === 2 ? 'IN_PROGRESS' : 'SUCCESS',
-      startTimeMillis: t0 + 1000 + i * 60_000,
-      durationMillis: 60_000,
-    })),
-  };
-}
-
-function syntheticTree(builds: ReturnType<typeof pipelineBuild>[]): JkNode {
-  return {
-    name: '',
-    _class: 'hudson.model.Hudson',
-    jobs: [
-      {
-        name: 'platform',
-        _class: FOLDER,
-        jobs: [
-          {
-            name: 'deploy-api',
-            _class: PIPELINE,
-            builds: builds.map((b) => b.build),
-            stages: Object.fromEntries(builds.map((b) => [b.build.number, b.stages])),
-          },
-        ],
-      },
-    ],
-  };
-}
 
 describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
   let t: TestStore;
