@@ -45,7 +45,7 @@ describe.each(ENGINES)('demo platform health through the registry on %s', (engin
   });
 
   it('Argo CD: sync failure rate and healthy applications of all', async () => {
-    const [[, rate]] = await v('argocd.sync.failure_rate', 'instance');
+    const rate = (await v('argocd.sync.failure_rate', 'instance'))[0]![1];
     expect(rate).toBeCloseTo(H.argocd.failed / H.argocd.total, 12);
     expect(await v('argocd.apps.healthy')).toEqual([[null, H.argocd.healthy]]);
     expect(await v('argocd.apps.total')).toEqual([[null, H.argocd.total]]);

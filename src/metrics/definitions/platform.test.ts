@@ -73,7 +73,7 @@ const inHour = (m: number) => new Date(HOUR_START + m * 60_000).toISOString();
 const DEVS = ['ana', 'ben', 'cho', 'dev', 'eli', 'fay'];
 const activity: AnyRecordInput[] = [
   { kind: 'repo', repo: 'acme/api', team: 'core' },
-  ...['success', 'success', 'failure'].map((status, i): AnyRecordInput => ({
+  ...(['success', 'success', 'failure'] as const).map((status, i): AnyRecordInput => ({
     kind: 'deployment',
     id: `d${i}`,
     service: 'api',
@@ -149,10 +149,10 @@ describe.each(ENGINES)('platform health metrics on %s', (engine) => {
     ]);
     expect(await value('jenkins.agents.busy')).toEqual([[null, 11]]);
     expect(await value('jenkins.agents.total')).toEqual([[null, 20]]);
-    const [[, share]] = await value('jenkins.agents.busy_share');
+    const share = (await value('jenkins.agents.busy_share'))[0]![1];
     expect(share).toBeCloseTo(11 / 20, 12);
     // Average wait over both queues, weighted by their depth: (28×720 + 2×120) / 30 seconds.
-    const [[, wait]] = await value('jenkins.queue.wait_avg_minutes');
+    const wait = (await value('jenkins.queue.wait_avg_minutes'))[0]![1];
     expect(wait).toBeCloseTo((28 * 720 + 2 * 120) / 30 / 60, 12);
     const filtered = await registry.compute(t.store, 'jenkins.queue.depth', {
       ...both,
@@ -172,11 +172,11 @@ describe.each(ENGINES)('platform health metrics on %s', (engine) => {
   });
 
   it('Argo CD: failure rate and healthy share of all applications', async () => {
-    const [[, rate]] = await value('argocd.sync.failure_rate', day2);
+    const rate = (await value('argocd.sync.failure_rate', day2))[0]![1];
     expect(rate).toBeCloseTo(6 / 53, 12);
     expect(await value('argocd.apps.healthy', day2)).toEqual([[null, 47]]);
     expect(await value('argocd.apps.total', day2)).toEqual([[null, 53]]);
-    const [[, healthy]] = await value('argocd.apps.healthy_share', both, 'instance');
+    const healthy = (await value('argocd.apps.healthy_share', both, 'instance'))[0]![1];
     expect(healthy).toBeCloseTo(47 / 53, 12);
     expect(registry.get('argocd.sync.failure_rate').thresholds).toEqual({ green: 0.1, yellow: 0.2 });
   });
