@@ -26,6 +26,8 @@ const day = (n: number) =>
         },
       },
       jetbrains: { engaged: 7, models: { default: { java: [7, 50, 10, 70, 12] } } },
+      // Two people: their editor, language and counts are never stored.
+      neovim: { engaged: 2, models: { default: { rust: [2, 30, 9, 40, 10] } } },
     },
   });
 
@@ -85,6 +87,8 @@ describe.each(ENGINES)('pitwall collect copilot on %s', (engine) => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('teams_withheld');
+    // neovim, rust and neovim/rust on each of 3 org days and 1 team day.
+    expect(r.stdout).toMatch(/"breakdowns_withheld":\s*12/);
     expect(r.stdout).toContain('tiny');
     const ps = await points();
     expect(find(ps, 'copilot.active_users', 6, {}).map((p) => p.value)).toEqual([46]);
@@ -112,6 +116,7 @@ describe.each(ENGINES)('pitwall collect copilot on %s', (engine) => {
     ).toBe(7);
     expect(find(ps, 'copilot.engaged_users', 5, { feature: 'ide_chat' })[0]?.value).toBe(12);
     expect(find(ps, 'copilot.engaged_users', 5, { feature: 'dotcom_chat' })[0]?.value).toBe(2);
+    expect(ps.filter((p) => p.tags.editor === 'neovim' || p.tags.language === 'rust')).toEqual([]);
     // Nothing of the withheld team, and the days of the org are exactly the three served.
     expect(ps.some((p) => p.tags.team === 'tiny')).toBe(false);
     expect([

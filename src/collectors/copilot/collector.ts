@@ -74,6 +74,7 @@ async function* collectCopilot(
   const next: CopilotCursor = { v: 1, days: { ...(previous?.days ?? {}) } };
   const scopes: Scope[] = [{ org }, ...teams.map((team) => ({ org, team }))];
   let days = 0;
+  let smallGroups = 0;
   const withheld: string[] = [];
   for (const scope of scopes) {
     const key = scope.team ? `team:${scope.team}` : 'org';
@@ -116,7 +117,11 @@ async function* collectCopilot(
     if (fresh.length) next.days[key] = fresh[fresh.length - 1]!.date;
     days += fresh.length;
     ctx.progress({ unit: 'days', done: days });
-    const records = fresh.flatMap((d) => mapDay(d, scope));
+    const records = fresh.flatMap((d) => {
+      const m = mapDay(d, scope, ctx.config.privacy.min_group_size);
+      smallGroups += m.withheld;
+      return m.points;
+    });
     if (records.length) yield { records };
   }
   let seats: number | null = null;
@@ -143,6 +148,8 @@ async function* collectCopilot(
       teams: teams.length - withheld.length,
       ...(withheld.length ? { teams_withheld: withheld.join(',') } : {}),
       seats: seats ?? 'not readable',
+      // Daily breakdowns (editor, language) of fewer than privacy.min_group_size people, not stored.
+      breakdowns_withheld: smallGroups,
       requests: client.stats.requests,
     },
   };

@@ -29,9 +29,15 @@ const COUNTS = [
  * lines are counts per editor and language, summed over models (each model's counts are its own
  * suggestions). Engaged users per editor and language are the largest of its models' (a person
  * using two models is one person): a lower bound, which is the safe side for the rule that
- * withholds groups of fewer than five people.
+ * withholds groups of fewer than five people. A breakdown (an editor, a language, an editor and
+ * language) used by fewer than `minGroupSize` people is not stored at all: its counts would be
+ * those few people's behaviour, readable through the points API. `withheld` counts those.
  */
-export function mapDay(day: CopilotDay, scope: Scope): Point[] {
+export function mapDay(
+  day: CopilotDay,
+  scope: Scope,
+  minGroupSize: number,
+): { points: Point[]; withheld: number } {
   const at = `${day.date}T00:00:00.000Z`;
   const base: Record<string, string> = scope.team ? { org: scope.org, team: scope.team } : { org: scope.org };
   const out: Point[] = [];
@@ -45,12 +51,20 @@ export function mapDay(day: CopilotDay, scope: Scope): Point[] {
     if (section) point('copilot.engaged_users', 'gauge', section.total_engaged_users, { feature });
   }
   const completions = day.copilot_ide_code_completions;
-  if (!completions) return out;
+  let withheld = 0;
+  if (!completions) return { points: out, withheld };
   const feature = 'code_completions';
+  const enough = (people: number) => {
+    if (people >= minGroupSize) return true;
+    withheld++;
+    return false;
+  };
   for (const l of completions.languages)
-    point('copilot.engaged_users', 'gauge', l.total_engaged_users, { feature, language: l.name });
+    if (enough(l.total_engaged_users))
+      point('copilot.engaged_users', 'gauge', l.total_engaged_users, { feature, language: l.name });
   for (const e of completions.editors) {
-    point('copilot.engaged_users', 'gauge', e.total_engaged_users, { feature, editor: e.name });
+    if (enough(e.total_engaged_users))
+      point('copilot.engaged_users', 'gauge', e.total_engaged_users, { feature, editor: e.name });
     const byLanguage = new Map<string, { engaged: number; counts: number[] }>();
     for (const m of e.models)
       for (const l of m.languages) {
@@ -60,12 +74,13 @@ export function mapDay(day: CopilotDay, scope: Scope): Point[] {
         byLanguage.set(l.name, acc);
       }
     for (const [language, acc] of byLanguage) {
+      if (!enough(acc.engaged)) continue;
       const tags = { editor: e.name, language };
       point('copilot.engaged_users', 'gauge', acc.engaged, { feature, ...tags });
       COUNTS.forEach(([name], i) => point(name, 'count', acc.counts[i]!, tags));
     }
   }
-  return out;
+  return { points: out, withheld };
 }
 
 /** The organisation's licensed seats, sampled on the day of the run. */
