@@ -27,6 +27,8 @@ const LANGUAGES = ['typescript', 'python', 'go'];
  * stream (a stable hash of the login decides), so the other streams are what they were.
  */
 export const COPILOT = { org: 'demo', share: 0.85, acceptanceRate: 0.3 } as const;
+/** The collector stores no breakdown of fewer people (privacy.min_group_size's default): nor does the demo. */
+const MIN_GROUP = 5;
 
 /** The users: the first round(share × developers) by a stable hash of the login. */
 export function copilotUsers(org: DemoOrg): string[] {
@@ -77,26 +79,20 @@ export function copilotDay(ctx: DemoContext, dayStart: number, users: readonly s
     const f = { ...scope, feature: 'code_completions' };
     emit('copilot.engaged_users', 'gauge', people.length, f);
     const count = (pick: (u: Use) => boolean) => people.filter((p) => pick(uses.get(p)!)).length;
-    for (const editor of new Set(EDITORS))
-      emit(
-        'copilot.engaged_users',
-        'gauge',
-        count((u) => u.editor === editor),
-        { ...f, editor },
-      );
-    for (const language of LANGUAGES)
-      emit(
-        'copilot.engaged_users',
-        'gauge',
-        count((u) => u.language === language),
-        { ...f, language },
-      );
+    for (const editor of new Set(EDITORS)) {
+      const n = count((u) => u.editor === editor);
+      if (n >= MIN_GROUP) emit('copilot.engaged_users', 'gauge', n, { ...f, editor });
+    }
+    for (const language of LANGUAGES) {
+      const n = count((u) => u.language === language);
+      if (n >= MIN_GROUP) emit('copilot.engaged_users', 'gauge', n, { ...f, language });
+    }
     for (const editor of new Set(EDITORS))
       for (const language of LANGUAGES) {
         const mine = people
           .map((p) => uses.get(p)!)
           .filter((u) => u.editor === editor && u.language === language);
-        if (!mine.length) continue;
+        if (mine.length < MIN_GROUP) continue;
         const shown = mine.reduce((s, u) => s + u.suggestions, 0);
         const accepted = Math.round(shown * COPILOT.acceptanceRate);
         const tags = { ...scope, editor, language };
