@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,16 +22,18 @@ const JK_TOKEN = '11a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7';
 const ARGO_TOKEN = 'argocd-readonly-token-0123456789';
 
 /**
- * The whole path from the Jenkins and Argo CD compatible servers to the page: `pitwall collect
- * jenkins` and `pitwall collect argocd` write their gauges, the real server serves the built web
- * app over that store, and the platform page shows what the collectors sampled.
+ * The whole path from the Jenkins and Argo CD compatible servers (and a real HTTP service the
+ * health collector probes) to the page: `pitwall collect jenkins|argocd|health` write their
+ * gauges, the real server serves the built web app over that store, and the platform page shows
+ * what the collectors sampled.
  */
-describe('platform page after collect jenkins and collect argocd', () => {
+describe('platform page after collect jenkins, collect argocd and collect health', () => {
   let t: TestStore;
   let out: string;
   let dir: string;
   let jk: JenkinsServer;
   let argo: ArgoServer;
+  let portal: Server;
   let server: RunningServer;
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   let chrome: Awaited<ReturnType<typeof launch>>;
@@ -83,6 +87,15 @@ describe('platform page after collect jenkins and collect argocd', () => {
     expect(j.code, j.stderr).toBe(0);
     const a = await run(['collect', 'argocd', '--option', `url=${argo.url}`], { ARGOCD_TOKEN: ARGO_TOKEN });
     expect(a.code, a.stderr).toBe(0);
+    // A service for the health collector to probe: answers 200, so its tile is green.
+    portal = createServer((_req, res) => res.writeHead(200).end('ok'));
+    await new Promise<void>((ok) => portal.listen(0, '127.0.0.1', ok));
+    const portalUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}/healthz`;
+    const h = await run(
+      ['collect', 'health', '--option', `http=[{service: portal, url: "${portalUrl}"}]`],
+      {},
+    );
+    expect(h.code, h.stderr).toBe(0);
     const rows = await queryOnce<{ name: string; value: number }>(t, 'select name, value from metric_points');
     gauges = new Map(rows.map((r) => [r.name, Number(r.value)]));
     store = await openStore(t.config);
@@ -105,6 +118,7 @@ describe('platform page after collect jenkins and collect argocd', () => {
     await store?.close().catch(() => undefined);
     await jk?.stop();
     await argo?.stop();
+    await new Promise((ok) => (portal ? portal.close(ok) : ok(undefined)));
     await t?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (out) rmSync(out, { recursive: true, force: true });
@@ -147,8 +161,11 @@ describe('platform page after collect jenkins and collect argocd', () => {
     expect(await argocd.locator('[data-testid="argocd-failed-apps"]').textContent()).toBe(
       `Failed syncs: ${gauges.get('argocd.sync.failed_apps')} apps`,
     );
-    // No health collector ran: the tiles say which one to configure.
-    expect(await page.locator('[data-testid="service-tiles-empty"]').textContent()).toContain('health');
+    // The probed service's tile: green, with the latency the collector measured.
+    const tile = page.locator('[data-testid="service-tile-portal"]');
+    expect(await tile.getAttribute('data-status')).toBe('green');
+    expect(Number(await tile.getAttribute('data-latency'))).toBe(gauges.get('health.latency_ms'));
+    expect(await page.locator('[data-testid^="service-tile-"]').count()).toBe(1);
     await page.close();
   });
 });
