@@ -5,7 +5,30 @@ import { webPages } from './pages.js';
 import { DEMO_END, VIEW } from './server.js';
 
 /** AI adoption (the Copilot metrics) on the executive page and in the SPACE activity table, in a real Chromium on the demo. */
-const web = webPages();
+// A team of three with its own Copilot points: too few people to show its adoption.
+const TINY = ['t1', 't2', 't3'];
+const web = webPages({
+  records: [
+    ...TINY.map((login) => ({ kind: 'person' as const, login, team: 'tiny' })),
+    ...TINY.map((author, i) => ({
+      kind: 'commit' as const,
+      repo: 'demo/tiny-api',
+      sha: String(i).padEnd(40, 'e'),
+      author,
+      authored_at: '2025-02-10T10:00:00Z',
+      committed_at: '2025-02-10T10:00:00Z',
+      subject: 'work',
+    })),
+    {
+      kind: 'metric_point' as const,
+      name: 'copilot.active_users',
+      occurred_at: '2025-02-10T00:00:00Z',
+      type: 'gauge' as const,
+      value: 3,
+      tags: { org: 'demo', team: 'tiny' },
+    },
+  ],
+});
 const WINDOW = { from: `${VIEW.from}T00:00:00.000Z`, to: `${VIEW.to}T00:00:00.000Z` };
 const QUERY = `from=${VIEW.from}&to=${VIEW.to}`;
 const METRIC = 'copilot.adoption.active_share';
@@ -41,7 +64,7 @@ describe('AI adoption in the browser', () => {
     await row.waitFor();
     const api = await web.fx.client.metric(METRIC, WINDOW);
     expect(Number(await row.getAttribute('data-value'))).toBe(api.values[0]!.value);
-    expect(await row.textContent()).toContain('Adoption: AI adoption');
+    expect(await row.textContent()).toContain('Adoption: Copilot');
     await page.close();
 
     const team = truth.teams[0]!;
@@ -55,5 +78,19 @@ describe('AI adoption in the browser', () => {
       .poll(async () => Number(await teamRow.getAttribute('data-value')))
       .toBe(teamApi.values[0]!.value);
     await teamPage.close();
+  });
+
+  it('a team of fewer than five shows the adoption row as withheld with the reason, never a number', async () => {
+    const api = await web.fx.client.metric(METRIC, { ...WINDOW, team: 'tiny' });
+    expect(api.values[0]).toMatchObject({ value: null, people: 3 });
+    const page = await web.open(`/space?${QUERY}&team=tiny`);
+    const row = page.getByTestId('space-adoption-copilot');
+    await row.waitFor();
+    expect(await row.getAttribute('data-value')).toBe('');
+    expect(await row.locator('td').nth(1).textContent()).toBe('withheld');
+    expect(await row.textContent()).toContain('Withheld');
+    expect(await row.locator('td').nth(1).getAttribute('title')).toMatch(/privacy\.min_group_size/);
+    await screenshot(page, 'space-ai-adoption-withheld');
+    await page.close();
   });
 });

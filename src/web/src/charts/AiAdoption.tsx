@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { MetricTile } from '../components/MetricTile.js';
 import { useLoad, useMetricInfo } from '../data.js';
 import { metricQuery, useFilters } from '../filters.js';
-import { showText, STATUS_LABEL, statusOf, withheldShort } from '../format.js';
+import { showText, STATUS_LABEL, statusOf } from '../format.js';
 import { SeriesPanel } from './SeriesPanel.js';
 
 /** AI-assistant adoption from the registry (GitHub Copilot's metrics, or any assistant's points: docs/copilot.md). */
@@ -53,10 +53,10 @@ export function AiAdoptionRow({ previous }: { previous: { from: string; to: stri
   return (
     <tr data-testid="space-adoption-copilot" data-value={value ?? ''} className={`status-${status}`}>
       <td>
-        <span className="light" /> Adoption: {info.title}
+        <span className="light" /> Adoption: Copilot
       </td>
       <td className="num" title={withheld ?? ''}>
-        {withheld ? withheldShort(withheld) : showText(value, 'ratio')}
+        {withheld ? 'withheld' : showText(value, 'ratio')}
       </td>
       <td className="num muted">{info.thresholds ? `≥ ${showText(info.thresholds.green, 'ratio')}` : '—'}</td>
       <td className="num muted">{before === null ? '—' : showText(before, 'ratio')}</td>
