@@ -3,8 +3,8 @@ import { DAY, HOUR, MINUTE } from './options.js';
 
 /**
  * The platform's real-time health as its collectors sample it (Jenkins queue and agents, Argo CD
- * application status, four service health checks, two PromQL capacity checks), every 6 hours over the demo, and once more
- * 5 minutes before its end with the values of the platform team's dashboard: the newest sample
+ * application status, four service health checks, two PromQL capacity checks), daily at noon
+ * (few records: the demo's size follows its developers), and once more 5 minutes before its end with the values of the platform team's dashboard: the newest sample
  * in any window reaching the end is exactly `PLATFORM_HEALTH`, which the ground-truth test
  * recovers through the registry. Earlier samples move on a fixed weekly wave so trends have a
  * shape; no draw from the demo's random streams, so adding this changed nothing else.
@@ -31,21 +31,21 @@ export const PLATFORM_HEALTH = {
     { service: 'kubernetes', check: 'cpu', value: 65, unit: 'percent', state: 0 },
     { service: 'kubernetes', check: 'memory', value: 78, unit: 'percent', state: 1 },
   ],
-  /** Every `downEvery`-th health sample of backstage failed (uptime below 100%). */
-  downEvery: 50,
+  /** Every `downEvery`-th daily health sample of backstage failed (uptime below 100%). */
+  downEvery: 20,
 } as const;
 
-const EVERY = 6 * HOUR;
+const NOON = 12 * HOUR;
 
-/** Samples of one day: 00:00, 06:00, 12:00, 18:00, and the final one on the last day. */
+/** The day's sample at noon, and on the last day the final one. */
 export function platformHealthDay(ctx: DemoContext, dayStart: number): void {
-  for (let at = dayStart; at < dayStart + DAY && at < ctx.end - 5 * MINUTE; at += EVERY)
-    sample(ctx, at, Math.sin(((at - ctx.start) / (7 * DAY)) * 2 * Math.PI));
+  const at = dayStart + NOON;
+  if (at < ctx.end - 5 * MINUTE) sample(ctx, at, Math.sin(((at - ctx.start) / (7 * DAY)) * 2 * Math.PI));
   if (dayStart + DAY >= ctx.end) sample(ctx, ctx.end - 5 * MINUTE, null);
 }
 
-/** Index of a 6-hourly sample since the demo's start: which ones backstage failed. */
-const sampleIndex = (ctx: DemoContext, at: number) => Math.round((at - ctx.start) / EVERY);
+/** Index of a daily sample since the demo's start: which ones backstage failed. */
+const sampleIndex = (ctx: Pick<DemoContext, 'start'>, at: number) => Math.floor((at - ctx.start) / DAY);
 
 function sample(ctx: DemoContext, at: number, wave: number | null): void {
   const h = PLATFORM_HEALTH;
@@ -95,12 +95,11 @@ function sample(ctx: DemoContext, at: number, wave: number | null): void {
 export function backstageSamples(ctx: Pick<DemoContext, 'start' | 'end'>, from: number, to: number) {
   let n = 0;
   let down = 0;
-  for (let day = ctx.start; day < ctx.end; day += DAY)
-    for (let at = day; at < day + DAY && at < ctx.end - 5 * MINUTE; at += EVERY)
-      if (at >= from && at < to) {
-        n++;
-        if (sampleIndex(ctx as DemoContext, at) % PLATFORM_HEALTH.downEvery === 1) down++;
-      }
+  for (let at = ctx.start + NOON; at < ctx.end - 5 * MINUTE; at += DAY)
+    if (at >= from && at < to) {
+      n++;
+      if (sampleIndex(ctx, at) % PLATFORM_HEALTH.downEvery === 1) down++;
+    }
   if (ctx.end - 5 * MINUTE >= from && ctx.end - 5 * MINUTE < to) n++;
   return { n, down };
 }
