@@ -42,21 +42,22 @@ export function runForeground(argv: readonly string[], o: RunOptions): Promise<R
   return new Promise((resolve) => {
     // The handlers go in before the command starts: a signal sent once the command has shown
     // any sign of life (under load, before the line after spawn ran) must not kill us instead.
-    // Node runs them from the event loop, so `running` is always set by the time one runs.
-    let running: ChildProcess | undefined;
+    // Node runs them from the event loop, so `started.child` is always set by the time one runs.
+    const started: { child?: ChildProcess } = {};
     const forwarded = o.terminal ? ALWAYS : [...ALWAYS, ...FROM_TERMINAL];
     const handlers = new Map<NodeJS.Signals, () => void>();
     for (const sig of [...ALWAYS, ...FROM_TERMINAL]) {
       const h = forwarded.includes(sig)
         ? () => {
-            if (running && running.exitCode === null && running.signalCode === null) running.kill(sig);
+            const c = started.child;
+            if (c && c.exitCode === null && c.signalCode === null) c.kill(sig);
           }
         : () => {}; // delivered to the command by the terminal; we only outlive it
       handlers.set(sig, h);
       process.on(sig, h);
     }
     const child = spawn(argv[0]!, argv.slice(1), { cwd: o.cwd, env: o.env, stdio: 'inherit' });
-    running = child;
+    started.child = child;
     const done = (r: Omit<Ran, 'startedAt' | 'durationMs' | 'endedAt'>) => {
       const endedAt = performance.now();
       for (const [sig, h] of handlers) process.off(sig, h);
