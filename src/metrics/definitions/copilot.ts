@@ -12,16 +12,18 @@ import { activityFacts } from './space.js';
 
 const tag = (key: string) => `(cast(tags as json) ->> ${literal(key)})`;
 
-/** The breakdown columns a request uses: its group-by and the columns its filters name. */
-function dimsOf(p: QueryParts): Set<string> {
-  const dims = new Set<string>(p.by ? [p.by] : []);
-  for (const m of p.where.matchAll(/cast\(([a-z_]+) as text\)/g)) dims.add(m[1]!);
-  return dims;
-}
-
-/** Rows at exactly the level asked: a team's points when a team is asked for, else the org's. */
-const level = (dims: Set<string>, cols: readonly string[]) =>
-  cols.map((c) => `${c} is ${dims.has(c) ? 'not ' : ''}null`).join(' and ');
+/**
+ * Rows at the level asked, decided in the SQL itself so one statement serves a filter or none
+ * (the Grafana flavour swaps the filter for "All, or these values"). Per breakdown column: its
+ * breakdown rows when grouped by it, or when the filters left no row without it (a team was
+ * asked for); else the rows without it, the totals, so nobody is counted twice.
+ */
+const level = (rows: string, cols: readonly string[], by: string | null) =>
+  cols
+    .map((c) =>
+      c === by ? `${c} is not null` : `(${c} is null) = exists (select 1 from ${rows} where ${c} is null)`,
+    )
+    .join(' and ');
 
 /** Points without an `assistant` tag are GitHub Copilot's (the collector writes none). */
 const assistant = `coalesce(${tag('assistant')}, 'copilot')`;
@@ -53,13 +55,12 @@ const adoption: MetricDefinition = {
   personal: true,
   explain: `select ts, assistant, team, org, value from (${points(['copilot.active_users'])}) x`,
   query: (p) => {
-    const dims = dimsOf(p);
-    const team = dims.has('team');
     const grp = p.group(p.by ?? 'team');
     return `with pts as (${points(['copilot.active_users'])}),
+asked as (select * from pts where true${p.where}),
 active as (
-  select ${p.bucket('ts')} as bucket, ${grp} as grp, assistant, org, max(value) as users
-  from pts where ${level(dims, ['team'])}${p.where} group by 1, 2, 3, 4
+  select ${p.bucket('ts')} as bucket, ${grp} as grp, assistant, org, team, max(value) as users
+  from asked where ${level('asked', ['team'], p.by)} group by 1, 2, 3, 4, 5
 ),
 seat_pts as (
   select occurred_at as ts, value, ${tag('org')} as org, ${assistant} as assistant
@@ -67,12 +68,9 @@ seat_pts as (
 ),
 with_seats as (
   select a.bucket, a.grp, a.assistant, a.org, a.users,
-    ${
-      team
-        ? 'cast(null as double precision)'
-        : `(select s.value from seat_pts s where s.org = a.org and s.assistant = a.assistant
-        order by abs(extract(epoch from (s.ts - ${bucketEnd(p, 'a.bucket')}))), s.ts desc limit 1)`
-    } as seats
+    -- Seats are the organisation's: a team's share is over its active developers.
+    case when a.team is null then (select s.value from seat_pts s where s.org = a.org and s.assistant = a.assistant
+        order by abs(extract(epoch from (s.ts - ${bucketEnd(p, 'a.bucket')}))), s.ts desc limit 1) end as seats
   from active a
 ),
 per_assistant as (
@@ -115,22 +113,24 @@ const acceptance: MetricDefinition = {
   personal: true,
   explain: `select ts, assistant, team, editor, language, name, value from (${points(['copilot.suggestions', 'copilot.acceptances'])}) x`,
   query: (p) => {
-    const dims = dimsOf(p);
     const groupCol = p.by ?? 'team';
+    // Unbucketed and ungrouped, the window is one row even without points (a ratio of nothing).
+    const groupBy = p.unit || p.by ? 'group by 1, 2' : '';
     return `with pts as (${points(['copilot.suggestions', 'copilot.acceptances', 'copilot.engaged_users'])}),
+shown as (select * from pts where name <> 'copilot.engaged_users'${p.where}),
+used as (select * from pts where name = 'copilot.engaged_users' and feature = 'code_completions'${p.where}),
 counts as (
   select ${p.bucket('ts')} as bucket, ${p.group(groupCol)} as grp,
     sum(case when name = 'copilot.acceptances' then value else 0 end) as accepted,
     sum(case when name = 'copilot.suggestions' then value else 0 end) as shown
-  from pts where name <> 'copilot.engaged_users' and ${level(dims, ['team'])}${p.where} group by 1, 2
+  from shown where ${level('shown', ['team'], p.by)} ${groupBy}
 ),
 engaged as (
   -- People are never added across assistants (one developer may use two): the largest count.
   select bucket, grp, max(people) as people from (
     select bucket, grp, assistant, sum(people) as people from (
       select ${p.bucket('ts')} as bucket, ${p.group(groupCol)} as grp, assistant, org, max(value) as people
-      from pts where name = 'copilot.engaged_users' and feature = 'code_completions'
-        and ${level(dims, ['team', 'editor', 'language'])}${p.where}
+      from used where ${level('used', ['team', 'editor', 'language'], p.by)}
       group by 1, 2, 3, 4
     ) x group by 1, 2, 3
   ) y group by 1, 2
