@@ -14,7 +14,9 @@ import { demoApps, startArgoServer, type ArgoServer } from '../argocd/argocd-ser
 import { cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/collect-git.js';
 import { openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
+import { startTarget, type Target } from '../health/targets.js';
 import { startJenkinsServer, type JenkinsServer } from '../jenkins/server.js';
+import { startPrometheus, type PrometheusProcess } from '../prometheus/prometheus-process.js';
 import { launch, settled } from './browser.js';
 
 const USER = 'ci-reader';
@@ -23,7 +25,7 @@ const ARGO_TOKEN = 'argocd-readonly-token-0123456789';
 
 /**
  * The whole path from the Jenkins and Argo CD compatible servers (and a real HTTP service the
- * health collector probes) to the page: `pitwall collect jenkins|argocd|health` write their
+ * health collector probes, and a real Prometheus it queries for cluster capacity) to the page: `pitwall collect jenkins|argocd|health` write their
  * gauges, the real server serves the built web app over that store, and the platform page shows
  * what the collectors sampled.
  */
@@ -34,6 +36,8 @@ describe('platform page after collect jenkins, collect argocd and collect health
   let jk: JenkinsServer;
   let argo: ArgoServer;
   let portal: Server;
+  let exporter: Target;
+  let prom: PrometheusProcess;
   let server: RunningServer;
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   let chrome: Awaited<ReturnType<typeof launch>>;
@@ -91,8 +95,31 @@ describe('platform page after collect jenkins, collect argocd and collect health
     portal = createServer((_req, res) => res.writeHead(200).end('ok'));
     await new Promise<void>((ok) => portal.listen(0, '127.0.0.1', ok));
     const portalUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}/healthz`;
+    // Cluster capacity as a node exporter would give it, scraped by a real Prometheus.
+    exporter = await startTarget(
+      '# TYPE cluster_cpu_used_percent gauge\ncluster_cpu_used_percent 65\n' +
+        '# TYPE cluster_memory_used_percent gauge\ncluster_memory_used_percent 78\n',
+    );
+    prom = await startPrometheus({ job: 'cluster', target: exporter.host });
+    await prom.waitForScrape('cluster');
+    const capacity = ['cpu', 'memory'].map((r) => ({
+      name: r,
+      service: 'kubernetes',
+      prometheus_url: prom.url,
+      query: `cluster_${r}_used_percent`,
+      unit: 'percent',
+      warn: 75,
+      crit: 90,
+    }));
     const h = await run(
-      ['collect', 'health', '--option', `http=[{service: portal, url: "${portalUrl}"}]`],
+      [
+        'collect',
+        'health',
+        '--option',
+        `http=[{service: portal, url: "${portalUrl}"}]`,
+        '--option',
+        `promql=${JSON.stringify(capacity)}`,
+      ],
       {},
     );
     expect(h.code, h.stderr).toBe(0);
@@ -119,12 +146,14 @@ describe('platform page after collect jenkins, collect argocd and collect health
     await jk?.stop();
     await argo?.stop();
     await new Promise((ok) => (portal ? portal.close(ok) : ok(undefined)));
+    await prom?.stop();
+    await exporter?.stop();
     await t?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it('shows the sampled queue, agents and Argo CD applications, as the API reads them', async () => {
+  it('shows the sampled queue, agents, Argo CD applications and Prometheus capacity, as the API reads them', async () => {
     // What the collectors wrote: the page must show these, read through the registry.
     expect(gauges.get('jenkins.queue.items')).toBe(3);
     expect(gauges.get('jenkins.agents.busy')).toBe(2);
@@ -166,6 +195,13 @@ describe('platform page after collect jenkins, collect argocd and collect health
     expect(await tile.getAttribute('data-status')).toBe('green');
     expect(Number(await tile.getAttribute('data-latency'))).toBe(gauges.get('health.latency_ms'));
     expect(await page.locator('[data-testid^="service-tile-"]').count()).toBe(1);
+    // What Prometheus answered, as capacity bars: CPU within its warning, memory past it.
+    const cpu = page.locator('[data-testid="capacity-cpu"]');
+    const memory = page.locator('[data-testid="capacity-memory"]');
+    expect(Number(await cpu.getAttribute('data-value'))).toBe(65);
+    expect(Number(await memory.getAttribute('data-value'))).toBe(78);
+    expect(await cpu.locator('.badge').getAttribute('class')).toContain('status-green');
+    expect(await memory.locator('.badge').getAttribute('class')).toContain('status-yellow');
     await page.close();
   });
 });
