@@ -276,16 +276,29 @@ describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
       totalExecutors: 6,
       computer: [
         { displayName: 'built-in', offline: false, idle: false, numExecutors: 2 },
-        { displayName: 'linux-1', offline: false, idle: true, numExecutors: 2 },
-        { displayName: 'linux-2', offline: true, idle: true, numExecutors: 2 },
+        {
+          displayName: 'linux-1',
+          offline: false,
+          idle: true,
+          numExecutors: 2,
+          assignedLabels: [{ name: 'linux' }, { name: 'linux-1' }],
+        },
+        {
+          displayName: 'linux-2',
+          offline: true,
+          idle: true,
+          numExecutors: 2,
+          assignedLabels: [{ name: 'linux' }, { name: 'linux-2' }],
+        },
       ],
     };
     const r = await run([]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const points = await queryOnce<Row>(t, `select name, value, tags from metric_points order by name`);
+    const points = await queryOnce<Row>(t, `select name, value, tags from metric_points order by name, tags`);
     const value = new Map(points.map((p) => [p.name, Number(p.value)]));
-    expect(Object.fromEntries([...value].filter(([n]) => !String(n).includes('wait')))).toEqual({
+    const untagged = [...value].filter(([n]) => !/wait|label/.test(String(n)));
+    expect(Object.fromEntries(untagged)).toEqual({
       'jenkins.agents.busy': 1,
       'jenkins.agents.online': 2,
       'jenkins.agents.total': 3,
@@ -302,6 +315,23 @@ describe.each(ENGINES)('pitwall collect jenkins on %s', (engine) => {
       value.get('jenkins.queue.wait_seconds.max')!,
     );
     expect(JSON.parse(String(points[0]!.tags))).toEqual({ server: new URL(jk.url).host });
+    // Why each item waits, and the label pool's agents (a node's own-name label is no pool).
+    const tagged = points
+      .filter(
+        (p) =>
+          String(p.name).startsWith('jenkins.queue.waiting') || String(p.name).startsWith('jenkins.label.'),
+      )
+      .map((p) => {
+        const { server: _server, ...tags } = JSON.parse(String(p.tags)) as Record<string, string>;
+        return [p.name, Number(p.value), tags];
+      });
+    expect(tagged).toEqual([
+      ['jenkins.label.agents.busy', 0, { label: 'linux' }],
+      ['jenkins.label.agents.online', 1, { label: 'linux' }],
+      ['jenkins.label.agents.total', 2, { label: 'linux' }],
+      ['jenkins.queue.waiting', 1, { reason: 'executor', label: 'linux' }],
+      ['jenkins.queue.waiting', 1, { reason: 'in_progress' }],
+    ]);
   });
 
   it('reads the JUnit plugin report of finished builds into test results', async () => {

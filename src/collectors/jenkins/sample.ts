@@ -26,10 +26,40 @@ export const jkComputers = z
     busyExecutors: z.number().default(0),
     totalExecutors: z.number().default(0),
     computer: z
-      .array(z.object({ offline: z.boolean().default(false), idle: z.boolean().default(true) }).loose())
+      .array(
+        z
+          .object({
+            displayName: z.string().nullish(),
+            offline: z.boolean().default(false),
+            idle: z.boolean().default(true),
+            assignedLabels: z.array(z.object({ name: z.string() }).loose()).default([]),
+          })
+          .loose(),
+      )
       .default([]),
   })
   .loose();
+
+/**
+ * Why a queued build waits, from Jenkins' `why` text (CauseOfBlockage messages), with the label
+ * it waits for when the text names one: "Waiting for next available executor on ‘linux’",
+ * "There are no nodes with the label ‘docker’", "‘agent-3’ is offline", "Build #5 is already in
+ * progress", "In the quiet period. Expires in 4.9 sec".
+ */
+export function waitReason(why: string | null | undefined): { reason: string; label: string | null } {
+  const text = why ?? '';
+  const named = /(?:on|label|nodes with the label) [‘'"]?([^’'"\s]+)[’'"]?/.exec(text);
+  const label = named ? named[1]! : null;
+  if (/next available executor/i.test(text)) return { reason: 'executor', label };
+  if (/no nodes with the label|is offline|all nodes of label/i.test(text))
+    return {
+      reason: 'no_agent',
+      label: label ?? /^[‘'"]?([^’'"\s]+)[’'"]? is offline/.exec(text)?.[1] ?? null,
+    };
+  if (/already in progress/i.test(text)) return { reason: 'in_progress', label: null };
+  if (/quiet period/i.test(text)) return { reason: 'quiet_period', label: null };
+  return { reason: 'other', label: null };
+}
 
 /**
  * The build queue and the agents at one moment, as gauges tagged with the server: the platform
@@ -43,15 +73,45 @@ export function sampleMetrics(
 ): RecordInput<'metric_point'>[] {
   const waits = queue.items.map((i) => Math.max(0, (now.getTime() - i.inQueueSince) / 1000));
   const online = computers.computer.filter((c) => !c.offline);
-  const point = (name: string, value: number): RecordInput<'metric_point'> => ({
+  const point = (
+    name: string,
+    value: number,
+    tags: Record<string, string> = {},
+  ): RecordInput<'metric_point'> => ({
     kind: 'metric_point',
     name,
     occurred_at: now.toISOString(),
     type: 'gauge',
     value,
-    tags: { server },
+    tags: { server, ...tags },
   });
+  // Queued items per reason (and label waited for), and agents per label they carry (each
+  // node's label of its own name left out: it is the node, not a pool).
+  const waiting = new Map<string, { reason: string; label: string | null; n: number }>();
+  for (const i of queue.items) {
+    const w = waitReason(i.why);
+    const k = `${w.reason}\u0000${w.label ?? ''}`;
+    waiting.set(k, { ...w, n: (waiting.get(k)?.n ?? 0) + 1 });
+  }
+  const pools = new Map<string, { total: number; online: number; busy: number }>();
+  for (const c of computers.computer)
+    for (const { name } of c.assignedLabels) {
+      if (name === c.displayName) continue;
+      const p = pools.get(name) ?? { total: 0, online: 0, busy: 0 };
+      p.total++;
+      if (!c.offline) p.online++;
+      if (!c.offline && !c.idle) p.busy++;
+      pools.set(name, p);
+    }
   return [
+    ...[...waiting.values()].map((w) =>
+      point('jenkins.queue.waiting', w.n, { reason: w.reason, ...(w.label && { label: w.label }) }),
+    ),
+    ...[...pools].flatMap(([label, p]) => [
+      point('jenkins.label.agents.total', p.total, { label }),
+      point('jenkins.label.agents.online', p.online, { label }),
+      point('jenkins.label.agents.busy', p.busy, { label }),
+    ]),
     point('jenkins.queue.items', queue.items.length),
     point('jenkins.queue.stuck', queue.items.filter((i) => i.stuck === true).length),
     point('jenkins.queue.blocked', queue.items.filter((i) => i.blocked === true).length),
