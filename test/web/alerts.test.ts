@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import type { BrowserContext } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo } from '../../src/demo/generate.js';
 import { ensureFresh } from '../../src/enrich/index.js';
@@ -13,7 +9,7 @@ import { startServer, type RunningServer } from '../../src/server/server.js';
 import { configFrom, startWebhookReceiver, type WebhookReceiver } from '../alerts/receivers.js';
 import { openTestStore, type TestStore } from '../helpers/stores.js';
 import { launch, screenshot, settled } from './browser.js';
-import { DEMO_END } from './server.js';
+import { buildWebApp, DEMO_END } from './server.js';
 
 /**
  * The Platform page's Active alerts panel on the demo, with two rules that fire on it (CI p90
@@ -30,15 +26,7 @@ describe('Active alerts panel', () => {
   let token: string;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'pitwall-web-alerts-'));
-    const env = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    await build({
-      mode: 'production',
-      configFile: fileURLToPath(new URL('../../src/web/vite.config.ts', import.meta.url)),
-      build: { outDir: out, emptyOutDir: true },
-      logLevel: 'error',
-    }).finally(() => (process.env.NODE_ENV = env));
+    out = await buildWebApp('pitwall-web-alerts-');
     hook = await startWebhookReceiver('/hooks/platform');
     const config = configFrom({
       alerts: [

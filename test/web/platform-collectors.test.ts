@@ -3,9 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PitwallClient } from '../../src/client/index.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
@@ -17,6 +15,7 @@ import { openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/s
 import { startTarget, type Target } from '../health/targets.js';
 import { startJenkinsServer, type JenkinsServer } from '../jenkins/server.js';
 import { startPrometheus, type PrometheusProcess } from '../prometheus/prometheus-process.js';
+import { buildWebApp } from './server.js';
 import { launch, settled } from './browser.js';
 
 const USER = 'ci-reader';
@@ -44,15 +43,7 @@ describe('platform page after collect jenkins, collect argocd and collect health
   let gauges: Map<string, number>;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'pitwall-web-platform-'));
-    const env = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    await build({
-      mode: 'production',
-      configFile: fileURLToPath(new URL('../../src/web/vite.config.ts', import.meta.url)),
-      build: { outDir: out, emptyOutDir: true },
-      logLevel: 'error',
-    }).finally(() => (process.env.NODE_ENV = env));
+    out = await buildWebApp('pitwall-web-platform-');
     t = await openTestStore('duckdb');
     await t.store.close();
     dir = mkdtempSync(join(tmpdir(), 'pitwall-platform-'));

@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PitwallClient } from '../../src/client/index.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { openTestStore, type TestStore } from '../helpers/stores.js';
 import { FROM, TEAMS, TO, configWithK, privacyRecords } from '../privacy/fixture.js';
+import { buildWebApp } from './server.js';
 import { launch, screenshot, settled } from './browser.js';
 
 /**
@@ -49,15 +46,7 @@ let chrome: Awaited<ReturnType<typeof launch>>;
 let client: PitwallClient;
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'pitwall-web-privacy-'));
-  const env = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  await build({
-    mode: 'production',
-    configFile: fileURLToPath(new URL('../../src/web/vite.config.ts', import.meta.url)),
-    build: { outDir: out, emptyOutDir: true },
-    logLevel: 'error',
-  }).finally(() => (process.env.NODE_ENV = env));
+  out = await buildWebApp('pitwall-web-privacy-');
   t = await openTestStore('duckdb');
   await ingest(t.store, [...privacyRecords(), ...surveyRecords()]);
   server = await startServer({

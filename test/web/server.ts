@@ -23,12 +23,9 @@ export interface WebFixture {
   close(): Promise<void>;
 }
 
-/**
- * Builds the web app into a temp folder (so parallel runs never share dist/web), loads the demo
- * into a fresh store and serves both from the real server on a free loopback port.
- */
-export async function startWebFixture(opts: { records?: AnyRecordInput[] } = {}): Promise<WebFixture> {
-  const out = mkdtempSync(join(tmpdir(), 'pitwall-web-'));
+/** Builds the web app as users get it into a fresh temp folder (parallel runs never share dist/web). */
+export async function buildWebApp(prefix = 'pitwall-web-'): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), prefix));
   // Vite picks React's build from NODE_ENV, which Vitest sets to "test": build what users get.
   const env = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -38,6 +35,15 @@ export async function startWebFixture(opts: { records?: AnyRecordInput[] } = {})
     build: { outDir: out, emptyOutDir: true },
     logLevel: 'error',
   }).finally(() => (process.env.NODE_ENV = env));
+  return out;
+}
+
+/**
+ * Builds the web app, loads the demo into a fresh store and serves both from the real server on
+ * a free loopback port.
+ */
+export async function startWebFixture(opts: { records?: AnyRecordInput[] } = {}): Promise<WebFixture> {
+  const out = await buildWebApp();
   const t: TestStore = await openTestStore('duckdb');
   const config = testConfig();
   await ingestBatches(
