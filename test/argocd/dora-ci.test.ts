@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
-import { workspace } from '../incidents/helpers.js';
+import { doraValues, workspace } from '../incidents/helpers.js';
 import { demoApps, startArgoServer, type ArgoServer } from './argocd-server.js';
 
 const TOKEN = 'argocd-readonly-token-0123456789';
@@ -11,12 +11,7 @@ describe.each(ENGINES)('Argo CD syncs in DORA on %s', (engine) => {
   let t: TestStore;
   let argo: ArgoServer;
   let ws: ReturnType<typeof workspace>;
-  const dora = async () => {
-    const r = await ws.run(['dora', ...WINDOW, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { rows: { metric: string; value: number | null }[] };
-    return Object.fromEntries(s.rows.map((x) => [x.metric, x.value]));
-  };
+  const dora = () => doraValues(ws, WINDOW);
 
   beforeAll(async () => {
     t = await openTestStore(engine);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestStore, queryOnce, type TestStore } from '../helpers/stores.js';
-import { workspace } from './helpers.js';
+import { doraValues, workspace } from './helpers.js';
 import { pdIncident, startPagerDutyServer, type PagerDutyServer } from './pagerduty-server.js';
 
 const KEY = 'pd-test-key';
@@ -46,12 +46,7 @@ describe.each(ENGINES)('PagerDuty incidents in DORA on %s', (engine) => {
   let t: TestStore;
   let pd: PagerDutyServer;
   let ws: ReturnType<typeof workspace>;
-  const dora = async () => {
-    const r = await ws.run(['dora', ...WINDOW, '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { rows: { metric: string; value: number | null }[] };
-    return Object.fromEntries(s.rows.map((x) => [x.metric, x.value]));
-  };
+  const dora = () => doraValues(ws, WINDOW);
 
   beforeAll(async () => {
     t = await openTestStore(engine);

@@ -23,6 +23,17 @@ export function workspace(t: TestStore, config: Record<string, unknown>, env: Re
   };
 }
 
+/** `pitwall dora` over a window, as metric name -> value. */
+export async function doraValues(
+  ws: ReturnType<typeof workspace>,
+  window: string[],
+): Promise<Record<string, number | null>> {
+  const r = await ws.run(['dora', ...window, '--json']);
+  if (r.code !== 0) throw new Error(`pitwall dora exited ${r.code}: ${r.stderr}`);
+  const s = JSON.parse(r.stdout) as { rows: { metric: string; value: number | null }[] };
+  return Object.fromEntries(s.rows.map((x) => [x.metric, x.value]));
+}
+
 /** Incident rows as comparable values (instants as ISO strings), by id. */
 export const iso = (v: unknown) =>
   v === null || v === undefined ? null : new Date(v as string).toISOString();
