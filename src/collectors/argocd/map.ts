@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AnyRecordInput } from '../../domain/records.js';
+import { gauge } from '../gauge.js';
 
 /**
  * The parts of Argo CD's v1alpha1 Application that Pitwall reads (GET /api/v1/applications);
@@ -170,14 +171,7 @@ export function statusPoints(apps: ArgoApp[], at: string, instance: string): Any
   const healthy = apps.filter((a) => a.status?.health?.status === 'Healthy').length;
   const failed = apps.filter(lastSyncFailed).length;
   const tags = { instance };
-  const point = (name: string, value: number): AnyRecordInput => ({
-    kind: 'metric_point',
-    name,
-    occurred_at: at,
-    type: 'gauge',
-    value,
-    tags,
-  });
+  const point = (name: string, value: number): AnyRecordInput => gauge(name, value, at, tags);
   return [
     point('argocd.apps.total', apps.length),
     point('argocd.apps.healthy', healthy),

@@ -1,5 +1,6 @@
 import type { RecordInput } from '../../domain/records.js';
 import type { CopilotDay } from './schema.js';
+import { gauge } from '../gauge.js';
 
 type Point = RecordInput<'metric_point'>;
 
@@ -86,12 +87,5 @@ export function mapDay(
 /** The organisation's licensed seats, sampled on the day of the run. */
 export function seatsPoint(org: string, seats: number, now: Date): Point {
   const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  return {
-    kind: 'metric_point',
-    name: 'copilot.seats',
-    occurred_at: day.toISOString(),
-    type: 'gauge',
-    value: seats,
-    tags: { org },
-  };
+  return gauge('copilot.seats', seats, day.toISOString(), { org });
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PitwallError, invalidArgument } from '../../errors/errors.js';
 import type { RecordInput } from '../../domain/records.js';
 import type { Collector, CollectContext, CollectBatch, CollectOutcome } from '../collector.js';
+import { gauge } from '../gauge.js';
 import { healthOptions, type HttpCheck, type PromqlCheck } from './options.js';
 import { probe } from './probe.js';
 import { instantQuery } from './promql.js';
@@ -24,14 +25,8 @@ async function* collectHealth(
   // one refresh read as one moment.
   const now = new Date();
   const at = now.toISOString();
-  const point = (name: string, value: number, tags: Record<string, string>): Point => ({
-    kind: 'metric_point',
-    name,
-    occurred_at: at,
-    type: 'gauge',
-    value,
-    tags,
-  });
+  const point = (name: string, value: number, tags: Record<string, string>): Point =>
+    gauge(name, value, at, tags);
 
   // Probes run at once: a list of checks is short, and one slow service must not delay the rest.
   const results = await Promise.all(http.map((h) => probe(h.check, h.ca, now)));

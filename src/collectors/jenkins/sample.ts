@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RecordInput } from '../../domain/records.js';
+import { gauge } from '../gauge.js';
 
 export const QUEUE_TREE = 'items[id,why,inQueueSince,stuck,blocked,buildable,task[name]]';
 export const COMPUTER_TREE =
@@ -73,18 +74,8 @@ export function sampleMetrics(
 ): RecordInput<'metric_point'>[] {
   const waits = queue.items.map((i) => Math.max(0, (now.getTime() - i.inQueueSince) / 1000));
   const online = computers.computer.filter((c) => !c.offline);
-  const point = (
-    name: string,
-    value: number,
-    tags: Record<string, string> = {},
-  ): RecordInput<'metric_point'> => ({
-    kind: 'metric_point',
-    name,
-    occurred_at: now.toISOString(),
-    type: 'gauge',
-    value,
-    tags: { server, ...tags },
-  });
+  const point = (name: string, value: number, tags: Record<string, string> = {}) =>
+    gauge(name, value, now.toISOString(), { server, ...tags });
   // Queued items per reason (and label waited for), and agents per label they carry (each
   // node's label of its own name left out: it is the node, not a pool).
   const waiting = new Map<string, { reason: string; label: string | null; n: number }>();
