@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
-import { ENGINES, openTestStore, queryOnce, storeEnv, type TestStore } from '../helpers/stores.js';
+import { ENGINES, openTestStore, queryOnce, type TestStore } from '../helpers/stores.js';
+import { workspace } from '../incidents/helpers.js';
 import { jenkinsFixtures, recordedJenkins, skipMessage } from './fixtures.js';
 import { FREESTYLE, startJenkinsServer, type JenkinsServer, type JkNode } from './server.js';
 
@@ -112,12 +109,8 @@ const tree = (): JkNode => ({
 describe.each(ENGINES)('Jenkins build causes and parameters on %s', (engine) => {
   let t: TestStore;
   let jk: JenkinsServer | undefined;
-  let dir: string;
-  const collect = () =>
-    cli(['collect', 'jenkins', '--option', `url=${jk!.url}`, '--json'], {
-      cwd: dir,
-      env: { ...storeEnv(t), JENKINS_USER: USER, JENKINS_TOKEN: TOKEN },
-    });
+  let ws: ReturnType<typeof workspace>;
+  const collect = () => ws.run(['collect', 'jenkins', '--option', `url=${jk!.url}`, '--json']);
   const runs = () =>
     queryOnce<{ run_id: string; event: string | null; actor: string | null; parameters: string | null }>(
       t,
@@ -127,13 +120,12 @@ describe.each(ENGINES)('Jenkins build causes and parameters on %s', (engine) => 
   beforeEach(async () => {
     t = await openTestStore(engine);
     await t.store.close();
-    dir = mkdtempSync(join(tmpdir(), 'pitwall-jenkins-params-'));
-    writeFileSync(join(dir, 'pitwall.yaml'), '{}\n');
+    ws = workspace(t, {}, { JENKINS_USER: USER, JENKINS_TOKEN: TOKEN });
   });
   afterEach(async () => {
     await jk?.stop();
     jk = undefined;
-    rmSync(dir, { recursive: true, force: true });
+    ws?.cleanup();
     await t?.cleanup();
   });
 

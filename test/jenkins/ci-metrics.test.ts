@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
-import { ENGINES, openTestStore, storeEnv, type TestStore } from '../helpers/stores.js';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
+import { workspace } from '../incidents/helpers.js';
 import { startJenkinsServer, type JenkinsServer } from './server.js';
 import { pipelineBuild, syntheticTree } from './synthetic.js';
 
@@ -15,12 +12,9 @@ const WINDOW = ['--from', '2026-01-05', '--to', '2026-01-06'];
 describe.each(ENGINES)('Jenkins builds in the CI views on %s', (engine) => {
   let t: TestStore;
   let jk: JenkinsServer;
-  let dir: string;
+  let ws: ReturnType<typeof workspace>;
   const run = async (args: string[]) => {
-    const r = await cli(args, {
-      cwd: dir,
-      env: { ...storeEnv(t), JENKINS_USER: USER, JENKINS_TOKEN: TOKEN },
-    });
+    const r = await ws.run(args);
     expect(r.code, r.stderr).toBe(0);
     return r.stdout;
   };
@@ -28,8 +22,7 @@ describe.each(ENGINES)('Jenkins builds in the CI views on %s', (engine) => {
   beforeAll(async () => {
     t = await openTestStore(engine);
     await t.store.close();
-    dir = mkdtempSync(join(tmpdir(), 'pitwall-jenkins-ci-'));
-    writeFileSync(join(dir, 'pitwall.yaml'), '{}\n');
+    ws = workspace(t, {}, { JENKINS_USER: USER, JENKINS_TOKEN: TOKEN });
     // Four finished builds of platform/deploy-api, the third failed; three stages of a minute each.
     const builds = [1, 2, 3, 4].map((n) => pipelineBuild(n, n === 3 ? { result: 'FAILURE' } : {}));
     jk = await startJenkinsServer({ root: syntheticTree(builds), user: USER, token: TOKEN });
@@ -37,7 +30,7 @@ describe.each(ENGINES)('Jenkins builds in the CI views on %s', (engine) => {
   }, 60_000);
   afterAll(async () => {
     await jk?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    ws?.cleanup();
     await t?.cleanup();
   });
 
