@@ -16,7 +16,7 @@ import {
   type Tx,
 } from '../store.js';
 import { fromDriverValue, toParam } from '../values.js';
-import { appendRows } from './append.js';
+import { RowAppender } from './append.js';
 import { lockHeldError } from './lock.js';
 import { dropLeftStages, StagedLoad } from './staged-load.js';
 import { Mutex } from '../mutex.js';
@@ -31,8 +31,13 @@ export interface DuckDbOptions {
 
 export class DuckConn implements Queryable {
   readonly lock = new Mutex();
-  /** Staging tables this connection holds (they outlive a transaction, not a rollback). */
-  readonly staged = new Set<string>();
+  /** Staging tables this connection holds, with their appenders (they outlive a transaction, not a rollback). */
+  readonly staged = new Map<string, RowAppender>();
+  /** After a rollback: the staging tables made in it are gone, their appenders with them. */
+  dropStaged(): void {
+    for (const ap of this.staged.values()) ap.close();
+    this.staged.clear();
+  }
   /** Statements queued or running here: a read goes to the reader with the fewest. */
   pending = 0;
   constructor(readonly conn: DuckDBConnection) {}
@@ -83,13 +88,15 @@ async function upsertOne(c: DuckConn, w: TableWrite): Promise<void> {
   if (w.replace) await c.queryUnlocked(`delete from ${w.table}`);
   if (w.rows.length === 0) return;
   const stage = `stage_${w.table}_${createHash('sha1').update(w.columns.join(',')).digest('hex').slice(0, 8)}`;
-  if (!c.staged.has(stage)) {
+  let appender = c.staged.get(stage);
+  if (!appender) {
     await c.queryUnlocked(
       `create or replace temp table ${stage} as select ${w.columns.join(', ')} from ${w.table} limit 0`,
     );
-    c.staged.add(stage);
+    appender = new RowAppender(c.conn, stage, 'temp');
+    c.staged.set(stage, appender);
   }
-  await appendRows(c.conn, stage, 'temp', w.rows);
+  await appender.append(w.rows);
   await c.queryUnlocked(
     `insert into ${w.table} (${w.columns.join(', ')}) select ${w.columns.join(', ')} from ${stage} ${onConflict(w)}`,
   );
@@ -192,14 +199,17 @@ export class DuckDbStore implements Store {
       } catch (e) {
         await w.queryUnlocked('rollback').catch(() => undefined);
         // Staging tables made in the transaction are gone with it.
-        w.staged.clear();
+        w.dropStaged();
         throw e;
       }
     });
   }
 
   async close(): Promise<void> {
-    for (const c of [this.writer, ...this.readers, this.health]) c.conn.closeSync();
+    for (const c of [this.writer, ...this.readers, this.health]) {
+      c.dropStaged();
+      c.conn.closeSync();
+    }
     this.instance.closeSync();
   }
 }

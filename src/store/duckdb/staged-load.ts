@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { onConflict, updatedColumns, type TableWrite } from '../store.js';
-import { appendRows } from './append.js';
+import { RowAppender } from './append.js';
 import type { DuckConn } from './duckdb-store.js';
 
 /** Staging tables of loads: a process killed mid-load leaves one, dropped when the store opens. */
@@ -10,6 +10,7 @@ interface Stage {
   name: string;
   /** The first write's shape; its rows are in the staging table. */
   write: TableWrite;
+  appender: RowAppender;
 }
 
 /**
@@ -33,13 +34,15 @@ export class StagedLoad {
       const sig = JSON.stringify([write.table, write.columns, write.key, write.update, write.newerBy]);
       let s = this.stages.get(sig);
       if (!s) {
-        s = { name: `${STAGE_PREFIX}${this.id}_${this.stages.size}`, write: { ...write, rows: [] } };
+        const name = `${STAGE_PREFIX}${this.id}_${this.stages.size}`;
         await this.w.queryUnlocked(
-          `create table ${s.name} as select ${write.columns.join(', ')} from ${write.table} limit 0`,
+          `create table ${name} as select ${write.columns.join(', ')} from ${write.table} limit 0`,
         );
+        s = { name, write: { ...write, rows: [] }, appender: new RowAppender(this.w.conn, name, 'database') };
         this.stages.set(sig, s);
       }
-      await appendRows(this.w.conn, s.name, 'database', write.rows);
+      // Outside a transaction, each flush commits on its own.
+      await s.appender.append(write.rows);
     }
   }
 
@@ -50,7 +53,8 @@ export class StagedLoad {
    * an insert ... on conflict of the same rows); any other goes through the upsert's own rule.
    */
   async merge(): Promise<void> {
-    for (const { name, write } of this.stages.values()) {
+    for (const { name, write, appender } of this.stages.values()) {
+      appender.close();
       const cols = write.columns.join(', ');
       const keys = write.key.join(', ');
       const latest = `select ${cols} from ${name} qualify row_number() over (partition by ${keys} order by rowid desc) = 1`;
@@ -69,8 +73,10 @@ export class StagedLoad {
 
   /** After a failure: the staging tables go, the targets were never touched. */
   async discard(): Promise<void> {
-    for (const { name } of this.stages.values())
+    for (const { name, appender } of this.stages.values()) {
+      appender.close();
       await this.w.queryUnlocked(`drop table if exists ${name}`).catch(() => undefined);
+    }
     this.stages.clear();
   }
 }
