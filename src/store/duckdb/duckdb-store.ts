@@ -118,7 +118,11 @@ export class DuckDbStore implements Store {
   static async open(opts: DuckDbOptions): Promise<DuckDbStore> {
     const path = opts.path === ':memory:' ? ':memory:' : resolve(opts.path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const config: Record<string, string> = {};
+    // DuckDB checkpoints whenever its write-ahead log passes 16 MB, and each checkpoint rewrites
+    // the tables' primary-key indexes whole: loading 373,555 demo records, commits took most of
+    // the write time and the load ran at 15.2k records/s; at 256 MB, 19.3k/s with the same peak
+    // RSS. The log is replayed on the next open after a crash, so nothing committed is lost.
+    const config: Record<string, string> = { checkpoint_threshold: '256MB' };
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     if (opts.threads) config.threads = String(opts.threads);
     let instance: DuckDBInstance;
