@@ -38,19 +38,40 @@ function reportFor(pr: MergedPr, bySha: Map<string, Report>, byRepo: Map<string,
   return later ?? null;
 }
 
-async function fileLines(
-  db: Queryable,
-  reportId: string,
-): Promise<Map<string, { covered: Ranges; all: Ranges }>> {
-  const rows = await db.query<{ path: string; covered_lines: string; uncovered_lines: string }>(
-    'select path, covered_lines, uncovered_lines from coverage_files where report_id = $1',
-    [reportId],
-  );
-  const out = new Map<string, { covered: Ranges; all: Ranges }>();
-  for (const r of rows) {
-    const covered = parseRanges(r.covered_lines);
-    const all = [...covered, ...parseRanges(r.uncovered_lines)].sort((a, b) => a[0] - b[0]);
-    out.set(r.path, { covered, all });
+interface FileLines {
+  covered: Ranges;
+  all: Ranges;
+}
+
+/** (report, path) pairs per query: two parameters each, far below either engine's limit. */
+const PAIRS_PER_QUERY = 1000;
+const pairKey = (reportId: string, path: string) => `${reportId}\0${path}`;
+
+/**
+ * The lines of just the files PRs added lines to, a few queries in all. One query per report
+ * (its every file) took 80% of a full enrichment of the demo org: 6.7 of 8.4 s.
+ */
+async function fileLines(db: Queryable, pairs: readonly [string, string][]): Promise<Map<string, FileLines>> {
+  const out = new Map<string, FileLines>();
+  for (let i = 0; i < pairs.length; i += PAIRS_PER_QUERY) {
+    const chunk = pairs.slice(i, i + PAIRS_PER_QUERY);
+    const values = chunk.map((_, k) => `($${2 * k + 1}, $${2 * k + 2})`).join(', ');
+    const rows = await db.query<{
+      report_id: string;
+      path: string;
+      covered_lines: string;
+      uncovered_lines: string;
+    }>(
+      `select f.report_id, f.path, f.covered_lines, f.uncovered_lines
+       from coverage_files f join (values ${values}) as want (report_id, path)
+         on f.report_id = want.report_id and f.path = want.path`,
+      chunk.flat(),
+    );
+    for (const r of rows) {
+      const covered = parseRanges(r.covered_lines);
+      const all = [...covered, ...parseRanges(r.uncovered_lines)].sort((a, b) => a[0] - b[0]);
+      out.set(pairKey(r.report_id, r.path), { covered, all });
+    }
   }
   return out;
 }
@@ -81,13 +102,25 @@ export async function derivePrDiffCoverage(store: Store): Promise<number> {
     list.push(r);
     byRepo.set(r.repo, list);
   }
-  const files = new Map<string, Awaited<ReturnType<typeof fileLines>>>();
-  const rows: SqlValue[][] = [];
-  for (const pr of prs) {
-    const report = reportFor(pr, bySha, byRepo);
-    const base = [pr.repo, pr.number, new Date(pr.merged_at), pr.merge_sha];
+  // First each PR's report and added lines, then the lines of only the files they touch.
+  const plans = prs.map((pr) => {
     const added = pr.added ? (JSON.parse(pr.added) as Record<string, string>) : {};
-    const addedCount = Object.values(added).reduce((n, r) => n + rangeSize(parseRanges(r)), 0);
+    const addedRanges = Object.entries(added).map(([path, text]) => [path, parseRanges(text)] as const);
+    return {
+      pr,
+      report: reportFor(pr, bySha, byRepo),
+      added: addedRanges,
+      addedCount: addedRanges.reduce((n, [, r]) => n + rangeSize(r), 0),
+    };
+  });
+  const wanted = new Map<string, [string, string]>();
+  for (const { report, added, addedCount } of plans)
+    if (report && addedCount)
+      for (const [path] of added) wanted.set(pairKey(report.report_id, path), [report.report_id, path]);
+  const files = await fileLines(store, [...wanted.values()]);
+  const rows: SqlValue[][] = [];
+  for (const { pr, report, added, addedCount } of plans) {
+    const base = [pr.repo, pr.number, new Date(pr.merged_at), pr.merge_sha];
     if (!report) {
       rows.push([...base, null, null, addedCount, null, null, 'no_report']);
       continue;
@@ -96,14 +129,11 @@ export async function derivePrDiffCoverage(store: Store): Promise<number> {
       rows.push([...base, report.report_id, report.sha, 0, null, null, 'no_lines']);
       continue;
     }
-    let lines = files.get(report.report_id);
-    if (!lines) files.set(report.report_id, (lines = await fileLines(store, report.report_id)));
     let coverable = 0;
     let covered = 0;
-    for (const [path, text] of Object.entries(added)) {
-      const f = lines.get(path);
+    for (const [path, r] of added) {
+      const f = files.get(pairKey(report.report_id, path));
       if (!f) continue;
-      const r = parseRanges(text);
       coverable += rangeSize(intersect(r, f.all));
       covered += rangeSize(intersect(r, f.covered));
     }
