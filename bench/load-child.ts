@@ -1,6 +1,9 @@
 /**
  * One engine's load-and-report run, in its own process so its peak RSS is its own.
- * argv: mode (generate|load) engine developers days; prints one JSON line.
+ * argv: mode (generate|load) engine developers days [pgUrl] [first]; prints one JSON line.
+ * `first`: how many records are loaded and enriched before the rest of the stream (in time
+ * order, so the rest is the latest days) is appended and enriched again: the cost of enriching
+ * an append.
  */
 import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,11 +18,12 @@ import { buildReport } from '../src/report/build.js';
 import { openStore } from '../src/store/open.js';
 import { percentile } from './harness.js';
 
-const [mode, engine, developers, days, pgUrl] = process.argv.slice(2) as [
+const [mode, engine, developers, days, pgUrl, first] = process.argv.slice(2) as [
   string,
   string,
   string,
   string,
+  string?,
   string?,
 ];
 const END = new Date('2026-11-02T00:00:00Z');
@@ -55,13 +59,41 @@ if (engine === 'duckdb') {
 }
 const store = await openStore(storeConfig);
 try {
+  const stream = createDemo(options).batches(10_000);
+  const held: unknown[][] = [];
+  // Every batch until only the appended records are left; a batch that crosses the line is
+  // split. (next() by hand: a for...of that stopped early would close the stream.)
+  function* head(limit: number): Generator<unknown[]> {
+    let n = 0;
+    for (let next = stream.next(); !next.done; next = stream.next()) {
+      const batch = next.value;
+      if (n + batch.length > limit) {
+        if (n < limit) yield batch.slice(0, limit - n);
+        held.push(batch.slice(Math.max(0, limit - n)));
+        return;
+      }
+      yield batch;
+      n += batch.length;
+    }
+  }
   const t0 = performance.now();
-  const records = await ingestBatches(store, createDemo(options).batches(10_000));
+  const records = await ingestBatches(store, head(first ? Number(first) : Infinity));
   const loadMs = performance.now() - t0;
   const t1 = performance.now();
   await ensureFresh(store, config);
   const enrichMs = performance.now() - t1;
   const loadRssMb = maxRssMb();
+  // The rest of the stream, then enrichment again.
+  const appendedRecords = await ingestBatches(
+    store,
+    (function* () {
+      yield* held;
+      yield* stream;
+    })(),
+  );
+  const t2 = performance.now();
+  await ensureFresh(store, config);
+  const appendEnrichMs = performance.now() - t2;
 
   const registry = registryFor(config);
   const window = { from: new Date(END.getTime() - 30 * 86_400_000), to: END };
@@ -108,6 +140,8 @@ try {
       records,
       loadMs,
       enrichMs,
+      appendedRecords,
+      appendEnrichMs,
       loadRssMb,
       reportP50: percentile(sorted, 0.5),
       reportP95: percentile(sorted, 0.95),
