@@ -15,6 +15,7 @@ import {
 import { redactDatabaseUrl, scrubDatabaseSecrets } from '../redact.js';
 import { toParam } from '../values.js';
 import { checkout, mapPgError, rethrowMapped } from './errors.js';
+import { countRows, Statistics } from './statistics.js';
 
 /**
  * Results must read back exactly as DuckDB's do: counts and numerics as numbers,
@@ -67,6 +68,7 @@ export class PostgresStore implements Store {
   /** Health checks and cancels: one session of its own, so neither queues behind a pool. */
   private control: Promise<pg.Client> | null = null;
   private readonly controlLock = new Mutex();
+  private readonly statistics = new Statistics();
   private constructor(
     readonly location: string,
     /** Reads and writes have pools of their own: many slow readers never hold up ingest. */
@@ -176,14 +178,17 @@ export class PostgresStore implements Store {
     const client = await checkout(this.writePool);
     try {
       await client.query('begin');
+      const rows = new Map<string, number>();
       const tx: Tx = {
         query: (sql, params) => run(client, sql, params),
         upsert: async (writes) => {
           for (const w of writes) await upsertOne(client, w);
+          countRows(rows, writes);
         },
       };
       const out = await fn(tx);
       await client.query('commit');
+      await this.statistics.committed(client, rows);
       return out;
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
@@ -204,6 +209,9 @@ export class PostgresStore implements Store {
       await client.query('begin');
       for (const w of writes) await upsertOne(client, w);
       await client.query('commit');
+      const rows = new Map<string, number>();
+      countRows(rows, writes);
+      await this.statistics.committed(client, rows);
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
       throw mapPgError(e);

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../ingest/ingest.js';
+import { openTestStore, type TestStore } from '../../../test/helpers/stores.js';
+
+const commands = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    kind: 'command',
+    id: `c${from + i}`,
+    user_name: 'dev',
+    command: 'npm test',
+    exit_code: 0,
+    started_at: '2026-01-05T10:00:00Z',
+    duration_ms: 1000,
+  }));
+
+/** PostgreSQL only: DuckDB keeps its statistics up itself. */
+describe('PostgreSQL planner statistics after bulk writes', () => {
+  let t: TestStore;
+  const lastAnalyze = async (table: string) => {
+    const [row] = await t.store.query<{ at: Date | null }>(
+      'select last_analyze as at from pg_stat_user_tables where relname = $1',
+      [table],
+    );
+    return row?.at ?? null;
+  };
+  beforeAll(async () => {
+    t = await openTestStore('postgres');
+  });
+  afterAll(() => t.cleanup());
+
+  it('leaves a table alone below 1,000 written rows, analyzes it once they pass', async () => {
+    await ingest(t.store, commands(0, 999));
+    expect(await lastAnalyze('commands')).toBeNull();
+    await ingest(t.store, commands(999, 2));
+    expect(await lastAnalyze('commands')).not.toBeNull();
+  });
+
+  it('then waits for another tenth of the table: 150 rows more into 1,001 do not analyze it again', async () => {
+    const first = await lastAnalyze('commands');
+    await ingest(t.store, commands(2000, 150));
+    expect(await lastAnalyze('commands')).toEqual(first);
+  });
+
+  it('counts rows of a transaction once it committed, and none of one rolled back', async () => {
+    await t.store
+      .transaction(async (tx) => {
+        await tx.upsert([
+          {
+            table: 'teams',
+            columns: ['team'],
+            key: ['team'],
+            rows: Array.from({ length: 1500 }, (_, i) => [`t${i}`]),
+          },
+        ]);
+        throw new Error('abandoned');
+      })
+      .catch(() => undefined);
+    expect(await lastAnalyze('teams')).toBeNull();
+    await t.store.transaction((tx) =>
+      tx.upsert([
+        {
+          table: 'teams',
+          columns: ['team'],
+          key: ['team'],
+          rows: Array.from({ length: 1500 }, (_, i) => [`t${i}`]),
+        },
+      ]),
+    );
+    expect(await lastAnalyze('teams')).not.toBeNull();
+  });
+});
