@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { pino } from 'pino';
 import { PitwallClient } from '../src/client/index.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/plugins.js';
 import { createDemo } from '../src/demo/generate.js';
 import { ensureFresh } from '../src/enrich/index.js';
 import { ingest, ingestBatches } from '../src/ingest/ingest.js';
@@ -13,7 +16,7 @@ import type { Store } from '../src/store/store.js';
 import { fmt, percentile, timeIt, type BenchResult } from './harness.js';
 
 /**
- * The server on DuckDB, over loopback HTTP (server and load generator share this process and
+ * The server on each engine (BENCH_ENGINES, default duckdb,postgres), over loopback HTTP (server and load generator share this process and
  * its cores, so the figures are a floor):
  *  1. the Executive dashboard's API calls over a demo org (BENCH_SERVER_DEVELOPERS × BENCH_SERVER_DAYS,
  *     default 1,000 × 365), p95 per call; baseline: the same computations called directly;
@@ -27,38 +30,72 @@ const q = { from: new Date(END.getTime() - 30 * DAY).toISOString(), to: END.toIS
 const config = loadConfig({ cwd: tmpdir(), env: {} });
 const logger = pino({ level: 'silent' });
 
-/** What the Executive dashboard asks for when it opens. */
+const TREND_METRICS = [
+  'dora.deploys.days_per_week',
+  'dora.lead_time.median_hours',
+  'dora.change_failure.rate',
+  'dora.recovery.failed_deployment_hours',
+];
+const EXECUTIVE_CALL_NAMES = ['headline', 'insights', 'dora', 'dxi', ...TREND_METRICS, 'dx.survey.nps'];
+/** What the Executive dashboard asks for when it opens (named in EXECUTIVE_CALL_NAMES's order). */
 const executiveCalls = (c: PitwallClient): (() => Promise<unknown>)[] => [
   () => c.headline(q),
   () => c.insights(q),
   () => c.dora(q),
   () => c.dxi(q),
-  ...[
-    'dora.deploys.days_per_week',
-    'dora.lead_time.median_hours',
-    'dora.change_failure.rate',
-    'dora.recovery.failed_deployment_hours',
-  ].map((m) => () => c.metric(m, { ...q, bucket: 'week' })),
+  ...TREND_METRICS.map((m) => () => c.metric(m, { ...q, bucket: 'week' })),
   () => c.metric('dx.survey.nps', { ...q, bucket: 'month' }),
 ];
 
-async function freshStore(): Promise<{ store: Store; done: () => Promise<void> }> {
+type Engine = 'duckdb' | 'postgres';
+/** The dashboard goal per engine (the issue's: 250 ms on DuckDB, 1 s on PostgreSQL). */
+const DASHBOARD_GOAL_MS: Record<Engine, number> = { duckdb: 250, postgres: 1000 };
+let pgAdminUrl: string | null = null;
+let fresh = 0;
+
+async function onAdmin(sql: string): Promise<void> {
+  pgAdminUrl ??= execFileSync(
+    'bash',
+    [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
+  const c = new pg.Client(pgAdminUrl);
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function freshStore(engine: Engine): Promise<{ store: Store; done: () => Promise<void> }> {
+  if (engine === 'postgres') {
+    const name = `pitwall_bench_server_${process.pid}_${fresh++}`;
+    await onAdmin(`create database ${name}`);
+    const store = await openStore({ databaseUrl: pgAdminUrl!.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) });
+    return {
+      store,
+      done: async () => (await store.close(), await onAdmin(`drop database if exists ${name} with (force)`)),
+    };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'pitwall-bench-server-'));
   const store = await openStore({ duckdbPath: join(dir, 'b.duckdb') });
   return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
-async function dashboard(lines: string[]): Promise<void> {
+async function dashboard(engine: Engine, lines: string[]): Promise<void> {
   const developers = Number(process.env.BENCH_SERVER_DEVELOPERS ?? 1000);
   const days = Number(process.env.BENCH_SERVER_DAYS ?? 365);
-  const { store, done } = await freshStore();
+  const { store, done } = await freshStore(engine);
   try {
     const load = await timeIt(() =>
       ingestBatches(store, createDemo({ developers, days, seed: 42, end: END }).batches(10_000)),
     );
     await ensureFresh(store, config);
     lines.push(
-      `executive dashboard: demo org ${developers} developers × ${days} days, ${load.value.toLocaleString('en')} records (loaded in ${fmt(load.ms / 1000)} s)`,
+      `${engine}: executive dashboard: demo org ${developers} developers × ${days} days, ${load.value.toLocaleString('en')} records (loaded in ${fmt(load.ms / 1000)} s)`,
     );
     const server = await startServer({
       store,
@@ -75,14 +112,17 @@ async function dashboard(lines: string[]): Promise<void> {
       const calls = executiveCalls(client);
       // Cold: the read cache emptied before every call, calls one after another: the computation itself.
       const cold: number[] = [];
+      const slowest = { ms: 0, call: 0 };
       for (let i = 0; i < 5; i++)
-        for (const call of calls) {
+        for (const [k, call] of calls.entries()) {
           server.ctx.readCache.invalidate();
-          cold.push((await timeIt(call)).ms);
+          const ms = (await timeIt(call)).ms;
+          cold.push(ms);
+          if (ms > slowest.ms) Object.assign(slowest, { ms, call: k });
         }
       cold.sort((a, b) => a - b);
       lines.push(
-        `executive dashboard, uncached (read cache emptied before each call), ${cold.length} calls: p50 ${fmt(percentile(cold, 0.5), 0)} ms, p95 ${fmt(percentile(cold, 0.95), 0)} ms, max ${fmt(cold[cold.length - 1]!, 0)} ms (goal p95 < 250 ms)`,
+        `${engine}: executive dashboard, uncached (read cache emptied before each call), ${cold.length} calls: p50 ${fmt(percentile(cold, 0.5), 0)} ms, p95 ${fmt(percentile(cold, 0.95), 0)} ms, max ${fmt(cold[cold.length - 1]!, 0)} ms (goal p95 < ${DASHBOARD_GOAL_MS[engine]} ms); slowest: ${EXECUTIVE_CALL_NAMES[slowest.call]}`,
       );
       for (const call of calls) await call(); // warm the read cache, as a first viewer does
       const per: number[] = [];
@@ -95,7 +135,7 @@ async function dashboard(lines: string[]): Promise<void> {
       per.sort((a, b) => a - b);
       page.sort((a, b) => a - b);
       lines.push(
-        `executive dashboard, read cache warm: ${calls.length} API calls per page view, 10 views: per call p50 ${fmt(percentile(per, 0.5), 0)} ms, p95 ${fmt(percentile(per, 0.95), 0)} ms; whole page (calls in parallel) p95 ${fmt(percentile(page, 0.95), 0)} ms`,
+        `${engine}: executive dashboard, read cache warm: ${calls.length} API calls per page view, 10 views: per call p50 ${fmt(percentile(per, 0.5), 0)} ms, p95 ${fmt(percentile(per, 0.95), 0)} ms; whole page (calls in parallel) p95 ${fmt(percentile(page, 0.95), 0)} ms`,
       );
       const readers = 200;
       const perReader = 5;
@@ -119,7 +159,7 @@ async function dashboard(lines: string[]): Promise<void> {
       const wall = performance.now() - t0;
       lat.sort((a, b) => a - b);
       lines.push(
-        `${readers} concurrent readers × ${perReader} calls: p50 ${fmt(percentile(lat, 0.5), 0)} ms, p95 ${fmt(percentile(lat, 0.95), 0)} ms, ${errors} errors (goal: none), ${fmt(lat.length / (wall / 1000), 0)} requests/s; ratio p95 under load / p95 alone ${fmt(percentile(lat, 0.95) / percentile(per, 0.95), 1)}x`,
+        `${engine}: ${readers} concurrent readers × ${perReader} calls: p50 ${fmt(percentile(lat, 0.5), 0)} ms, p95 ${fmt(percentile(lat, 0.95), 0)} ms (goal ≤ 500 ms), ${errors} errors (goal: none), ${fmt(lat.length / (wall / 1000), 0)} requests/s; ratio p95 under load / p95 alone ${fmt(percentile(lat, 0.95) / percentile(per, 0.95), 1)}x`,
       );
     } finally {
       await server.close();
@@ -129,7 +169,7 @@ async function dashboard(lines: string[]): Promise<void> {
   }
 }
 
-async function ingestOverHttp(lines: string[]): Promise<void> {
+async function ingestOverHttp(engine: Engine, lines: string[]): Promise<void> {
   const wanted = Number(process.env.BENCH_INGEST_RECORDS ?? 300_000);
   const records: unknown[] = [];
   for (const b of createDemo({ developers: 200, days: 365, seed: 9, end: END }).batches(10_000)) {
@@ -142,13 +182,13 @@ async function ingestOverHttp(lines: string[]): Promise<void> {
   // Bodies are serialised before the clock starts: the client's JSON work is not the server's.
   const bodies = batches.map((b) => JSON.stringify({ records: b }));
 
-  const direct = await freshStore();
+  const direct = await freshStore(engine);
   const base = await timeIt(async () => {
     for (const b of batches) await ingest(direct.store, b);
   });
   await direct.done();
 
-  const viaHttp = await freshStore();
+  const viaHttp = await freshStore(engine);
   const server = await startServer({
     store: viaHttp.store,
     config,
@@ -177,7 +217,7 @@ async function ingestOverHttp(lines: string[]): Promise<void> {
     );
     const n = records.length;
     lines.push(
-      `ingest over HTTP: ${n.toLocaleString('en')} records in ${batches.length} batches of 1,000, 4 in flight: ${Math.round(n / (http.ms / 1000)).toLocaleString('en')} events/s (goal ≥ 100k/s on 2 cores); baseline direct ingest() of the same batches ${Math.round(n / (base.ms / 1000)).toLocaleString('en')} records/s; ratio HTTP/direct ${fmt(base.ms / http.ms, 2)}`,
+      `${engine}: ingest over HTTP: ${n.toLocaleString('en')} records in ${batches.length} batches of 1,000, 4 in flight: ${Math.round(n / (http.ms / 1000)).toLocaleString('en')} events/s (goal ≥ 100k/s on 2 cores); baseline direct ingest() of the same batches ${Math.round(n / (base.ms / 1000)).toLocaleString('en')} records/s; ratio HTTP/direct ${fmt(base.ms / http.ms, 2)}`,
     );
   } finally {
     await server.close();
@@ -187,7 +227,9 @@ async function ingestOverHttp(lines: string[]): Promise<void> {
 
 export async function serverBench(): Promise<BenchResult> {
   const lines: string[] = [];
-  await ingestOverHttp(lines);
-  await dashboard(lines);
+  for (const engine of (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',') as Engine[]) {
+    await ingestOverHttp(engine, lines);
+    await dashboard(engine, lines);
+  }
   return { name: 'server', lines };
 }
