@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pino } from 'pino';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/plugins.js';
 import { createDemo } from '../src/demo/generate.js';
 import { ensureFresh } from '../src/enrich/index.js';
 import { ingestBatches } from '../src/ingest/ingest.js';
