@@ -28,17 +28,19 @@ describe('PostgreSQL planner statistics after bulk writes', () => {
   });
   afterAll(() => t.cleanup());
 
-  it('leaves a table alone below 1,000 written rows, analyzes it once they pass', async () => {
-    await ingest(t.store, commands(0, 999));
+  it('leaves a table alone below 10,000 written rows, analyzes it once they pass', async () => {
+    await ingest(t.store, commands(0, 9999));
     expect(await lastAnalyze('commands')).toBeNull();
-    await ingest(t.store, commands(999, 2));
+    await ingest(t.store, commands(9999, 2));
     expect(await lastAnalyze('commands')).not.toBeNull();
   });
 
-  it('then waits for another tenth of the table: 150 rows more into 1,001 do not analyze it again', async () => {
+  it('then waits for 10,000 rows plus half the table: 14,000 more into 10,001 do not analyze it again', async () => {
     const first = await lastAnalyze('commands');
-    await ingest(t.store, commands(2000, 150));
+    await ingest(t.store, commands(20_000, 14_000));
     expect(await lastAnalyze('commands')).toEqual(first);
+    await ingest(t.store, commands(40_000, 2000));
+    expect(await lastAnalyze('commands')).not.toEqual(first);
   });
 
   it('counts rows of a transaction once it committed, and none of one rolled back', async () => {
@@ -49,7 +51,7 @@ describe('PostgreSQL planner statistics after bulk writes', () => {
             table: 'teams',
             columns: ['team'],
             key: ['team'],
-            rows: Array.from({ length: 1500 }, (_, i) => [`t${i}`]),
+            rows: Array.from({ length: 12_000 }, (_, i) => [`t${i}`]),
           },
         ]);
         throw new Error('abandoned');
@@ -62,7 +64,7 @@ describe('PostgreSQL planner statistics after bulk writes', () => {
           table: 'teams',
           columns: ['team'],
           key: ['team'],
-          rows: Array.from({ length: 1500 }, (_, i) => [`t${i}`]),
+          rows: Array.from({ length: 12_000 }, (_, i) => [`t${i}`]),
         },
       ]),
     );
