@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { fmt, type BenchResult } from './harness.js';
+import { freshPostgresDatabase } from './stores.js';
 import { writeJunitReport } from './junit-report.js';
 
 type Step = { maxRssMb: number; ms: number; tests?: number };
@@ -31,30 +31,16 @@ export async function junitMemoryBench(): Promise<BenchResult> {
         .split('\n')
         .pop()!,
     ) as Step;
-  const pgUrl = engines.includes('postgres')
-    ? execFileSync('bash', [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))], {
-        encoding: 'utf8',
-      }).trim()
-    : '';
-  const admin = async (sql: string) => {
-    const c = new pg.Client(pgUrl);
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
   let fresh = 0;
   /** Runs a step against a fresh, empty store of the engine. */
   const onFreshStore = async (engine: string, args: string[], dir: string): Promise<Step> => {
     const name = `pitwall_bench_junit_${process.pid}_${fresh++}`;
     if (engine === 'duckdb') return step([...args, join(dir, `${name}.duckdb`)]);
-    await admin(`create database ${name}`);
+    const db = await freshPostgresDatabase('junit');
     try {
-      return step([...args, pgUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`)]);
+      return step([...args, db.url]);
     } finally {
-      await admin(`drop database if exists ${name} with (force)`);
+      await db.drop();
     }
   };
 

@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { exportParquet } from '../src/export/parquet-export.js';
-import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
+import { freshBenchStore, type BenchEngine } from './stores.js';
 import { fmt, timeIt, type BenchResult } from './harness.js';
 
 /**
@@ -45,31 +42,8 @@ async function load(store: Store, rows: number): Promise<void> {
   );
 }
 
-async function openEngine(engine: string, n: number): Promise<{ store: Store; done: () => Promise<void> }> {
-  if (engine === 'duckdb') {
-    const dir = mkdtempSync(join(tmpdir(), 'pitwall-bench-parquet-db-'));
-    const store = await openStore({ duckdbPath: join(dir, 'b.duckdb') });
-    return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const url = execFileSync('bash', [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-  const name = `pitwall_bench_parquet_${process.pid}_${n}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client(url);
-    await c.connect();
-    await c.query(sql).finally(() => c.end());
-  };
-  await admin(`create database ${name}`);
-  const store = await openStore({ databaseUrl: url.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) });
-  return {
-    store,
-    done: async () => {
-      await store.close();
-      await admin(`drop database if exists ${name} with (force)`);
-    },
-  };
+function openEngine(engine: string): Promise<{ store: Store; done: () => Promise<void> }> {
+  return freshBenchStore(engine as BenchEngine, 'parquet');
 }
 
 export async function parquetBench(): Promise<BenchResult> {
@@ -81,7 +55,7 @@ export async function parquetBench(): Promise<BenchResult> {
   ];
   try {
     // Baseline: DuckDB's own COPY from the DuckDB store, same rows, same run.
-    const duck = await openEngine('duckdb', 0);
+    const duck = await openEngine('duckdb');
     let baseMs: number;
     let basePartMs: number;
     let dataMb = 0;
@@ -119,9 +93,9 @@ export async function parquetBench(): Promise<BenchResult> {
     } finally {
       await duck.done();
     }
-    for (const [i, engine] of engines.entries()) {
+    for (const engine of engines) {
       if (engine === 'duckdb') continue;
-      const e = await openEngine(engine, i + 1);
+      const e = await openEngine(engine);
       try {
         await load(e.store, rows);
         await exporterRun(engine, e.store, true);

@@ -1,17 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../src/plugins.js';
 import { createDemo } from '../src/demo/generate.js';
 import { ensureFresh } from '../src/enrich/index.js';
 import { ingestBatches } from '../src/ingest/ingest.js';
 import { startServer } from '../src/server/server.js';
-import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
+import { freshBenchStore, type BenchEngine } from './stores.js';
 import { fmt, percentile, type BenchResult } from './harness.js';
 
 /**
@@ -32,27 +27,8 @@ interface Opened {
   done: () => Promise<void>;
 }
 
-async function openEngine(engine: string, pgUrl: string, n: number): Promise<Opened> {
-  if (engine === 'duckdb') {
-    const dir = mkdtempSync(join(tmpdir(), 'pitwall-bench-rui-'));
-    const store = await openStore({ duckdbPath: join(dir, 'b.duckdb') });
-    return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const name = `pitwall_bench_rui_${process.pid}_${n}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client(pgUrl);
-    await c.connect();
-    await c.query(sql).finally(() => c.end());
-  };
-  await admin(`create database ${name}`);
-  const store = await openStore({ databaseUrl: pgUrl.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) });
-  return {
-    store,
-    done: async () => {
-      await store.close();
-      await admin(`drop database if exists ${name} with (force)`);
-    },
-  };
+function openEngine(engine: string): Promise<Opened> {
+  return freshBenchStore(engine as BenchEngine, 'rui');
 }
 
 /** Posts the bodies one after another (2 in flight) until `until()`; returns records written. */
@@ -80,12 +56,12 @@ async function ingestLoop(url: string, token: string, bodies: string[], until: (
   return { records, errors };
 }
 
-async function oneEngine(engine: string, pgUrl: string, n: number, lines: string[]): Promise<void> {
+async function oneEngine(engine: string, lines: string[]): Promise<void> {
   const developers = Number(process.env.BENCH_RUI_DEVELOPERS ?? 100);
   const days = Number(process.env.BENCH_RUI_DAYS ?? 90);
   const seconds = Number(process.env.BENCH_RUI_SECONDS ?? 20);
   const readers = Number(process.env.BENCH_RUI_READERS ?? 200);
-  const { store, done } = await openEngine(engine, pgUrl, n);
+  const { store, done } = await openEngine(engine);
   try {
     const loaded = await ingestBatches(
       store,
@@ -196,12 +172,7 @@ async function oneEngine(engine: string, pgUrl: string, n: number, lines: string
 
 export async function readersUnderIngestBench(): Promise<BenchResult> {
   const engines = (process.env.BENCH_ENGINES ?? 'duckdb,postgres').split(',');
-  const pgUrl = engines.includes('postgres')
-    ? execFileSync('bash', [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))], {
-        encoding: 'utf8',
-      }).trim()
-    : '';
   const lines: string[] = [];
-  for (const [i, engine] of engines.entries()) await oneEngine(engine, pgUrl, i, lines);
+  for (const engine of engines) await oneEngine(engine, lines);
   return { name: 'readers-under-ingest', lines };
 }

@@ -1,9 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { pino } from 'pino';
 import { PitwallClient } from '../src/client/index.js';
 import { loadConfig } from '../src/plugins.js';
@@ -11,9 +6,8 @@ import { createDemo } from '../src/demo/generate.js';
 import { ensureFresh } from '../src/enrich/index.js';
 import { ingest, ingestBatches } from '../src/ingest/ingest.js';
 import { startServer } from '../src/server/server.js';
-import { openStore } from '../src/store/open.js';
-import type { Store } from '../src/store/store.js';
 import { fmt, percentile, timeIt, type BenchResult } from './harness.js';
+import { freshBenchStore, type BenchEngine } from './stores.js';
 
 /**
  * The server on each engine (BENCH_ENGINES, default duckdb,postgres), over loopback HTTP (server and load generator share this process and
@@ -47,43 +41,10 @@ const executiveCalls = (c: PitwallClient): (() => Promise<unknown>)[] => [
   () => c.metric('dx.survey.nps', { ...q, bucket: 'month' }),
 ];
 
-type Engine = 'duckdb' | 'postgres';
+type Engine = BenchEngine;
 /** The dashboard goal per engine (the issue's: 250 ms on DuckDB, 1 s on PostgreSQL). */
 const DASHBOARD_GOAL_MS: Record<Engine, number> = { duckdb: 250, postgres: 1000 };
-let pgAdminUrl: string | null = null;
-let fresh = 0;
-
-async function onAdmin(sql: string): Promise<void> {
-  pgAdminUrl ??= execFileSync(
-    'bash',
-    [fileURLToPath(new URL('../scripts/postgres-up.sh', import.meta.url))],
-    {
-      encoding: 'utf8',
-    },
-  ).trim();
-  const c = new pg.Client(pgAdminUrl);
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function freshStore(engine: Engine): Promise<{ store: Store; done: () => Promise<void> }> {
-  if (engine === 'postgres') {
-    const name = `pitwall_bench_server_${process.pid}_${fresh++}`;
-    await onAdmin(`create database ${name}`);
-    const store = await openStore({ databaseUrl: pgAdminUrl!.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) });
-    return {
-      store,
-      done: async () => (await store.close(), await onAdmin(`drop database if exists ${name} with (force)`)),
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'pitwall-bench-server-'));
-  const store = await openStore({ duckdbPath: join(dir, 'b.duckdb') });
-  return { store, done: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
-}
+const freshStore = (engine: Engine) => freshBenchStore(engine, 'server');
 
 async function dashboard(engine: Engine, lines: string[]): Promise<void> {
   const developers = Number(process.env.BENCH_SERVER_DEVELOPERS ?? 1000);
