@@ -203,21 +203,8 @@ export class PostgresStore implements Store {
     return this.transaction((tx) => fn({ upsert: (writes) => tx.upsert(writes) }));
   }
 
-  async upsert(writes: readonly TableWrite[]): Promise<void> {
-    const client = await checkout(this.writePool);
-    try {
-      await client.query('begin');
-      for (const w of writes) await upsertOne(client, w);
-      await client.query('commit');
-      const rows = new Map<string, number>();
-      countRows(rows, writes);
-      await this.statistics.committed(client, rows);
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw mapPgError(e);
-    } finally {
-      client.release();
-    }
+  upsert(writes: readonly TableWrite[]): Promise<void> {
+    return this.transaction((tx) => tx.upsert(writes));
   }
 
   async close(): Promise<void> {
