@@ -29,6 +29,7 @@ export async function withStore<T>(cfg: Config, fn: (store: Store) => Promise<T>
     databaseUrl: cfg.store.database_url,
     duckdbPath: cfg.store.duckdb_path,
     duckdbMemoryLimit: cfg.store.duckdb_memory_limit,
+    duckdbLoadMemoryLimit: cfg.store.duckdb_load_memory_limit,
   });
   try {
     return await fn(store);

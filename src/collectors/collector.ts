@@ -84,6 +84,11 @@ export interface CollectorBase<S extends z.ZodType, U> {
    * delivery, such as the test reports of one CI job; leave unset for long incremental crawls.
    */
   atomic?: boolean;
+  /**
+   * With `atomic`: no two records of one run share a natural key (the JUnit collector numbers a
+   * test's repeats as attempts), so the load need not look for repeats (see LoadOptions).
+   */
+  distinctKeys?: boolean;
   collect(ctx: CollectContext<U>): AsyncGenerator<CollectBatch, CollectOutcome, void>;
 }
 

@@ -122,7 +122,9 @@ export async function runPrepared<S extends z.ZodType, T>(
   };
   try {
     // An atomic collector's batches are one load: all of the run is written, or none.
-    outcome = collector.atomic ? await store.load((w) => pump(w)) : await pump(store);
+    outcome = collector.atomic
+      ? await store.load((w) => pump(w), { distinctKeys: collector.distinctKeys })
+      : await pump(store);
   } catch (e) {
     if (collector.atomic) total = 0;
     await gen.return(undefined as never).catch(() => undefined);

@@ -28,8 +28,8 @@ function deepFreeze<T>(o: T): T {
 }
 
 /**
- * Reads pitwall.yaml, overlays the environment (PITWALL_DB, DATABASE_URL, PITWALL_DUCKDB_MEMORY),
- * validates once and freezes. A bad value names the key and the fix.
+ * Reads pitwall.yaml, overlays the environment (PITWALL_DB, DATABASE_URL, PITWALL_DUCKDB_MEMORY,
+ * PITWALL_DUCKDB_LOAD_MEMORY), validates once and freezes. A bad value names the key and the fix.
  */
 export function loadConfig(opts: LoadOptions = {}): Config {
   const cwd = opts.cwd ?? process.cwd();
@@ -58,6 +58,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (env.PITWALL_DB) store.duckdb_path = env.PITWALL_DB;
   if (env.DATABASE_URL) store.database_url = env.DATABASE_URL;
   if (env.PITWALL_DUCKDB_MEMORY) store.duckdb_memory_limit = env.PITWALL_DUCKDB_MEMORY;
+  if (env.PITWALL_DUCKDB_LOAD_MEMORY) store.duckdb_load_memory_limit = env.PITWALL_DUCKDB_LOAD_MEMORY;
   if (store.duckdb_path && !store.database_url) store.duckdb_path = resolve(cwd, String(store.duckdb_path));
   const contributions = opts.contributions ?? NO_CONTRIBUTIONS;
   const sections: Record<string, unknown> = {};

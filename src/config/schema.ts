@@ -71,16 +71,17 @@ const scheduledCollector = z
  * The sections Pitwall itself owns. Plug-ins (collectors, ...) add their own through their
  * registry; src/plugins.ts composes the whole schema, so this file imports no plug-in.
  */
+const size = z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 512MB');
+
 export const coreConfigSchema = z
   .object({
     store: z
       .object({
         duckdb_path: z.string().min(1).default('.pitwall/pitwall.duckdb'),
         database_url: z.string().min(1).nullable().default(null),
-        duckdb_memory_limit: z
-          .string()
-          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'expected a size such as 512MB')
-          .optional(),
+        duckdb_memory_limit: size.optional(),
+        /** DuckDB's memory_limit while a collector's load (JUnit, coverage, surveys) runs: 32MB. */
+        duckdb_load_memory_limit: size.optional(),
       })
       .strict()
       .default({ duckdb_path: '.pitwall/pitwall.duckdb', database_url: null }),

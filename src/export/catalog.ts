@@ -1,4 +1,10 @@
+import { recordKinds } from '../domain/records.js';
 import type { Queryable } from '../store/store.js';
+
+/** The natural key of each record kind's table: DuckDB declares none on some (migration 025). */
+const RECORD_KEYS = new Map<string, readonly string[]>(
+  Object.values(recordKinds).map((k) => [k.table, k.key]),
+);
 
 /**
  * Which warehouse tables an export writes, and how each is partitioned. The rule: a table is
@@ -86,8 +92,9 @@ export async function exportableTables(q: Queryable): Promise<ExportTable[]> {
   }
   for (const k of keys) byTable.get(k.table_name)?.key.push(k.column_name);
   for (const t of byTable.values()) {
-    // No primary key: every column orders the pages (rows equal in all of them are one row to Spark too).
-    if (!t.key.length) t.key = t.columns.map((c) => c.name);
+    // No primary key: the record kind's natural key, else every column orders the pages (rows
+    // equal in all of them are one row to Spark too).
+    if (!t.key.length) t.key = [...(RECORD_KEYS.get(t.name) ?? t.columns.map((c) => c.name))];
     t.partitionBy =
       t.name in PARTITION_COLUMNS
         ? (PARTITION_COLUMNS[t.name] ?? null)

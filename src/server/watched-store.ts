@@ -1,4 +1,12 @@
-import type { LoadWriter, QueryOptions, SqlValue, Store, TableWrite, Tx } from '../store/store.js';
+import type {
+  LoadOptions,
+  LoadWriter,
+  QueryOptions,
+  SqlValue,
+  Store,
+  TableWrite,
+  Tx,
+} from '../store/store.js';
 
 /** Tables a write touched, or null when a statement's target could not be told (assume all). */
 export type Touched = ReadonlySet<string> | null;
@@ -82,16 +90,18 @@ export function watchWrites(store: Store, onWrite: (tables: Touched) => void): S
         report(touched, unknown);
       }
     },
-    async load<T>(fn: (w: LoadWriter) => Promise<T>): Promise<T> {
+    async load<T>(fn: (w: LoadWriter) => Promise<T>, options?: LoadOptions): Promise<T> {
       const touched = new Set<string>();
       try {
-        return await store.load((w) =>
-          fn({
-            upsert: (writes) => {
-              for (const t of upsertTargets(writes)) touched.add(t);
-              return w.upsert(writes);
-            },
-          }),
+        return await store.load(
+          (w) =>
+            fn({
+              upsert: (writes) => {
+                for (const t of upsertTargets(writes)) touched.add(t);
+                return w.upsert(writes);
+              },
+            }),
+          options,
         );
       } finally {
         report(touched, false);

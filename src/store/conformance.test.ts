@@ -111,6 +111,7 @@ describe.each(ENGINES)('engine-specific migration statements on %s', (engine) =>
       const [row] = await t.store.query<{ n: number }>(sql);
       expect(row!.n).toBe(engine === 'postgres' ? 1 : 0);
       expect(appliesTo('/* postgres only */ create index x on y (z)', engine)).toBe(engine === 'postgres');
+      expect(appliesTo('/* duckdb only */ drop table q', engine)).toBe(engine === 'duckdb');
       expect(appliesTo('create table q (a int)', engine)).toBe(true);
     } finally {
       await t.cleanup();

@@ -9,6 +9,8 @@ export interface StoreConfig {
   /** DuckDB file path (default .pitwall/pitwall.duckdb). */
   duckdbPath?: string;
   duckdbMemoryLimit?: string;
+  /** DuckDB's memory_limit while a load runs (default DEFAULT_LOAD_MEMORY_LIMIT). */
+  duckdbLoadMemoryLimit?: string;
 }
 
 export const DEFAULT_DUCKDB_PATH = '.pitwall/pitwall.duckdb';
@@ -20,6 +22,7 @@ export async function openStore(cfg: StoreConfig = {}): Promise<Store> {
     : await DuckDbStore.open({
         path: cfg.duckdbPath ?? DEFAULT_DUCKDB_PATH,
         memoryLimit: cfg.duckdbMemoryLimit,
+        loadMemoryLimit: cfg.duckdbLoadMemoryLimit,
       });
   try {
     await migrate(store);
@@ -52,9 +55,10 @@ export async function migrate(store: Store): Promise<number[]> {
 }
 
 /**
- * A statement marked `/* postgres only *\/` (indexes DuckDB does not use, see 006) runs only
- * there; everything else runs on both engines.
+ * A statement marked `/* postgres only *\/` (indexes DuckDB does not use, see 006) or
+ * `/* duckdb only *\/` (see 025) runs only there; everything else runs on both engines.
  */
 export function appliesTo(statement: string, engine: Store['kind']): boolean {
-  return !statement.startsWith('/* postgres only */') || engine === 'postgres';
+  const only = /^\/\* (postgres|duckdb) only \*\//.exec(statement)?.[1];
+  return !only || only === engine;
 }

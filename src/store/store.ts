@@ -53,12 +53,36 @@ export interface Tx extends Queryable {
 /** A load's handle: upserts that land together when the load ends, or not at all. */
 export type LoadWriter = Pick<Tx, 'upsert'>;
 
+export interface LoadOptions {
+  /**
+   * The caller's promise that no natural key repeats across the load's batches (each batch is
+   * de-duplicated anyway): the store may skip looking for repeats, which over a table without a
+   * primary key costs a pass over every staged key.
+   */
+  distinctKeys?: boolean;
+}
+
 /** The `on conflict` clause of an upsert: update the columns the write owns, or nothing. */
 export function onConflict(w: TableWrite): string {
   const updates = updatedColumns(w);
   const set = updates.map((c) => `${c} = excluded.${c}`).join(', ');
   const guard = w.newerBy?.length ? ` where ${notOlder('excluded', w.table, w.newerBy)}` : '';
   return `on conflict (${w.key.join(', ')}) ${updates.length ? `do update set ${set}${guard}` : 'do nothing'}`;
+}
+
+/**
+ * The upsert of `source` (a table or subquery with the write's columns, one row per key) into a
+ * table without a primary key, as a MERGE on the key: the same rule as `onConflict`.
+ */
+export function mergeInto(w: TableWrite, source: string): string {
+  const updates = updatedColumns(w);
+  const on = w.key.map((k) => `${w.table}.${k} = s.${k}`).join(' and ');
+  const guard = w.newerBy?.length ? ` and ${notOlder('s', w.table, w.newerBy)}` : '';
+  const matched = updates.length
+    ? ` when matched${guard} then update set ${updates.map((c) => `${c} = s.${c}`).join(', ')}`
+    : '';
+  const cols = w.columns.join(', ');
+  return `merge into ${w.table} using ${source} s on (${on})${matched} when not matched then insert (${cols}) values (${w.columns.map((c) => `s.${c}`).join(', ')})`;
 }
 
 /** The non-key columns an existing row takes from the write. */
@@ -94,7 +118,7 @@ export interface Store extends Queryable {
    * not at all, in memory that does not grow with its size. Where batches repeat a key the last
    * wins, as successive upserts would. Writes may not `replace`.
    */
-  load<T>(fn: (w: LoadWriter) => Promise<T>): Promise<T>;
+  load<T>(fn: (w: LoadWriter) => Promise<T>, options?: LoadOptions): Promise<T>;
   /** Checks the engine answers, on a connection of its own that no read or write queues on. */
   ping(): Promise<void>;
   close(): Promise<void>;

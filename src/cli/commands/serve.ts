@@ -55,6 +55,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         databaseUrl: cfg.store.database_url,
         duckdbPath: cfg.store.duckdb_path,
         duckdbMemoryLimit: cfg.store.duckdb_memory_limit,
+        duckdbLoadMemoryLimit: cfg.store.duckdb_load_memory_limit,
       });
       // Closed in order on SIGTERM/SIGINT: what takes requests first, the store last. Listeners
       // added beside the HTTP server register here too.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { SaxesParser } from 'saxes';
 import { invalidArgument, PitwallError } from '../../errors/errors.js';
 import { firstInvalidUtf8 } from '../../ingest/utf8.js';
@@ -191,14 +191,24 @@ export async function* readCases(
       );
     }
   };
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  // One buffer read into again and again: a stream's fresh 256 KB chunk per read left ~50 MB of
+  // buffers awaiting collection over a 200 MB report. 64 KB, not 256: the cases of one chunk
+  // are parsed at once and live until consumed, long enough for V8 to move them to its old
+  // generation; an 833,000-case collection peaked ~15 MB lower, as fast (bench junit-memory).
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  let file: Awaited<ReturnType<typeof open>> | undefined;
   try {
     try {
-      for await (const chunk of stream) {
-        hash.update(chunk as Buffer);
-        parser.write(decode(chunk as Buffer, true));
-        offset += (chunk as Buffer).length;
-        tail = lastCharacter(chunk as Buffer);
+      file = await open(path, 'r');
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        const chunk = buffer.subarray(0, bytesRead);
+        hash.update(chunk);
+        parser.write(decode(chunk, true));
+        offset += bytesRead;
+        // A copy: the buffer is overwritten by the next read.
+        tail = Uint8Array.from(lastCharacter(chunk));
         if (st.fatal) throw st.fatal;
         if (pending.length) {
           const out = pending;
@@ -217,7 +227,7 @@ export async function* readCases(
     if (!st.format) throw fail('empty document, no report root element');
     if (pending.length) yield pending;
   } finally {
-    stream.destroy();
+    await file?.close();
   }
   return {
     path: displayPath,
