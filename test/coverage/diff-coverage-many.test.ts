@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFresh } from '../../src/enrich/index.js';
+import { derivePrDiffCoverage } from '../../src/enrich/steps/pr-diff-coverage.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/stores.js';
 import { testConfig } from '../helpers/collect-git.js';
@@ -82,5 +83,36 @@ describe.each(ENGINES)('diff coverage over many PRs on %s', (engine) => {
       Array.from({ length: PRS }, (_, i) => [4, (i + 1) % 4, null]),
     );
     expect(rows[PRS]).toMatchObject({ lines_coverable: 0, left_out: 'no_coverable_lines' });
+  });
+
+  it('after a change to PRs alone keeps the rows of the others and matches a whole rebuild', async () => {
+    const pr = (number: number, extra: Record<string, unknown>) => ({
+      kind: 'pull_request',
+      repo: 'acme/big',
+      number,
+      author: 'dev',
+      state: 'merged',
+      created_at: '2024-03-04T09:00:00Z',
+      merged_at: '2024-03-05T10:00:00Z',
+      ...extra,
+    });
+    await ingest(t.store, [
+      // No longer merged (reverted in the source): its row goes.
+      pr(1, { state: 'open', merged_at: null, merge_sha: null }),
+      // Lands another commit, one whose lines are PR 3's.
+      pr(2, { merge_sha: (3).toString(16).padStart(40, '0') }),
+      // A new PR landing PR 5's commit.
+      pr(PRS + 2, { merge_sha: (5).toString(16).padStart(40, '0') }),
+    ]);
+    await ensureFresh(t.store, testConfig());
+    const read = () =>
+      t.store.query('select * from pr_diff_coverage order by repo, number');
+    const incremental = await read();
+    await derivePrDiffCoverage(t.store);
+    expect(await read()).toEqual(incremental);
+    const byNumber = new Map(incremental.map((r) => [Number(r.number), r]));
+    expect(byNumber.has(1)).toBe(false);
+    expect([2, PRS + 2].map((n) => Number(byNumber.get(n)!.lines_covered))).toEqual([3, 1]);
+    expect(incremental).toHaveLength(PRS + 1);
   });
 });

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { Config } from '../../config/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
+import { replaceChanged } from '../replace-changed.js';
 import type { EnrichStep } from '../step.js';
 
 interface DeploymentRow {
@@ -86,15 +87,12 @@ export async function linkDeploymentCommits(store: Store, config: Config): Promi
       linkRepo(repo, commits, deploymentsOf.get(repo) ?? [], serviceRules(config, repo), creditMs, rows);
     }
   }
-  await store.upsert([
-    {
-      table: 'deployment_commits',
-      columns: ['deployment_id', 'repo', 'sha', 'baseline'],
-      key: ['deployment_id', 'repo', 'sha'],
-      rows,
-      replace: true,
-    },
-  ]);
+  await replaceChanged(store, {
+    table: 'deployment_commits',
+    columns: ['deployment_id', 'repo', 'sha', 'baseline'],
+    key: ['deployment_id', 'repo', 'sha'],
+    rows,
+  });
   return rows.length;
 }
 

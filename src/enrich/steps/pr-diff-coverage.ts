@@ -1,5 +1,6 @@
 import { intersect, parseRanges, rangeSize, type Ranges } from '../../domain/line-ranges.js';
 import type { Queryable, SqlValue, Store } from '../../store/store.js';
+import { replaceChanged } from '../replace-changed.js';
 import type { EnrichStep } from '../step.js';
 
 interface MergedPr {
@@ -76,13 +77,71 @@ async function fileLines(db: Queryable, pairs: readonly [string, string][]): Pro
   return out;
 }
 
+interface Plan {
+  pr: MergedPr;
+  report: Report | null;
+  added: (readonly [string, Ranges])[];
+  addedCount: number;
+}
+
+const COLUMNS = [
+  'repo',
+  'number',
+  'merged_at',
+  'merge_sha',
+  'report_id',
+  'report_sha',
+  'lines_added',
+  'lines_coverable',
+  'lines_covered',
+  'left_out',
+] as const;
+
+/** One PR's pr_diff_coverage row, in COLUMNS order. */
+function diffCoverageRow({ pr, report, added, addedCount }: Plan, files: Map<string, FileLines>): SqlValue[] {
+  const base = [pr.repo, pr.number, new Date(pr.merged_at), pr.merge_sha];
+  if (!report) return [...base, null, null, addedCount, null, null, 'no_report'];
+  if (!addedCount) return [...base, report.report_id, report.sha, 0, null, null, 'no_lines'];
+  let coverable = 0;
+  let covered = 0;
+  for (const [path, r] of added) {
+    const f = files.get(pairKey(report.report_id, path));
+    if (!f) continue;
+    coverable += rangeSize(intersect(r, f.all));
+    covered += rangeSize(intersect(r, f.covered));
+  }
+  return [
+    ...base,
+    report.report_id,
+    report.sha,
+    addedCount,
+    coverable,
+    covered,
+    coverable ? null : 'no_coverable_lines',
+  ];
+}
+
+/** The rows derived last time, by repo and number, in COLUMNS order. */
+async function keptRows(db: Queryable): Promise<Map<string, SqlValue[]>> {
+  const out = new Map<string, SqlValue[]>();
+  for (const r of await db.query<Record<string, SqlValue>>(
+    `select ${COLUMNS.join(', ')} from pr_diff_coverage`,
+  ))
+    out.set(
+      `${r.repo}\0${r.number}`,
+      COLUMNS.map((c) => r[c] ?? null),
+    );
+  return out;
+}
+
 /**
  * Per merged PR, the coverage of the lines it added: its merge commit's added lines (for a merge
  * its first-parent diff, which is what the PR brought in; for a squash or rebase the landing
  * commit the PR names) intersected with the report's executable and covered lines. Rebuilt
- * whole each time an input changes (a report collected late moves PRs that looked settled).
+ * whole when a report or the landing commits' lines change (a report collected late moves PRs
+ * that looked settled); with `reuse`, a PR whose inputs are as they were keeps its row.
  */
-export async function derivePrDiffCoverage(store: Store): Promise<number> {
+export async function derivePrDiffCoverage(store: Store, reuse = false): Promise<number> {
   const prs = await store.query<MergedPr>(`with named as (
       select repo, pr_number, min(sha) as sha from commits where pr_number is not null group by repo, pr_number
     )
@@ -103,7 +162,7 @@ export async function derivePrDiffCoverage(store: Store): Promise<number> {
     byRepo.set(r.repo, list);
   }
   // First each PR's report and added lines, then the lines of only the files they touch.
-  const plans = prs.map((pr) => {
+  const plans = prs.map((pr): Plan => {
     const added = pr.added ? (JSON.parse(pr.added) as Record<string, string>) : {};
     const addedRanges = Object.entries(added).map(([path, text]) => [path, parseRanges(text)] as const);
     return {
@@ -113,62 +172,34 @@ export async function derivePrDiffCoverage(store: Store): Promise<number> {
       addedCount: addedRanges.reduce((n, [, r]) => n + rangeSize(r), 0),
     };
   });
+  // With the reports and the landing commits' lines unchanged, a PR that still lands the same
+  // commit at the same time, measured against the same report, has the row it had: only new or
+  // changed PRs read coverage lines (after a small batch that read was most of this step).
+  const kept = reuse ? await keptRows(store) : new Map<string, SqlValue[]>();
+  const keep = ({ pr, report, addedCount }: Plan) => {
+    const row = kept.get(`${pr.repo}\0${pr.number}`);
+    return row &&
+      ms(row[2] as Date) === ms(pr.merged_at) &&
+      row[3] === pr.merge_sha &&
+      row[4] === (report?.report_id ?? null) &&
+      Number(row[6]) === addedCount
+      ? row
+      : null;
+  };
   const wanted = new Map<string, [string, string]>();
-  for (const { report, added, addedCount } of plans)
-    if (report && addedCount)
-      for (const [path] of added) wanted.set(pairKey(report.report_id, path), [report.report_id, path]);
+  for (const plan of plans)
+    if (plan.report && plan.addedCount && !keep(plan))
+      for (const [path] of plan.added)
+        wanted.set(pairKey(plan.report.report_id, path), [plan.report.report_id, path]);
   const files = await fileLines(store, [...wanted.values()]);
   const rows: SqlValue[][] = [];
-  for (const { pr, report, added, addedCount } of plans) {
-    const base = [pr.repo, pr.number, new Date(pr.merged_at), pr.merge_sha];
-    if (!report) {
-      rows.push([...base, null, null, addedCount, null, null, 'no_report']);
-      continue;
-    }
-    if (!addedCount) {
-      rows.push([...base, report.report_id, report.sha, 0, null, null, 'no_lines']);
-      continue;
-    }
-    let coverable = 0;
-    let covered = 0;
-    for (const [path, r] of added) {
-      const f = files.get(pairKey(report.report_id, path));
-      if (!f) continue;
-      coverable += rangeSize(intersect(r, f.all));
-      covered += rangeSize(intersect(r, f.covered));
-    }
-    rows.push([
-      ...base,
-      report.report_id,
-      report.sha,
-      addedCount,
-      coverable,
-      covered,
-      coverable ? null : 'no_coverable_lines',
-    ]);
+  for (const plan of plans) {
+    const row = keep(plan);
+    if (row) rows.push(row);
+    else rows.push(diffCoverageRow(plan, files));
   }
-  await store.transaction((tx) =>
-    tx.upsert([
-      {
-        table: 'pr_diff_coverage',
-        columns: [
-          'repo',
-          'number',
-          'merged_at',
-          'merge_sha',
-          'report_id',
-          'report_sha',
-          'lines_added',
-          'lines_coverable',
-          'lines_covered',
-          'left_out',
-        ],
-        key: ['repo', 'number'],
-        rows,
-        replace: true,
-      },
-    ]),
-  );
+
+  await replaceChanged(store, { table: 'pr_diff_coverage', columns: COLUMNS, key: ['repo', 'number'], rows });
   return rows.filter((r) => r[9] === null).length;
 }
 
@@ -177,5 +208,9 @@ export const prDiffCoverage = {
   description: 'per merged pull request: the coverage of the lines it added (diff coverage)',
   reads: ['pull_requests', 'commits', 'commit_lines', 'coverage_reports', 'coverage_files'],
   writes: ['pr_diff_coverage'],
-  run: ({ store }) => derivePrDiffCoverage(store),
+  run: ({ store, changed, full }) =>
+    derivePrDiffCoverage(
+      store,
+      !full && !['commit_lines', 'coverage_reports', 'coverage_files'].some((t) => changed.has(t)),
+    ),
 } satisfies EnrichStep;
