@@ -7,6 +7,7 @@ import type { Drain } from './drain.js';
 import type { EnrichQueue } from './enrich-queue.js';
 import type { ReadCache } from './read-cache.js';
 import type { TokenStore } from './tokens.js';
+import type { WriteCoalescer } from './write-coalescer.js';
 
 /** Everything a route needs arrives here; no route imports a global store, config or clock. */
 export interface ServerContext {
@@ -18,6 +19,8 @@ export interface ServerContext {
   logger: Logger;
   tokens: TokenStore;
   enrich: EnrichQueue;
+  /** Concurrent ingest requests land together: one transaction and one enrichment pass. */
+  writes: WriteCoalescer;
   /** Shared answers of identical reads; a write makes stale those over the tables it touched. */
   readCache: ReadCache;
   /** The stored data's earliest and latest instants: read windows are cut to them. */

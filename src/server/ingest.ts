@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { ingest } from '../ingest/ingest.js';
+import { prepareWrites } from '../ingest/ingest.js';
 import { requireScope, type AuthOptions } from './auth.js';
 import { jsonBody } from './body.js';
 import type { AppEnv, ServerContext } from './context.js';
@@ -12,8 +12,8 @@ const batch = z.object({ records: z.array(z.unknown()).max(100_000) }).strict();
 export function ingestRoutes(app: Hono<AppEnv>, ctx: ServerContext, auth: AuthOptions): void {
   app.post('/api/v1/ingest', requireScope(ctx, auth, 'ingest'), async (c) => {
     const { records } = await jsonBody(c, batch);
-    const result = await ingest(ctx.store, records);
-    await ctx.enrich.ensure();
+    const { writes, result } = prepareWrites(records);
+    await ctx.writes.write(writes);
     return c.json(result, 200);
   });
 }

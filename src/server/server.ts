@@ -11,6 +11,7 @@ import { answerClientErrors } from './client-errors.js';
 import type { ServerContext } from './context.js';
 import { Drain } from './drain.js';
 import { EnrichQueue } from './enrich-queue.js';
+import { WriteCoalescer } from './write-coalescer.js';
 import { ExportSchedule } from './export-schedule.js';
 import { defaultAllowedHosts } from './host-check.js';
 import { DataSpan } from './data-span.js';
@@ -65,6 +66,7 @@ export function createContext(o: StartOptions): ServerContext {
     readCache.invalidate(tables);
     dataSpan.invalidate(tables);
   });
+  const enrich = new EnrichQueue(store, o.config, o.logger);
   return {
     store,
     config: o.config,
@@ -72,7 +74,8 @@ export function createContext(o: StartOptions): ServerContext {
     clock,
     logger: o.logger,
     tokens: new TokenStore(o.store, clock),
-    enrich: new EnrichQueue(store, o.config, o.logger),
+    enrich,
+    writes: new WriteCoalescer(store, enrich),
     readCache,
     dataSpan,
     webRoot: o.webRoot ?? null,
