@@ -63,7 +63,11 @@ async function runOwed(store: Store, config: Config, steps: readonly EnrichStep[
     if (ran.length)
       await store.upsert([
         // The shape of a changeMarks write; each step's rows keep their own token.
-        { ...changeMarks([]), rows: [...marked.values()] },
+        // In name order, as changeMarks orders them (see there).
+        {
+          ...changeMarks([]),
+          rows: [...marked.values()].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
+        },
         {
           table: 'enrich_steps',
           columns: ['step', 'seen', 'fingerprint', 'ran_at', 'rows'],

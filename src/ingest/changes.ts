@@ -10,6 +10,8 @@ export function changeMarks(tables: Iterable<string>, token = randomUUID(), at =
     table: 'table_changes',
     columns: ['table_name', 'token', 'changed_at'],
     key: ['table_name'],
-    rows: [...new Set(tables)].map((t) => [t, token, at]),
+    // In name order: concurrent writers (two sources of one collection, an enrichment pass) then
+    // lock these rows in one order, and PostgreSQL found them deadlocked in any other.
+    rows: [...new Set(tables)].sort().map((t) => [t, token, at]),
   };
 }
