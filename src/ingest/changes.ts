@@ -5,9 +5,12 @@ import type { TableWrite } from '../store/store.js';
  * The write that marks `tables` as changed: a fresh token per table, in the same transaction as
  * the rows, so enrichment can tell (even after a crash) which derived state is owed.
  */
+/** Where writes mark the tables they changed (read by ensureFresh). */
+export const CHANGES_TABLE = 'table_changes';
+
 export function changeMarks(tables: Iterable<string>, token = randomUUID(), at = new Date()): TableWrite {
   return {
-    table: 'table_changes',
+    table: CHANGES_TABLE,
     columns: ['table_name', 'token', 'changed_at'],
     key: ['table_name'],
     // In name order: concurrent writers (two sources of one collection, an enrichment pass) then

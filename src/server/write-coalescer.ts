@@ -1,4 +1,4 @@
-import { changeMarks } from '../ingest/changes.js';
+import { CHANGES_TABLE, changeMarks } from '../ingest/changes.js';
 import type { SqlValue, Store, TableWrite } from '../store/store.js';
 import type { EnrichQueue } from './enrich-queue.js';
 
@@ -9,11 +9,10 @@ interface Pending {
   done: (error?: unknown) => void;
 }
 
-const MARKS = 'table_changes';
 const rowKeys = (writes: readonly TableWrite[]) => {
   const out = new Set<string>();
   for (const w of writes) {
-    if (w.table === MARKS) continue;
+    if (w.table === CHANGES_TABLE) continue;
     const at = w.key.map((k) => w.columns.indexOf(k));
     for (const r of w.rows) out.add(JSON.stringify([w.table, ...at.map((i) => r[i])]));
   }
@@ -108,7 +107,7 @@ function merge(requests: readonly (readonly TableWrite[])[]): TableWrite[] {
   const tables = new Set<string>();
   for (const writes of requests)
     for (const w of writes) {
-      if (w.table === MARKS) continue;
+      if (w.table === CHANGES_TABLE) continue;
       tables.add(w.table);
       let into = merged.find((m) => sameShape(m.write, w));
       if (!into) merged.push((into = { write: w, rows: [] }));

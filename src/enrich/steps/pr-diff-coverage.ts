@@ -1,6 +1,6 @@
 import { intersect, parseRanges, rangeSize, type Ranges } from '../../domain/line-ranges.js';
 import type { Queryable, SqlValue, Store } from '../../store/store.js';
-import { replaceChanged } from '../replace-changed.js';
+import { replaceChanged, storedRows } from '../replace-changed.js';
 import type { EnrichStep } from '../step.js';
 
 interface MergedPr {
@@ -121,19 +121,6 @@ function diffCoverageRow({ pr, report, added, addedCount }: Plan, files: Map<str
   ];
 }
 
-/** The rows derived last time, by repo and number, in COLUMNS order. */
-async function keptRows(db: Queryable): Promise<Map<string, SqlValue[]>> {
-  const out = new Map<string, SqlValue[]>();
-  for (const r of await db.query<Record<string, SqlValue>>(
-    `select ${COLUMNS.join(', ')} from pr_diff_coverage`,
-  ))
-    out.set(
-      `${r.repo}\0${r.number}`,
-      COLUMNS.map((c) => r[c] ?? null),
-    );
-  return out;
-}
-
 /**
  * Per merged PR, the coverage of the lines it added: its merge commit's added lines (for a merge
  * its first-parent diff, which is what the PR brought in; for a squash or rebase the landing
@@ -175,7 +162,8 @@ export async function derivePrDiffCoverage(store: Store, reuse = false): Promise
   // With the reports and the landing commits' lines unchanged, a PR that still lands the same
   // commit at the same time, measured against the same report, has the row it had: only new or
   // changed PRs read coverage lines (after a small batch that read was most of this step).
-  const kept = reuse ? await keptRows(store) : new Map<string, SqlValue[]>();
+  const stored = reuse ? await storedRows(store, 'pr_diff_coverage', COLUMNS) : undefined;
+  const kept = new Map((stored ?? []).map((r) => [`${r[0]}\0${r[1]}`, r]));
   const keep = ({ pr, report, addedCount }: Plan) => {
     const row = kept.get(`${pr.repo}\0${pr.number}`);
     return row &&
@@ -199,7 +187,11 @@ export async function derivePrDiffCoverage(store: Store, reuse = false): Promise
     else rows.push(diffCoverageRow(plan, files));
   }
 
-  await replaceChanged(store, { table: 'pr_diff_coverage', columns: COLUMNS, key: ['repo', 'number'], rows });
+  await replaceChanged(
+    store,
+    { table: 'pr_diff_coverage', columns: COLUMNS, key: ['repo', 'number'], rows },
+    stored,
+  );
   return rows.filter((r) => r[9] === null).length;
 }
 
