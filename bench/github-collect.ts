@@ -5,6 +5,10 @@ import { collectGitHub } from '../src/collectors/github/collect-org.js';
 import { configSchema } from '../src/plugins.js';
 import { openStore } from '../src/store/open.js';
 import { settingsFrom } from '../src/cli/commands/collect-github.js';
+import type { Config } from '../src/config/schema.js';
+import { ingest } from '../src/ingest/ingest.js';
+import { recordsFromWebhook } from '../src/server/webhook-map.js';
+import type { Store } from '../src/store/store.js';
 import { fmt, type BenchResult } from './harness.js';
 
 /**
@@ -29,15 +33,32 @@ const GRAPHQL_INTERVAL_MS = Number(process.env.BENCH_GH_GRAPHQL_INTERVAL_MS ?? 0
 /** Where the at-scale collection reads jobs: REST (default, keeps queue time) or GraphQL check runs. */
 const SCALE_JOBS_VIA = process.env.BENCH_GH_JOBS_VIA === 'graphql' ? 'graphql' : 'rest';
 
+/** What `pitwall serve` stores of every run attempt's and job's deliveries, as GitHub sends them. */
+async function deliverActions(store: Store, cfg: Config, gh: GitHubServer) {
+  let batch: unknown[] = [];
+  const add = async (event: 'workflow_run' | 'workflow_job', repo: string, body: unknown) => {
+    batch.push(...(await recordsFromWebhook(event, { repository: { full_name: repo }, [event]: body }, cfg)));
+    if (batch.length >= 1000) [, batch] = [await ingest(store, batch), []];
+  };
+  for (const repo of gh.data.repos.values())
+    for (const run of repo.runs) {
+      for (const a of run.attempts) await add('workflow_run', repo.rest.full_name, a);
+      for (const job of run.jobs) await add('workflow_job', repo.rest.full_name, job);
+    }
+  await ingest(store, batch);
+}
+
 async function pitwall(
   gh: GitHubServer,
   repos: { repo: string; default_branch: string }[],
-  jobsVia: 'rest' | 'graphql' = 'rest',
+  github: { jobs_via?: 'rest' | 'graphql'; queue_time_fallback?: 'rest' | 'none' } = {},
+  webhooks = false,
 ) {
   const store = await openStore({ duckdbPath: ':memory:' });
   const cfg = configSchema.parse({
-    github: { graphql_min_interval_ms: GRAPHQL_INTERVAL_MS, jobs_via: jobsVia },
+    github: { graphql_min_interval_ms: GRAPHQL_INTERVAL_MS, ...github },
   });
+  if (webhooks) await deliverActions(store, cfg, gh);
   const client = createClient({
     auth: { type: 'token', token: 'x' },
     apiUrl: gh.url,
@@ -60,8 +81,14 @@ async function pitwall(
   gh.resetStats();
   const again = await run();
   const s2 = gh.stats();
+  // Each job's queue-time inputs, to compare one way of collecting with another.
+  const jobs = JSON.stringify(
+    await store.query(
+      'select repo, job_id, created_at, started_at, runner from pipeline_jobs order by repo, job_id',
+    ),
+  );
   await store.close();
-  return { first, s1, s2, again };
+  return { first, s1, s2, again, jobs };
 }
 
 /** 50 repositories x 2,000 PRs and their runs, from the synthetic source: wall time and requests. */
@@ -83,7 +110,7 @@ async function atScale(): Promise<string[]> {
       (n, r) => n + r.pulls.filter((p) => p.rest.merged_at).length,
       0,
     );
-    const ours = await pitwall(gh, repos, SCALE_JOBS_VIA);
+    const ours = await pitwall(gh, repos, { jobs_via: SCALE_JOBS_VIA });
     const k = ours.s1.byKind;
     const runReq = Object.entries(k)
       .filter(([r]) => r.includes('/actions/'))
@@ -176,17 +203,22 @@ export async function githubCollectBench(): Promise<BenchResult> {
       .filter(([r]) => r.includes('/actions/'))
       .reduce((n, [, v]) => n + v, 0);
     // The same org with jobs from GraphQL check runs (the PR pages are the same requests).
-    const gql = await pitwall(
-      gh,
-      t.repos.map((r) => ({ repo: r.repo, default_branch: 'main' })),
-      'graphql',
-    );
-    const gqlRunReq =
-      Object.entries(gql.s1.byKind)
+    const repoList = t.repos.map((r) => ({ repo: r.repo, default_branch: 'main' }));
+    const gql = await pitwall(gh, repoList, { jobs_via: 'graphql', queue_time_fallback: 'none' });
+    // The same with workflow_run and workflow_job webhooks stored first: queue time from the deliveries.
+    const hooked = await pitwall(gh, repoList, { jobs_via: 'graphql' }, true);
+    const runRequests = (x: typeof gql) =>
+      Object.entries(x.s1.byKind)
         .filter(([r]) => r.includes('/actions/'))
         .reduce((n, [, v]) => n + v, 0) +
-      (gql.s1.byKind['POST /graphql'] ?? 0) -
+      (x.s1.byKind['POST /graphql'] ?? 0) -
       prReq;
+    const gqlRunReq = runRequests(gql);
+    const hookedRunReq = runRequests(hooked);
+    const equalJobs = (x: typeof gql) =>
+      x.jobs === ours.jobs
+        ? 'every job equal to the REST collection'
+        : 'jobs DIFFER from the REST collection';
     const rerunReq =
       (gql.s1.byKind['GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs'] ?? 0) +
       (gql.s1.byKind['GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}'] ?? 0);
@@ -201,10 +233,11 @@ export async function githubCollectBench(): Promise<BenchResult> {
         `demo org: ${repos} repos, ${prs} PRs (${merged} merged), ${runs} workflow runs (${DEVELOPERS} developers x ${DAYS} days)`,
         `PRs with reviews, comments, commits: ${fmt((prReq * 100) / merged)} requests per 100 merged PRs (GraphQL) vs ${fmt((base.prRequests * 100) / merged)} per-PR REST: ${fmt(base.prRequests / Math.max(1, prReq))}x fewer`,
         `runs with jobs, REST jobs (default, keeps queue time): ${fmt((runReq * 100) / runs)} requests per 100 runs vs ${fmt((base.runRequests * 100) / runs)} per-attempt REST: ${fmt(base.runRequests / Math.max(1, runReq))}x fewer`,
-        `runs with jobs, github.jobs_via: graphql: ${fmt((gqlRunReq * 100) / runs)} requests per 100 runs: ${fmt(base.runRequests / Math.max(1, gqlRunReq))}x fewer; ${reruns} of ${runs} runs were re-run and keep REST (${rerunReq} requests), the others cost ${fmt(((gqlRunReq - rerunReq) * 100) / (runs - reruns), 2)} per 100 runs (listing + check runs): ${fmt((base.runRequests * (runs - reruns)) / runs / Math.max(1, gqlRunReq - rerunReq))}x`,
+        `runs with jobs, github.jobs_via: graphql + workflow_run/workflow_job webhooks (queue time kept): ${fmt((hookedRunReq * 100) / runs)} requests per 100 runs (goal <= 10): ${fmt(base.runRequests / Math.max(1, hookedRunReq))}x fewer than per-attempt REST; ${equalJobs(hooked)} (created_at, started_at, runner); ${hooked.s1.points.graphql} GraphQL points`,
+        `runs with jobs, github.jobs_via: graphql, queue_time_fallback: none, no webhooks: ${fmt((gqlRunReq * 100) / runs)} requests per 100 runs: ${fmt(base.runRequests / Math.max(1, gqlRunReq))}x fewer; ${reruns} of ${runs} runs were re-run and keep REST (${rerunReq} requests), the others cost ${fmt(((gqlRunReq - rerunReq) * 100) / (runs - reruns), 2)} per 100 runs (listing + check runs): ${fmt((base.runRequests * (runs - reruns)) / runs / Math.max(1, gqlRunReq - rerunReq))}x; queue time lost: ${equalJobs(gql)}`,
         `first collection: ${ours.s1.requests} requests, ${ours.s1.points.core} core + ${ours.s1.points.graphql} GraphQL points, ${fmt(firstMs / 1000)} s`,
         `re-run on the unchanged org: ${ours.s2.requests} requests (${fmt(ours.s2.requests / repos, 2)} per repo: the events probe, plus the org listing when listed), ${ours.s2.points.core} core + ${ours.s2.points.graphql} GraphQL points, ${ours.s2.notModified} answered 304`,
-        `runs, the trade-off: GitHub's GraphQL returns the jobs of 100 runs per request as check runs (nodes(ids: check suites) { checkRuns }), but a CheckRun has no creation time, runner or attempt number. Queue time (ci.jobs.queue_*, github.ci.queue_*) needs the REST job's created_at, i.e. one REST listing per run, so REST stays the default and 50x is reached only by giving queue time up (jobs_via: graphql)`,
+        `runs, how: GitHub's GraphQL returns the jobs of 100 runs per request as check runs (nodes(ids: check suites) { checkRuns }), but a CheckRun has no creation time, runner or attempt number. Queue time (ci.jobs.queue_*, github.ci.queue_*) needs the job's created_at: jobs_via: graphql takes it from the workflow_job deliveries pitwall serve stored, a re-run's earlier attempts from its workflow_run deliveries, and lists over REST only the runs with a job none delivered`,
         `GraphQL pacing: ${graphqlPacing(GRAPHQL_INTERVAL_MS)}`,
         ...(await atScale()),
       ],

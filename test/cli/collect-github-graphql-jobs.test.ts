@@ -11,9 +11,11 @@ const END = new Date('2024-06-03T00:00:00Z');
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
 /**
- * `github.jobs_via: graphql`: the jobs of single-attempt runs come from check suites, 100 runs
- * a request; re-run runs keep REST. Times and conclusions are the demo's; queue time is not
- * known for the GraphQL-read jobs (GitHub's CheckRun has no creation time).
+ * `github.jobs_via: graphql` with `queue_time_fallback: none`: the jobs of single-attempt runs
+ * come from check suites, 100 runs a request; re-run runs keep REST. Times and conclusions are
+ * the demo's; queue time is not known for the GraphQL-read jobs (GitHub's CheckRun has no
+ * creation time, and no webhook delivered one). test/github/queue-time-webhooks.test.ts covers
+ * the default fallback.
  */
 describe.each(ENGINES)('pitwall collect github with jobs from GraphQL on %s', (engine) => {
   let t: TestStore;
@@ -23,7 +25,10 @@ describe.each(ENGINES)('pitwall collect github with jobs from GraphQL on %s', (e
     t = await openTestStore(engine);
     await t.store.close();
     dir = mkdtempSync(join(tmpdir(), 'pitwall-gqljobs-'));
-    writeFileSync(join(dir, 'pitwall.yaml'), 'github:\n  jobs_via: graphql\n  graphql_min_interval_ms: 0\n');
+    writeFileSync(
+      join(dir, 'pitwall.yaml'),
+      'github:\n  jobs_via: graphql\n  queue_time_fallback: none\n  graphql_min_interval_ms: 0\n',
+    );
     gh = await startGitHubServer({ source: 'demo', demoOptions: { developers: 8, days: 14, end: END } });
   }, 60_000);
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { AnyRecordInput } from '../../domain/records.js';
 import { conditionalGet } from './conditional.js';
-import { checkRunJobs } from './graphql-jobs.js';
+import { checkRunJobs, runsLackingQueueTime } from './graphql-jobs.js';
 import { mapJob, mapRun } from './map-actions.js';
 import { deploymentFromRun } from './map-delivery.js';
 import { anyMatch } from './normalize.js';
@@ -35,14 +35,27 @@ async function jobsOf(ctx: RepoContext, run: RestRun): Promise<RestJob[]> {
   return jobs;
 }
 
+/** Attempts of these runs the store has completed (a `workflow_run` delivery, or an earlier collection). */
+async function completedAttempts(ctx: RepoContext, runs: readonly RestRun[]): Promise<Set<string>> {
+  const ids = runs.filter((r) => (r.run_attempt ?? 1) > 1).map((r) => String(r.id));
+  if (!ids.length) return new Set();
+  const rows = await ctx.store.query<{ run_id: string; attempt: number }>(
+    `select run_id, attempt from pipeline_runs where repo = $1 and status = 'completed' and run_id in (${ids.map((_, k) => `$${k + 2}`).join(', ')})`,
+    [ctx.repo, ...ids],
+  );
+  return new Set(rows.map((r) => `${r.run_id}#${Number(r.attempt)}`));
+}
+
 /** Earlier attempts the warehouse does not have final yet; the listing shows only the latest. */
 async function earlierAttempts(
   ctx: RepoContext,
   run: RestRun,
   seenAttempt: number | null,
+  completed: ReadonlySet<string>,
 ): Promise<RestRun[]> {
   const out: RestRun[] = [];
   for (let a = seenAttempt ?? 1; a < (run.run_attempt ?? 1); a++) {
+    if (completed.has(`${run.id}#${a}`)) continue;
     const r = await conditionalGet(
       ctx.octokit,
       'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
@@ -87,14 +100,20 @@ export async function* workflowRuns(ctx: RepoContext): Batches {
     }
     const batch: AnyRecordInput[] = [];
     const changed = r.data.workflow_runs.filter((run) => seen[String(run.id)] !== signature(run));
-    // One GraphQL request for the jobs of up to 100 runs, when configured (no queue time).
+    // One GraphQL request for the jobs of up to 100 runs, when configured; a run with a job
+    // whose queue time no webhook delivery stored is listed over REST too, unless told not to.
+    const checked = ctx.settings.queueTimeFallback === 'rest';
     const bulk =
-      ctx.settings.jobsVia === 'graphql' ? await checkRunJobs(ctx, changed) : new Map<number, RestJob[]>();
+      ctx.settings.jobsVia === 'graphql'
+        ? await checkRunJobs(ctx, changed, checked)
+        : new Map<number, RestJob[]>();
+    if (bulk.size && checked) for (const id of await runsLackingQueueTime(ctx, bulk)) bulk.delete(id);
+    const completed = await completedAttempts(ctx, changed);
     for (const run of changed) {
       const sig = signature(run);
       const before = seen[String(run.id)];
       const workflow = run.name || run.path || 'workflow';
-      for (const a of await earlierAttempts(ctx, run, before ? parseSig(before).attempt : null))
+      for (const a of await earlierAttempts(ctx, run, before ? parseSig(before).attempt : null, completed))
         batch.push(mapRun(ctx.repo, a));
       batch.push(mapRun(ctx.repo, run));
       const jobs = bulk.get(run.id) ?? (await jobsOf(ctx, run));

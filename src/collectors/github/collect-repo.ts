@@ -75,6 +75,7 @@ export async function* collectRepo(
   const previous = parsed ?? emptyCursor();
   const repoCtx: RepoContext = {
     octokit: t.client.octokit,
+    store: ctx.store,
     owner: t.owner,
     name: t.name,
     repo: t.repo,

@@ -39,10 +39,17 @@ export const githubSection = z
     graphql_min_interval_ms: z.number().int().nonnegative().nullable().default(null),
     /**
      * Jobs from REST (default: one request per new run, keeps job created_at and so queue time)
-     * or from GraphQL check runs (one request per 100 runs; GitHub's GraphQL has no job creation
-     * time, runner or attempt, so queue-time metrics go empty and re-run runs still use REST).
+     * or from GraphQL check runs (one request per 100 runs; re-run runs still use REST).
+     * GitHub's GraphQL has no job creation time or runner: see `queue_time_fallback`.
      */
     jobs_via: z.enum(['rest', 'graphql']).default('rest'),
+    /**
+     * With `jobs_via: graphql`, where a job's creation time (its queue time) and runner come
+     * from: the `workflow_job` webhook deliveries `pitwall serve` stored, and for a run with a
+     * job none delivered, its REST job listing (`rest`, default) or nothing (`none`: those jobs
+     * have no queue time).
+     */
+    queue_time_fallback: z.enum(['rest', 'none']).default('rest'),
     /** Repositories collected at once. */
     concurrency: z.number().int().min(1).max(32).default(4),
     /**

@@ -41,6 +41,7 @@ export function stageOf(name: string): string {
 /**
  * A job of one attempt. Data-quality rules, from real responses:
  * - `created_at` is absent on older servers (and on GitHub before 2022): queue time unknown, not zero;
+ *   undefined (GraphQL never has it, nor a re-run job's attempt) leaves the stored one;
  * - skipped jobs can be "created" after they "started": they never ran, so they get no start; any
  *   other job created after its start (clock skew) is clamped, so queue time is never negative;
  * - step times carry local offsets (+09:00): parsed as instants, they fill a missing job start or end;
@@ -63,15 +64,19 @@ export function mapJob(repo: string, workflow: string, job: RestJob): RecordInpu
     repo,
     job_id: String(job.id),
     run_id: String(job.run_id),
-    attempt: job.run_attempt ?? 1,
+    ...(job.run_attempt === undefined ? {} : { attempt: job.run_attempt }),
     workflow: job.workflow_name || workflow,
     name: job.name,
     stage: stageOf(job.name),
     needs: [],
-    created_at: iso(created && started && created > started ? started : created),
+    // A source that does not know the creation time or runner (GraphQL) leaves them out, so
+    // the store keeps what a webhook delivery gave.
+    ...(job.created_at === undefined
+      ? {}
+      : { created_at: iso(created && started && created > started ? started : created) }),
     started_at: iso(started),
     completed_at: iso(completed && started && completed < started ? started : completed),
     conclusion: conclusionOf(job.conclusion),
-    runner: job.runner_name || null,
+    ...(job.runner_name === undefined ? {} : { runner: job.runner_name || null }),
   };
 }

@@ -52,7 +52,8 @@ describe.skipIf(!present)('recorded GitHub Actions responses', () => {
     expect(jobs.every((j) => j.created_at == null)).toBe(true);
     const records = jobs.map((j) => mapJob(REPO, 'Tests', j));
     valid(records);
-    expect(records.every((r) => r.created_at === null)).toBe(true);
+    // Left out, as a source that does not know it: a new row stores null, a stored one is kept.
+    expect(records.every((r) => r.created_at === undefined)).toBe(true);
     // A job still in progress has no completion, although the payload carries one.
     const running = records.filter((_, i) => jobs[i]!.status === 'in_progress');
     expect(running.length).toBeGreaterThan(0);

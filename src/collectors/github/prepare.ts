@@ -43,6 +43,7 @@ export function settingsFrom(cfg: Config, since: Date | null): GitHubSettings {
     since,
     pageSize: 100,
     jobsVia: g.jobs_via,
+    queueTimeFallback: g.queue_time_fallback,
   };
 }
 

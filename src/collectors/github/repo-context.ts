@@ -1,4 +1,5 @@
 import type { AnyRecordInput } from '../../domain/records.js';
+import type { Queryable } from '../../store/store.js';
 import type { CollectorLogger } from '../collector.js';
 import type { GitHubOctokit } from './client.js';
 import type { Etags } from './conditional.js';
@@ -25,11 +26,15 @@ export interface GitHubSettings {
    * GraphQL check runs (100 runs a request, no queue time; re-run runs still use REST).
    */
   jobsVia: 'rest' | 'graphql';
+  /** With GraphQL jobs: a run whose jobs the store has no creation time for is read over REST too. */
+  queueTimeFallback: 'rest' | 'none';
 }
 
 /** Everything one repository's collection needs; `next` is the cursor being built. */
 export interface RepoContext {
   octokit: GitHubOctokit;
+  /** For look-ups only: which jobs webhook deliveries already stored with their creation time. */
+  store: Queryable;
   owner: string;
   name: string;
   /** owner/name */
