@@ -1,5 +1,6 @@
 import { agentSyncBench } from './agent-sync.js';
 import { gitIngestBench } from './git-ingest.js';
+import { gitMillionBench } from './git-million.js';
 import { githubCollectBench } from './github-collect.js';
 import { gitlabCollectBench } from './gitlab-collect.js';
 import { hookLatencyBench } from './hook-latency.js';
@@ -19,6 +20,7 @@ import type { BenchResult } from './harness.js';
 const benches: Record<string, () => Promise<BenchResult>> = {
   'agent-sync': agentSyncBench,
   'git-ingest': gitIngestBench,
+  'git-million': gitMillionBench,
   'github-collect': githubCollectBench,
   'gitlab-collect': gitlabCollectBench,
   'hook-latency': hookLatencyBench,
