@@ -322,10 +322,14 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
-    for (const c of [this.writer, ...this.readers, this.health]) {
-      c.dropStaged();
-      c.conn.closeSync();
-    }
+    // Each connection closes after the statements queued on it so far: a statement running
+    // when its connection and instance are closed never settles (measured: its promise neither
+    // resolves nor rejects, and its native work goes on after the instance is gone).
+    for (const c of [this.writer, ...this.readers, this.health])
+      await c.lock.run(async () => {
+        c.dropStaged();
+        c.conn.closeSync();
+      });
     this.instance.closeSync();
   }
 }
