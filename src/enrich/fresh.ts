@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { changeMarks } from '../ingest/changes.js';
-import type { SqlValue, Store } from '../store/store.js';
+import type { SqlValue, Store, Tx } from '../store/store.js';
 import type { EnrichStep } from './step.js';
 
 /** Rows (or units) each step derived in this call; steps that were fresh are absent. */
@@ -16,11 +16,12 @@ const fingerprintOf = (s: EnrichStep, c: Config) => JSON.stringify(s.config?.(c)
 
 /** One pass: each step whose inputs or config changed since it last ran, in declared order. */
 async function runOwed(store: Store, config: Config, steps: readonly EnrichStep[]): Promise<EnrichSummary> {
-  const tokens = new Map(
+  const initial = new Map(
     (
       await store.query<{ table_name: string; token: string }>('select table_name, token from table_changes')
     ).map((r) => [r.table_name, r.token]),
   );
+  const tokens = new Map(initial);
   const states = new Map(
     (await store.query<StepState>('select step, seen, fingerprint from enrich_steps')).map((r) => [
       r.step,
@@ -61,26 +62,61 @@ async function runOwed(store: Store, config: Config, steps: readonly EnrichStep[
   }
   try {
     if (ran.length)
-      await store.upsert([
-        // The shape of a changeMarks write; each step's rows keep their own token.
-        // In name order, as changeMarks orders them (see there).
-        {
-          ...changeMarks([]),
-          rows: [...marked.values()].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
-        },
-        {
-          table: 'enrich_steps',
-          columns: ['step', 'seen', 'fingerprint', 'ran_at', 'rows'],
-          key: ['step'],
-          rows: ran,
-        },
-      ]);
+      await store.transaction(async (tx) => {
+        await storeMarks(tx, [...marked.values()], initial);
+        await tx.upsert([
+          {
+            table: 'enrich_steps',
+            columns: ['step', 'seen', 'fingerprint', 'ran_at', 'rows'],
+            key: ['step'],
+            rows: ran,
+          },
+        ]);
+      });
   } catch (e) {
     // A failed step's own error says more than the state write that followed it.
     failure ??= e;
   }
   if (failure) throw failure;
   return summary;
+}
+
+/**
+ * The pass's marks (rows of a changeMarks write), each only where the table's token is still the
+ * one the pass began with. A table a step writes may be written from outside meanwhile (ingest
+ * writes `deployments` while deployment-shas runs): its newer token stays, so the steps that
+ * read it, that one included, are owed again; overwriting it lost that write's enrichment.
+ * (The one table both sides mark is `deployments`, so the row locks taken here cannot meet an
+ * ingest's in another order.)
+ */
+async function storeMarks(
+  tx: Tx,
+  marks: readonly SqlValue[][],
+  initial: ReadonlyMap<string, string>,
+): Promise<void> {
+  const values = (rows: readonly SqlValue[][], width: number) =>
+    rows
+      .map(
+        (_, i) =>
+          `(${Array.from({ length: width }, (_, k) => `$${i * width + k + 1}${k === 2 ? '::timestamp' : ''}`).join(', ')})`,
+      )
+      .join(', ');
+  const known = marks.filter((m) => initial.has(m[0] as string));
+  if (known.length)
+    await tx.query(
+      `update table_changes set token = v.token, changed_at = v.changed_at
+       from (values ${values(known, 4)}) as v(table_name, token, changed_at, expected)
+       where table_changes.table_name = v.table_name and table_changes.token = v.expected`,
+      known.flatMap((m) => [...m, initial.get(m[0] as string)!]),
+    );
+  const fresh = marks.filter((m) => !initial.has(m[0] as string));
+  if (fresh.length)
+    await tx.query(
+      `insert into table_changes (table_name, token, changed_at)
+       select table_name, token, changed_at from (values ${values(fresh, 3)}) as v(table_name, token, changed_at)
+       on conflict (table_name) do nothing`,
+      fresh.flat(),
+    );
 }
 
 interface Lane {

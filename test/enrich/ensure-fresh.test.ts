@@ -119,6 +119,43 @@ describe.each(ENGINES)('ensureFresh on %s', (engine) => {
     // The first call's pass, and one more shared by the nine made while it ran.
     expect(passes).toBe(2);
   });
+
+  it('a write landing while a step rewrites the table it reads stays owed, to that step and the next', async () => {
+    // As deployment-shas writes `deployments` while ingest may write it too.
+    let landed = false;
+    const runs = { rewriter: 0, reader: 0 };
+    const rewriter: EnrichStep = {
+      id: 'rewriter',
+      description: 'reads and writes deployments',
+      reads: ['deployments'],
+      writes: ['deployments'],
+      async run() {
+        runs.rewriter++;
+        if (!landed) {
+          landed = true;
+          // Another writer's batch commits while this step runs.
+          await ingest(t.store, [deployment('d-race', 3, '2024-03-04T00:00:00Z')]);
+        }
+        return 1;
+      },
+    };
+    const reader: EnrichStep = {
+      id: 'reader',
+      description: 'reads deployments',
+      reads: ['deployments'],
+      writes: ['reader_table'],
+      async run() {
+        runs.reader++;
+        return 1;
+      },
+    };
+    await ensureFreshWith(t.store, config, [rewriter, reader]);
+    expect(runs).toEqual({ rewriter: 1, reader: 1 });
+    // The batch that landed mid-pass is owed: both steps run again, once.
+    await ensureFreshWith(t.store, config, [rewriter, reader]);
+    expect(runs).toEqual({ rewriter: 2, reader: 2 });
+    expect(await ensureFreshWith(t.store, config, [rewriter, reader])).toEqual({});
+  });
 });
 
 describe('the step registry', () => {
