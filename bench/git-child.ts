@@ -29,7 +29,11 @@ if (mode === 'log') {
   const { openStore } = await import('../src/store/open.js');
   const config = loadConfig({ cwd: process.cwd(), env: {} });
   const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
-  const store = await openStore(db!.startsWith('postgres') ? { databaseUrl: db! } : { duckdbPath: db! });
+  const store = await openStore(
+    db!.startsWith('postgres')
+      ? { databaseUrl: db! }
+      : { duckdbPath: db!, duckdbMemoryLimit: process.env.PITWALL_DUCKDB_MEMORY },
+  );
   const opened = performance.now();
   try {
     const job = await prepareCollector(
