@@ -1,5 +1,6 @@
 import { fnv1a } from '../domain/fnv1a.js';
 import type { Queryable, SqlValue, TableWrite } from '../store/store.js';
+import { placeholders } from '../store/store.js';
 
 export type AlertStatus = 'pending' | 'firing' | 'resolved';
 /** What a channel was last told about an alert. */
@@ -109,7 +110,7 @@ export function alertWrite(alerts: readonly Alert[]): TableWrite {
 
 /** Every alert, or those of the given states; firing first, then by severity and since when. */
 export async function readAlerts(q: Queryable, states?: readonly AlertStatus[]): Promise<Alert[]> {
-  const where = states?.length ? `where state in (${states.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+  const where = states?.length ? `where state in (${placeholders(states.length)})` : '';
   const rows = await q.query<Row>(
     `select ${COLUMNS.join(', ')} from alert_state ${where} order by rule, grp`,
     states ? [...states] : [],

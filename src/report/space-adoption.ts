@@ -1,6 +1,7 @@
 import { activityFacts } from '../metrics/definitions/space.js';
 import { withheldReason } from '../metrics/registry/privacy.js';
 import type { Queryable } from '../store/store.js';
+import { placeholders } from '../store/store.js';
 import type { AdoptionItem } from './space-config.js';
 
 export interface AdoptionWindow {
@@ -86,7 +87,7 @@ export async function adoptionOf(
     const outside = adopters.filter((u) => !developers.has(u) && users.get(u) !== w.team);
     const teams = outside.length
       ? await store.query<{ login: string; team: string | null }>(
-          `select login, team from people where login in (${outside.map((_, i) => `$${i + 1}`).join(', ')})`,
+          `select login, team from people where login in (${placeholders(outside.length)})`,
           outside,
         )
       : [];

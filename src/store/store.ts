@@ -85,6 +85,10 @@ export function mergeInto(w: TableWrite, source: string): string {
   return `merge into ${w.table} using ${source} s on (${on})${matched} when not matched then insert (${cols}) values (${w.columns.map((c) => `s.${c}`).join(', ')})`;
 }
 
+/** `$from, $from+1, ...`: the placeholders of `n` parameters, for an `in (...)` list. */
+export const placeholders = (n: number, from = 1): string =>
+  Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
+
 /** The non-key columns an existing row takes from the write. */
 export function updatedColumns(w: TableWrite): string[] {
   return (w.update ?? w.columns).filter((c) => !w.key.includes(c));

@@ -1,4 +1,5 @@
 import type { AnyRecordInput } from '../../domain/records.js';
+import { placeholders } from '../../store/store.js';
 import { conditionalGet } from './conditional.js';
 import { checkRunJobs, runsLackingQueueTime } from './graphql-jobs.js';
 import { mapJob, mapRun } from './map-actions.js';
@@ -40,7 +41,7 @@ async function completedAttempts(ctx: RepoContext, runs: readonly RestRun[]): Pr
   const ids = runs.filter((r) => (r.run_attempt ?? 1) > 1).map((r) => String(r.id));
   if (!ids.length) return new Set();
   const rows = await ctx.store.query<{ run_id: string; attempt: number }>(
-    `select run_id, attempt from pipeline_runs where repo = $1 and status = 'completed' and run_id in (${ids.map((_, k) => `$${k + 2}`).join(', ')})`,
+    `select run_id, attempt from pipeline_runs where repo = $1 and status = 'completed' and run_id in (${placeholders(ids.length, 2)})`,
     [ctx.repo, ...ids],
   );
   return new Set(rows.map((r) => `${r.run_id}#${Number(r.attempt)}`));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { placeholders } from '../../store/store.js';
 import type { RestJob, RestRun } from './rest-schemas.js';
 import type { RepoContext } from './repo-context.js';
 
@@ -123,7 +124,7 @@ export async function runsLackingQueueTime(
   for (let i = 0; i < all.length; i += 500) {
     const ids = all.slice(i, i + 500).map((j) => String(j.id));
     const rows = await ctx.store.query<{ job_id: string }>(
-      `select job_id from pipeline_jobs where repo = $1 and created_at is not null and job_id in (${ids.map((_, k) => `$${k + 2}`).join(', ')})`,
+      `select job_id from pipeline_jobs where repo = $1 and created_at is not null and job_id in (${placeholders(ids.length, 2)})`,
       [ctx.repo, ...ids],
     );
     for (const r of rows) known.add(r.job_id);

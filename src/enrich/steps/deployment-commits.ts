@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { Config } from '../../config/schema.js';
 import type { SqlValue, Store } from '../../store/store.js';
+import { placeholders } from '../../store/store.js';
 import { replaceChanged } from '../replace-changed.js';
 import type { EnrichStep } from '../step.js';
 
@@ -59,7 +60,7 @@ export async function linkDeploymentCommits(store: Store, config: Config): Promi
   const rows: SqlValue[][] = [];
   const creditMs = config.dora.first_deployment_credit_hours * 3_600_000;
   for (const group of await repoGroups(store)) {
-    const inGroup = group.map((_, i) => `$${i + 1}`).join(', ');
+    const inGroup = placeholders(group.length);
     const commitsOf = new Map<string, CommitRow[]>();
     // Paths matter only to services with path rules.
     const cols = `repo, sha, parents, committed_at${config.services.length ? ', paths' : ''}`;
