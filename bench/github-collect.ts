@@ -38,7 +38,10 @@ async function deliverActions(store: Store, cfg: Config, gh: GitHubServer) {
   let batch: unknown[] = [];
   const add = async (event: 'workflow_run' | 'workflow_job', repo: string, body: unknown) => {
     batch.push(...(await recordsFromWebhook(event, { repository: { full_name: repo }, [event]: body }, cfg)));
-    if (batch.length >= 1000) [, batch] = [await ingest(store, batch), []];
+    if (batch.length >= 1000) {
+      await ingest(store, batch);
+      batch = [];
+    }
   };
   for (const repo of gh.data.repos.values())
     for (const run of repo.runs) {

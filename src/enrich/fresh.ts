@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { changeMarks } from '../ingest/changes.js';
-import type { SqlValue, Store, Tx } from '../store/store.js';
+import { placeholders, type SqlValue, type Store, type Tx } from '../store/store.js';
 import type { EnrichStep } from './step.js';
 
 /** Rows (or units) each step derived in this call; steps that were fresh are absent. */
@@ -95,16 +95,11 @@ async function storeMarks(
   initial: ReadonlyMap<string, string>,
 ): Promise<void> {
   const values = (rows: readonly SqlValue[][], width: number) =>
-    rows
-      .map(
-        (_, i) =>
-          `(${Array.from({ length: width }, (_, k) => `$${i * width + k + 1}${k === 2 ? '::timestamp' : ''}`).join(', ')})`,
-      )
-      .join(', ');
+    rows.map((_, i) => `(${placeholders(width, i * width + 1)})`).join(', ');
   const known = marks.filter((m) => initial.has(m[0] as string));
   if (known.length)
     await tx.query(
-      `update table_changes set token = v.token, changed_at = v.changed_at
+      `update table_changes set token = v.token, changed_at = v.changed_at::timestamp
        from (values ${values(known, 4)}) as v(table_name, token, changed_at, expected)
        where table_changes.table_name = v.table_name and table_changes.token = v.expected`,
       known.flatMap((m) => [...m, initial.get(m[0] as string)!]),
@@ -113,7 +108,7 @@ async function storeMarks(
   if (fresh.length)
     await tx.query(
       `insert into table_changes (table_name, token, changed_at)
-       select table_name, token, changed_at from (values ${values(fresh, 3)}) as v(table_name, token, changed_at)
+       select table_name, token, changed_at::timestamp from (values ${values(fresh, 3)}) as v(table_name, token, changed_at)
        on conflict (table_name) do nothing`,
       fresh.flat(),
     );

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TableWrite } from '../store/store.js';
 
+/** Where writes mark the tables they changed (read by ensureFresh). */
+export const CHANGES_TABLE = 'table_changes';
+
 /**
  * The write that marks `tables` as changed: a fresh token per table, in the same transaction as
  * the rows, so enrichment can tell (even after a crash) which derived state is owed.
  */
-/** Where writes mark the tables they changed (read by ensureFresh). */
-export const CHANGES_TABLE = 'table_changes';
-
 export function changeMarks(tables: Iterable<string>, token = randomUUID(), at = new Date()): TableWrite {
   return {
     table: CHANGES_TABLE,
