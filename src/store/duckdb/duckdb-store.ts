@@ -324,7 +324,7 @@ export class DuckDbStore implements Store {
   async close(): Promise<void> {
     // Each connection closes after the statements queued on it so far: a statement running
     // when its connection and instance are closed never settles (measured: its promise neither
-    // resolves nor rejects, and its native work goes on after the instance is gone).
+    // resolved nor rejected, and the process did not exit until killed).
     for (const c of [this.writer, ...this.readers, this.health])
       await c.lock.run(async () => {
         c.dropStaged();
